@@ -1,0 +1,90 @@
+"""The Python API that the CLI and the web UI both call; neither holds logic of its own."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+from pathlib import Path
+from typing import IO, Any
+
+from .config import Settings, load_settings
+from .export import export_table
+from .extract import LanguageOptions
+from .ingest import IngestOptions, IngestReport, OnFile, OnOutcome, ingest_paths, reextract
+from .store import Store
+from .store import queries as q
+from .store.queries import ArticleFilter
+
+log = logging.getLogger(__name__)
+
+
+class Presswatch:
+    """One store and the settings in force: the entry point of every command."""
+
+    def __init__(self, settings: Settings | None = None, **overrides: Any) -> None:
+        self.settings = (settings or load_settings()).replace(**overrides)
+        self._store: Store | None = None
+
+    @property
+    def store(self) -> Store:
+        """The store, created and migrated on first use."""
+        if self._store is None:
+            store = Store(self.settings.db)
+            applied = store.migrate()
+            if applied:
+                log.info("store %s migrated: %s", self.settings.db, ", ".join(applied))
+            self._store = store
+        return self._store
+
+    def close(self) -> None:
+        if self._store is not None:
+            self._store.close()
+            self._store = None
+
+    def init(self) -> str | None:
+        """Create or migrate the store; return its schema revision."""
+        return self.store.revision()
+
+    def ingest_options(self, base_url: str | None = None, source: str | None = None) -> IngestOptions:
+        s = self.settings
+        language = LanguageOptions(s.language_accuracy, tuple(s.languages), s.paragraph_language_min_chars)
+        return IngestOptions(base_url, source, s.max_page_bytes, s.feed_min_words, language)
+
+    def ingest(
+        self, paths: list[str], base_url: str | None = None, source: str | None = None,
+        on_outcome: OnOutcome | None = None, on_file: OnFile | None = None,
+    ) -> IngestReport:
+        return ingest_paths(self.store, paths, self.ingest_options(base_url, source), on_outcome, on_file)
+
+    def reextract(self, on_outcome: OnOutcome | None = None) -> IngestReport:
+        return reextract(self.store, self.ingest_options(), on_outcome)
+
+    def raw_count(self) -> int:
+        from .ingest import count_raw
+
+        return count_raw(self.store)
+
+    def articles(self, where: ArticleFilter | None = None) -> list[dict[str, Any]]:
+        with self.store.connect() as conn:
+            return q.list_articles(conn, where or ArticleFilter())
+
+    def article(self, key: str) -> dict[str, Any] | None:
+        with self.store.connect() as conn:
+            return q.get_article(conn, key)
+
+    def search(self, query: str, where: ArticleFilter | None = None) -> list[dict[str, Any]]:
+        with self.store.connect() as conn:
+            return q.search_articles(conn, query, where or ArticleFilter())
+
+    def stats(self) -> dict[str, Any]:
+        with self.store.connect() as conn:
+            return q.stats(conn)
+
+    def export(self, table: str, fmt: str, since: datetime | None, out: IO[str]) -> int:
+        with self.store.connect() as conn:
+            return export_table(conn, table, fmt, since, out)
+
+
+def sample_dir() -> Path:
+    """The bundled demo corpus (fictional outlets and events, written for presswatch)."""
+    return Path(__file__).parent / "sample"

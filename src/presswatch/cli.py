@@ -1,0 +1,359 @@
+"""The command line: parse arguments, call the API, print, exit 0 / 1 (some items failed) / 2 (bad usage)."""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+import time
+from contextlib import contextmanager
+from datetime import datetime
+from pathlib import Path
+from typing import Any, Iterator, Optional
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from .api import Presswatch
+from .config import load_settings
+from .errors import ConfigError, PresswatchError, UsageError
+from .export import FORMATS, TABLES, plain
+from .ingest import IngestReport, Outcome
+from .store.queries import ArticleFilter
+
+app = typer.Typer(help="Watch how a contested topic is covered across outlets and languages.", no_args_is_help=True,
+                  add_completion=False, pretty_exceptions_enable=False)
+articles_app = typer.Typer(help="List and show stored articles.", no_args_is_help=True)
+app.add_typer(articles_app, name="articles")
+
+out = Console(highlight=False, soft_wrap=True)
+err = Console(stderr=True, highlight=False)
+
+
+class State:
+    db: Optional[str] = None
+    config: Optional[str] = None
+
+
+state = State()
+
+
+@app.callback()
+def options(
+    db: Optional[str] = typer.Option(None, "--db", envvar="PRESSWATCH_DB", help="Store: SQLite file or SQLAlchemy URL [default: presswatch.db]."),
+    config: Optional[Path] = typer.Option(None, "--config", envvar="PRESSWATCH_CONFIG", help="Settings file (TOML) overriding the defaults."),
+    verbose: bool = typer.Option(False, "--verbose", "-v", help="Log what each stage does."),
+) -> None:
+    """presswatch: ingest coverage, find copies and translations, build weekly digests."""
+    state.db = db
+    state.config = str(config) if config else None
+    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+
+
+@contextmanager
+def session() -> Iterator[Presswatch]:
+    """Open the API for one command; turn presswatch errors into messages and exit codes."""
+    pw: Presswatch | None = None
+    try:
+        pw = Presswatch(load_settings(state.config), db=state.db)
+        yield pw
+    except (UsageError, ConfigError) as exc:
+        err.print(f"[red]error:[/] {escape(str(exc))}")
+        raise typer.Exit(2) from None
+    except PresswatchError as exc:
+        err.print(f"[red]error:[/] {escape(str(exc))}")
+        raise typer.Exit(1) from None
+    finally:
+        if pw is not None:
+            pw.close()
+
+
+def print_json(value: Any) -> None:
+    out.out(json.dumps(value, ensure_ascii=False, indent=2, default=plain))
+
+
+def parse_when(value: Optional[str], option: str) -> Optional[datetime]:
+    if value is None:
+        return None
+    try:
+        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        raise typer.BadParameter(f"{value!r} is not a date; use YYYY-MM-DD or an ISO 8601 date-time", param_hint=option)
+    from .extract import to_utc
+
+    return to_utc(moment)
+
+
+# ---- init, ingest, reextract ---------------------------------------------------------------
+
+
+@app.command()
+def init() -> None:
+    """Create the store (or bring its schema up to date)."""
+    with session() as pw:
+        revision = pw.init()
+        out.print(f"store ready: {escape(pw.settings.db)} (schema {revision})")
+
+
+@contextmanager
+def ingest_progress(quiet: bool, total: int | None) -> Iterator[tuple[Any, Any]]:
+    """A progress bar over files with a live item count and rate; failures print above it."""
+    started = time.monotonic()
+    counts = {"items": 0}
+    progress = Progress(
+        SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+        TextColumn("{task.fields[items]} items, {task.fields[rate]}/s"), TimeElapsedColumn(),
+        console=err, disable=quiet, transient=False,
+    )
+    task = progress.add_task("ingest", total=total, items=0, rate="0.0")
+
+    def on_file(path: Path) -> None:
+        progress.update(task, description=escape(path.name[:40]))
+        progress.advance(task)
+
+    def on_outcome(outcome: Outcome) -> None:
+        counts["items"] += 1
+        rate = counts["items"] / max(time.monotonic() - started, 1e-6)
+        progress.update(task, items=counts["items"], rate=f"{rate:.1f}")
+        if outcome.status == "failed":
+            progress.console.print(f"[red]failed[/] {escape(outcome.label)}: {escape(outcome.message)}")
+
+    with progress:
+        yield on_outcome, on_file
+
+
+def print_summary(report: IngestReport, seconds: float, as_json: bool) -> None:
+    summary = report.summary()
+    if as_json:
+        print_json({**summary, "seconds": round(seconds, 2),
+                    "problems": [{"item": p.label, "status": p.status, "message": p.message} for p in report.problems]})
+        return
+    reasons: dict[str, int] = {}
+    for problem in report.problems:
+        if problem.status == "skipped":
+            reasons[problem.message] = reasons.get(problem.message, 0) + 1
+    for reason, count in sorted(reasons.items(), key=lambda kv: -kv[1]):
+        err.print(f"[yellow]skipped[/] {count} × {escape(reason)}")
+    err.print(
+        f"{summary['ok']} ok ({summary['new']} new, {summary['versions']} new versions), "
+        f"{summary['skipped']} skipped, {summary['failed']} failed, {summary['queued']} queued for fetching "
+        f"in {seconds:.1f} s"
+    )
+
+
+@app.command()
+def ingest(
+    paths: list[str] = typer.Argument(..., help="HTML, WARC/ARC, feed or JSONL files, directories (recursive) or globs."),
+    base_url: Optional[str] = typer.Option(None, "--base-url", help="URL prefix for HTML files that name no canonical URL."),
+    source: Optional[str] = typer.Option(None, "--source", help="Outlet name for every item (default: from each URL's domain)."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
+    as_json: bool = typer.Option(False, "--json", help="Print the summary as JSON."),
+) -> None:
+    """Ingest files offline: every page is kept raw, extracted, language-tagged and stored."""
+    with session() as pw:
+        from .ingest import expand_paths
+
+        total = len(expand_paths(paths))
+        started = time.monotonic()
+        with ingest_progress(quiet or as_json, total) as (on_outcome, on_file):
+            report = pw.ingest(paths, base_url=base_url, source=source, on_outcome=on_outcome, on_file=on_file)
+        print_summary(report, time.monotonic() - started, as_json)
+    raise typer.Exit(report.exit_code)
+
+
+@app.command()
+def reextract(
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
+    as_json: bool = typer.Option(False, "--json", help="Print the summary as JSON."),
+) -> None:
+    """Run extraction again over every kept raw page; changed results become new versions."""
+    with session() as pw:
+        started = time.monotonic()
+        with ingest_progress(quiet or as_json, pw.raw_count()) as (on_outcome, _on_file):
+            def advance(outcome: Outcome) -> None:
+                on_outcome(outcome)
+                _on_file(Path(outcome.label))
+
+            report = pw.reextract(on_outcome=advance)
+        print_summary(report, time.monotonic() - started, as_json)
+    raise typer.Exit(report.exit_code)
+
+
+# ---- reading the store -----------------------------------------------------------------------
+
+
+def article_table(rows: list[dict[str, Any]], with_snippet: bool = False) -> Table:
+    table = Table(show_lines=False)
+    for name in ("id", "published", "lang", "source", "title"):
+        table.add_column(name, overflow="fold")
+    if with_snippet:
+        table.add_column("match", overflow="fold")
+    for row in rows:
+        cells = [str(row["id"]), plain(row["published_at"]) or "", row["language"] or "?", escape(row["source"] or ""),
+                 escape(row["title"] or "(no title)")]
+        if with_snippet:
+            cells.append(escape(row.get("snippet") or ""))
+        table.add_row(*cells)
+    return table
+
+
+def article_filter(source: Optional[str], language: Optional[str], since: Optional[str], until: Optional[str],
+                   limit: int, offset: int) -> ArticleFilter:
+    return ArticleFilter(source, language, parse_when(since, "--since"), parse_when(until, "--until"), limit, offset)
+
+
+SOURCE = typer.Option(None, "--source", help="Only this outlet.")
+LANGUAGE = typer.Option(None, "--language", "-l", help="Only this language (ISO 639-1, e.g. sq).")
+SINCE = typer.Option(None, "--since", help="Published on or after this date (YYYY-MM-DD).")
+UNTIL = typer.Option(None, "--until", help="Published before this date.")
+LIMIT = typer.Option(50, "--limit", min=1, help="At most this many rows.")
+OFFSET = typer.Option(0, "--offset", min=0, help="Skip this many rows (paging).")
+JSON = typer.Option(False, "--json", help="Machine-readable output.")
+
+
+@articles_app.command("list")
+def articles_list(source: Optional[str] = SOURCE, language: Optional[str] = LANGUAGE, since: Optional[str] = SINCE,
+                  until: Optional[str] = UNTIL, limit: int = LIMIT, offset: int = OFFSET, as_json: bool = JSON) -> None:
+    """List articles, newest first."""
+    with session() as pw:
+        rows = pw.articles(article_filter(source, language, since, until, limit, offset))
+    if as_json:
+        print_json(rows)
+    elif rows:
+        out.print(article_table(rows))
+    else:
+        err.print("no articles match; ingest some with `presswatch ingest PATH`")
+
+
+@articles_app.command("show")
+def articles_show(key: str = typer.Argument(..., help="Article id or URL."), as_json: bool = JSON) -> None:
+    """Show one article: metadata, paragraph languages, versions and text."""
+    with session() as pw:
+        article = pw.article(key)
+    if article is None:
+        err.print(f"[red]error:[/] no article with id or URL {escape(key)!r}; find one with `presswatch articles list`")
+        raise typer.Exit(1)
+    if as_json:
+        print_json(article)
+        return
+    for name in ("id", "url", "source", "title", "author", "published_at", "published_how", "fetched_at", "language",
+                 "language_confidence", "word_count", "content_hash", "version", "extractor"):
+        out.print(f"[bold]{name}:[/] {escape(str(plain(article[name])))}")
+    languages = sorted({lang for _, _, lang in article["paragraph_languages"] if lang})
+    out.print(f"[bold]paragraph languages:[/] {', '.join(languages) or '?'}")
+    out.print(f"[bold]versions:[/] {', '.join(str(v['version']) for v in article['versions'])}")
+    out.print()
+    out.print(escape(article["text"]))
+
+
+@app.command()
+def search(query: str = typer.Argument(..., help='Words, "a phrase", prefix*, AND / OR / NOT.'),
+           source: Optional[str] = SOURCE, language: Optional[str] = LANGUAGE, since: Optional[str] = SINCE,
+           until: Optional[str] = UNTIL, limit: int = LIMIT, offset: int = OFFSET, as_json: bool = JSON) -> None:
+    """Full-text search over titles and texts, best match first."""
+    with session() as pw:
+        rows = pw.search(query, article_filter(source, language, since, until, limit, offset))
+    if as_json:
+        print_json(rows)
+    elif rows:
+        out.print(article_table(rows, with_snippet=True))
+    else:
+        err.print(f"nothing matches {escape(query)!r}")
+
+
+@app.command()
+def stats(as_json: bool = JSON) -> None:
+    """Counts: articles, versions, sources, raw records, queued URLs, by language and by source."""
+    with session() as pw:
+        found = pw.stats()
+    if as_json:
+        print_json(found)
+        return
+    out.print(f"{found['articles']} articles ({found['versions']} versions) from {found['sources']} sources; "
+              f"{found['raw']} raw records kept; {found['queued']} URLs queued for fetching")
+    if found["first_published"]:
+        out.print(f"published {plain(found['first_published'])} … {plain(found['last_published'])}")
+    out.print(counts_table("language", found["by_language"]))
+    out.print(counts_table("source", found["by_source"]))
+
+
+def counts_table(name: str, counts: dict[str, int]) -> Table:
+    table = Table()
+    table.add_column(name)
+    table.add_column("articles", justify="right")
+    for key, count in counts.items():
+        table.add_row(escape(key), str(count))
+    return table
+
+
+@app.command()
+def export(
+    table: str = typer.Argument("articles", help=f"What to export: {', '.join(TABLES)}."),
+    fmt: str = typer.Option("jsonl", "--format", "-f", help=f"Output format: {' or '.join(FORMATS)}."),
+    since: Optional[str] = SINCE,
+    output: Optional[Path] = typer.Option(None, "--out", "-o", help="Write to this file instead of standard output."),
+) -> None:
+    """Export rows with documented fields (see the README) as JSONL or CSV."""
+    with session() as pw:
+        when = parse_when(since, "--since")
+        if output is None:
+            count = pw.export(table, fmt, when, sys.stdout)
+        else:
+            with open(output, "w", encoding="utf-8", newline="") as stream:
+                count = pw.export(table, fmt, when, stream)
+    err.print(f"exported {count} {table} rows" + (f" to {output}" if output else ""))
+
+
+# ---- demo ------------------------------------------------------------------------------------
+
+
+@app.command()
+def demo(
+    db: Path = typer.Option(Path("presswatch-demo.db"), "--db", help="Where to build the demo store (replaced if it exists)."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
+    as_json: bool = JSON,
+) -> None:
+    """Build a fresh store from the bundled sample corpus and show what presswatch found."""
+    from .demo import run_demo
+
+    state.db = str(db)
+    with session() as pw:
+        started = time.monotonic()
+        with ingest_progress(quiet or as_json, None) as (on_outcome, on_file):
+            result = run_demo(pw, on_outcome, on_file)
+        if as_json:
+            print_json({"db": result.db, "ingest": result.report.summary(), "stats": result.stats,
+                        "changed_pages": result.changed_pages, "mixed_language": result.mixed_language,
+                        "queued": result.queued})
+        else:
+            print_summary(result.report, time.monotonic() - started, False)
+            print_demo(result)
+    raise typer.Exit(result.report.exit_code)
+
+
+def print_demo(result: Any) -> None:
+    stats = result.stats
+    out.print(f"\n[bold]Demo store:[/] {escape(result.db)}")
+    out.print(f"{stats['articles']} articles from {stats['sources']} outlets, "
+              f"published {plain(stats['first_published'])} … {plain(stats['last_published'])}")
+    out.print(counts_table("language", stats["by_language"]))
+    out.print(counts_table("outlet", stats["by_source"]))
+    for page in result.changed_pages:
+        out.print(f"changed page, {page['versions']} versions kept: {escape(page['url'])}")
+    for article in result.mixed_language:
+        out.print(f"mixed-language article #{article['id']} ({', '.join(article['paragraph_languages'])}): "
+                  f"{escape(article['title'] or '')}")
+    if result.queued:
+        out.print(f"{len(result.queued)} feed entries without full text queued for fetching, e.g. {escape(result.queued[0])}")
+    out.print(f"\nNext: presswatch --db {escape(result.db)} search 'your words'   |   articles list   |   export")
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,206 @@
+"""Extraction: bytes of a page → decoded HTML → article text and metadata, repaired and language-tagged."""
+
+from __future__ import annotations
+
+import codecs
+import json
+import logging
+import re
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from urllib.parse import urldefrag, urlsplit
+
+import charset_normalizer
+import courlan
+import lxml.html
+import trafilatura
+from lxml import etree
+
+from . import language
+from .errors import NoArticle, NotText
+from .text import content_hash, repair, repair_line, word_count
+
+log = logging.getLogger(__name__)
+
+EXTRACTOR = f"trafilatura {trafilatura.__version__}"
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([a-zA-Z0-9_.:-]+)""", re.I)
+# Bytes that never occur in text: NUL and the C0 controls other than tab, CR, LF, FF, ESC.
+_BINARY_BYTES = bytes(range(0, 9)) + bytes([11]) + bytes(range(14, 27)) + bytes(range(28, 32))
+_DATE_PARAMS = {"original_date": True, "extensive_search": True, "outputformat": "%Y-%m-%dT%H:%M:%S%z"}
+
+
+@dataclass
+class Hints:
+    """What the container (feed entry, JSONL record, WARC headers) already says about the page."""
+
+    url: str | None = None
+    title: str | None = None
+    author: str | None = None
+    published: datetime | None = None
+    published_how: str | None = None
+    language: str | None = None
+    source: str | None = None
+    fetched_at: datetime | None = None
+
+
+@dataclass
+class Extracted:
+    """An article as the extract stage leaves it."""
+
+    url: str | None
+    title: str | None
+    author: str | None
+    sitename: str | None
+    published_at: datetime | None
+    published_how: str
+    text: str
+    word_count: int
+    content_hash: str
+    language: str | None
+    language_confidence: float
+    paragraph_languages: list[list[object]] = field(default_factory=list)
+    extractor: str = EXTRACTOR
+
+
+@dataclass(frozen=True)
+class LanguageOptions:
+    accuracy: str = "low"
+    languages: tuple[str, ...] = ()
+    min_chars: int = 40
+
+
+def decode_html(body: bytes, declared: str | None = None) -> str:
+    """Decode page bytes: the declared charset, then the BOM and meta tag, then detection."""
+    head = body[:4096]
+    if sum(head.count(b) for b in _BINARY_BYTES) > max(8, len(head) // 100):
+        raise NotText("binary data, not a text page")
+    for charset in _charset_candidates(head, declared):
+        try:
+            return body.decode(charset)
+        except (UnicodeDecodeError, LookupError):
+            continue
+    best = charset_normalizer.from_bytes(body[:200_000]).best()
+    if best is None:
+        raise NotText(f"cannot decode the page: charset {declared or 'undeclared'} does not fit and detection failed")
+    log.debug("charset detected as %s", best.encoding)
+    return body.decode(best.encoding, errors="replace")
+
+
+def _charset_candidates(head: bytes, declared: str | None) -> list[str]:
+    candidates = []
+    if head.startswith(codecs.BOM_UTF8):
+        candidates.append("utf-8-sig")
+    if declared:
+        candidates.append(declared.strip().strip("\"'"))
+    match = _META_CHARSET.search(head)
+    if match:
+        candidates.append(match.group(1).decode("ascii", "ignore"))
+    candidates.append("utf-8")
+    return [_windows_superset(c) for c in candidates]
+
+
+def _windows_superset(charset: str) -> str:
+    # Browsers read latin-1 labels as windows-1252; so must we, or curly quotes vanish.
+    return "cp1252" if charset.lower() in {"iso-8859-1", "latin-1", "latin1", "us-ascii", "ascii"} else charset
+
+
+def canonical_url(url: str | None) -> str | None:
+    """Normalised URL: lower-case host, tracking parameters and fragment removed."""
+    if not url:
+        return None
+    url = url.strip()
+    if urlsplit(url).scheme not in ("http", "https"):
+        return url
+    try:
+        normalised = courlan.normalize_url(url, strict=False)
+    except (ValueError, AttributeError):
+        normalised = url
+    return urldefrag(normalised)[0]
+
+
+def extract_html(html: str, hints: Hints, options: LanguageOptions, default_url: str | None = None) -> Extracted:
+    """Run trafilatura on a page and finish the result with `finish`.
+
+    The URL is the container's (WARC, feed, JSONL) when it gives one, else the
+    page's canonical link or og:url, else `default_url`.
+    """
+    result = trafilatura.extract(
+        html,
+        url=hints.url or default_url,
+        output_format="json",
+        with_metadata=True,
+        include_comments=False,
+        date_extraction_params=_DATE_PARAMS,
+    )
+    if not result:
+        raise NoArticle("no article text found on the page")
+    found = json.loads(result)
+    extracted_date = _parse_date(found.get("date"))
+    return finish(
+        found.get("text") or "",
+        Hints(
+            url=hints.url or found.get("source") or default_url,
+            title=hints.title or found.get("title"),
+            author=hints.author or found.get("author"),
+            published=hints.published or extracted_date,
+            published_how=hints.published_how if hints.published else ("metadata" if extracted_date else None),
+            language=hints.language,
+            source=hints.source,
+        ),
+        options,
+        sitename=found.get("source-hostname"),
+    )
+
+
+def finish(text: str, hints: Hints, options: LanguageOptions, sitename: str | None = None) -> Extracted:
+    """Repair the text, detect languages, hash and count: the common end of every ingest path."""
+    text = repair(text)
+    if not text:
+        raise NoArticle("the article text is empty")
+    detected = language.detect(text, options.accuracy, options.languages, options.min_chars)
+    return Extracted(
+        url=canonical_url(hints.url),
+        title=repair_line(hints.title),
+        author=repair_line(hints.author),
+        sitename=repair_line(sitename),
+        published_at=hints.published,
+        published_how=hints.published_how or "none",
+        text=text,
+        word_count=word_count(text),
+        content_hash=content_hash(text),
+        language=hints.language or detected.language,
+        language_confidence=1.0 if hints.language else detected.confidence,
+        paragraph_languages=[p.as_json() for p in detected.paragraphs],
+    )
+
+
+def html_text(fragment: str) -> str:
+    """Plain text of an HTML fragment, one line per block element."""
+    try:
+        tree = lxml.html.fragment_fromstring(fragment, create_parent="div")
+    except (etree.ParserError, ValueError):
+        return fragment
+    for block in tree.iter(*_BLOCKS):
+        block.tail = "\n" + (block.tail or "")
+    return tree.text_content()
+
+
+_BLOCKS = ("p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "tr", "section", "article")
+
+
+def _parse_date(value: str | None) -> datetime | None:
+    if not value:
+        return None
+    for pattern in ("%Y-%m-%dT%H:%M:%S%z", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d"):
+        try:
+            return to_utc(datetime.strptime(value, pattern))
+        except ValueError:
+            continue
+    return None
+
+
+def to_utc(moment: datetime) -> datetime:
+    """Naive UTC, the one form dates are stored in (dates without a zone are taken as UTC)."""
+    if moment.tzinfo is None:
+        return moment
+    return moment.astimezone(timezone.utc).replace(tzinfo=None)

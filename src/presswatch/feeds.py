@@ -1,0 +1,166 @@
+"""Feed documents (RSS, Atom, JSON Feed) → entries, with feedparser; shared by ingest and fetch."""
+
+from __future__ import annotations
+
+import calendar
+import html
+import json
+import logging
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import Any
+
+import feedparser
+from lxml import etree
+
+from .errors import ItemError
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class FeedEntry:
+    title: str | None
+    link: str | None
+    guid: str | None
+    published: datetime | None  # naive UTC
+    author: str | None
+    content_html: str | None  # the fullest content the entry carries
+    summary_html: str | None
+
+
+@dataclass
+class ParsedFeed:
+    title: str | None
+    link: str | None
+    language: str | None
+    entries: list[FeedEntry] = field(default_factory=list)
+    warning: str | None = None  # the parser's complaint when it read a malformed feed anyway
+
+
+def parse_feed(data: bytes, url: str | None = None) -> ParsedFeed:
+    """Parse a feed document (RSS, Atom, JSON Feed, or a sitemap); raise ItemError when nothing feed-like is in it."""
+    head = data[:1024].lstrip(b"\xef\xbb\xbf \t\r\n")
+    if head.startswith(b"{"):
+        return parse_json_feed(data)
+    if b"<urlset" in head or b"<sitemapindex" in head:
+        return parse_sitemap(data)
+    parsed = feedparser.parse(data, response_headers={"content-location": url} if url else None)
+    problem = parsed.get("bozo_exception")
+    if not parsed.entries and (problem is not None or not parsed.get("version")):
+        reason = f": {problem}" if problem is not None else ""
+        raise ItemError(f"not a readable RSS, Atom or JSON feed{reason}")
+    meta: Any = parsed.feed
+    return ParsedFeed(
+        title=meta.get("title"),
+        link=meta.get("link"),
+        language=meta.get("language"),
+        entries=[_entry(e) for e in parsed.entries],
+        warning=str(problem) if problem is not None else None,
+    )
+
+
+def _entry(entry: Any) -> FeedEntry:
+    return FeedEntry(
+        title=entry.get("title"),
+        link=entry.get("link") or _guid_link(entry),
+        guid=entry.get("id"),
+        published=_when(entry),
+        author=entry.get("author"),
+        content_html=_fullest_content(entry),
+        summary_html=entry.get("summary"),
+    )
+
+
+def _guid_link(entry: Any) -> str | None:
+    guid = entry.get("id") or ""
+    return guid if guid.startswith(("http://", "https://")) else None
+
+
+def _fullest_content(entry: Any) -> str | None:
+    values = [c.get("value") or "" for c in entry.get("content") or []]
+    best = max(values, key=len, default="")
+    return best or None
+
+
+def _when(entry: Any) -> datetime | None:
+    parsed = entry.get("published_parsed") or entry.get("updated_parsed") or entry.get("created_parsed")
+    if not parsed:
+        return None
+    try:
+        return datetime.fromtimestamp(calendar.timegm(parsed), tz=timezone.utc).replace(tzinfo=None)
+    except (OverflowError, ValueError, OSError):
+        return None
+
+
+def parse_json_feed(data: bytes) -> ParsedFeed:
+    """JSON Feed 1.0/1.1 (feedparser reads only XML feeds)."""
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = data.decode("cp1252", errors="replace")  # JSON must be UTF-8; some publishers send Windows-1252
+    try:
+        document = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ItemError(f"not valid JSON ({exc})") from None
+    if not isinstance(document, dict) or "jsonfeed.org" not in str(document.get("version", "")):
+        raise ItemError("JSON, but not a JSON Feed (no 'version': 'https://jsonfeed.org/version/1.1')")
+    items = document.get("items") if isinstance(document.get("items"), list) else []
+    return ParsedFeed(
+        title=document.get("title"),
+        link=document.get("home_page_url"),
+        language=document.get("language"),
+        entries=[_json_entry(item) for item in items if isinstance(item, dict)],
+    )
+
+
+def _json_entry(item: dict[str, Any]) -> FeedEntry:
+    authors = item.get("authors") or ([item["author"]] if isinstance(item.get("author"), dict) else [])
+    names = [a.get("name") for a in authors if isinstance(a, dict) and a.get("name")]
+    content = item.get("content_html") or _paragraphs_html(item.get("content_text"))
+    link = item.get("url") or item.get("external_url")
+    if not link and str(item.get("id", "")).startswith(("http://", "https://")):
+        link = item["id"]
+    return FeedEntry(
+        title=item.get("title"),
+        link=link,
+        guid=str(item["id"]) if item.get("id") is not None else None,
+        published=_iso(item.get("date_published") or item.get("date_modified")),
+        author=", ".join(names) or None,
+        content_html=content,
+        summary_html=item.get("summary"),
+    )
+
+
+def _paragraphs_html(text: Any) -> str | None:
+    if not isinstance(text, str) or not text.strip():
+        return None
+    return "".join(f"<p>{html.escape(part)}</p>" for part in text.split("\n") if part.strip())
+
+
+def _iso(value: Any) -> datetime | None:
+    if not isinstance(value, str):
+        return None
+    try:
+        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return moment.astimezone(timezone.utc).replace(tzinfo=None) if moment.tzinfo else moment
+
+
+def parse_sitemap(data: bytes) -> ParsedFeed:
+    """A sitemap or news sitemap file: its page URLs (with news titles and dates) as entries."""
+    try:
+        root = etree.fromstring(data, parser=etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False))
+    except etree.XMLSyntaxError as exc:
+        raise ItemError(f"not a readable sitemap ({exc})") from None
+    entries = []
+    for node in root:
+        if not isinstance(node.tag, str) or etree.QName(node).localname not in ("url", "sitemap"):
+            continue
+        fields = {etree.QName(child).localname: (child.text or "").strip()
+                  for child in node.iter() if child is not node and isinstance(child.tag, str)}
+        if fields.get("loc"):
+            published = _iso(fields.get("publication_date") or fields.get("lastmod"))
+            entries.append(FeedEntry(fields.get("title"), fields["loc"], fields["loc"], published, None, None, None))
+    return ParsedFeed(title=None, link=None, language=None, entries=entries)

@@ -1,0 +1,321 @@
+"""Queries on sources, raw records, articles and the fetch queue."""
+
+from __future__ import annotations
+
+import json
+import re
+import zlib
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Any
+
+from sqlalchemy import Connection, Row, and_, column, func, insert, literal_column, select, table, text, update
+
+from ..extract import Extracted
+from .schema import articles, fetch_queue, raw, sources
+
+
+def now() -> datetime:
+    return datetime.now(timezone.utc).replace(tzinfo=None)
+
+
+# ---- sources -------------------------------------------------------------------------
+
+
+def source_for(conn: Connection, name: str | None, domain: str | None, sitename: str | None) -> int:
+    """The source an article belongs to: by given name, else by domain; created when new."""
+    if name:
+        found = conn.execute(select(sources.c.id).where(sources.c.name == name)).scalar()
+        return found if found is not None else _add_source(conn, name, domain)
+    if domain:
+        found = conn.execute(select(sources.c.id).where(sources.c.domain == domain).order_by(sources.c.id)).scalar()
+        if found is not None:
+            return found
+    label = sitename or domain or "local files"
+    found = conn.execute(select(sources.c.id).where(sources.c.name == label)).scalar()
+    return found if found is not None else _add_source(conn, label, domain)
+
+
+def _add_source(conn: Connection, name: str, domain: str | None) -> int:
+    homepage = f"https://{domain}/" if domain else None
+    row = {"name": name, "domain": domain, "homepage": homepage, "created_at": now(), "error_streak": 0, "status": "ok"}
+    return int(conn.execute(insert(sources).values(row)).inserted_primary_key[0])
+
+
+def list_sources(conn: Connection) -> list[dict[str, Any]]:
+    counts = select(articles.c.source_id, func.count().label("articles")).where(articles.c.is_current).group_by(
+        articles.c.source_id
+    ).subquery()
+    query = (
+        select(sources, func.coalesce(counts.c.articles, 0).label("articles"))
+        .outerjoin(counts, counts.c.source_id == sources.c.id)
+        .order_by(sources.c.name)
+    )
+    return [dict(row._mapping) for row in conn.execute(query)]
+
+
+# ---- raw -----------------------------------------------------------------------------
+
+
+@dataclass
+class RawRecord:
+    """One kept input: the payload and where it came from."""
+
+    url: str
+    kind: str
+    sha256: str
+    body: bytes | None
+    origin: str | None = None
+    record: str | None = None
+    fetched_at: datetime | None = None
+    status: int | None = None
+    headers: dict[str, str] | None = None
+    content_type: str | None = None
+    warc_path: str | None = None
+    warc_offset: int | None = None
+    warc_length: int | None = None
+    hints: dict[str, Any] | None = None
+
+
+def raw_seen(conn: Connection, sha256: str, origin: str | None, record: str | None) -> bool:
+    """Whether this exact payload from this exact place was ingested before."""
+    query = select(raw.c.id).where(raw.c.sha256 == sha256, raw.c.origin == origin, raw.c.record == record)
+    return conn.execute(query.limit(1)).scalar() is not None
+
+
+def find_raw(conn: Connection, url: str, sha256: str) -> int | None:
+    return conn.execute(select(raw.c.id).where(raw.c.url == url, raw.c.sha256 == sha256)).scalar()
+
+
+def insert_raw(conn: Connection, record: RawRecord) -> int:
+    values = {
+        "url": record.url,
+        "kind": record.kind,
+        "origin": record.origin,
+        "record": record.record,
+        "fetched_at": record.fetched_at,
+        "status": record.status,
+        "headers": json.dumps(record.headers, ensure_ascii=False) if record.headers else None,
+        "content_type": record.content_type,
+        "sha256": record.sha256,
+        "body": zlib.compress(record.body, 6) if record.body is not None else None,
+        "warc_path": record.warc_path,
+        "warc_offset": record.warc_offset,
+        "warc_length": record.warc_length,
+        "hints": json.dumps(record.hints, ensure_ascii=False, default=str) if record.hints else None,
+        "created_at": now(),
+    }
+    return int(conn.execute(insert(raw).values(values)).inserted_primary_key[0])
+
+
+def iter_raw(conn: Connection, kinds: tuple[str, ...]) -> Iterator[Row[Any]]:
+    yield from conn.execute(select(raw).where(raw.c.kind.in_(kinds)).order_by(raw.c.id))
+
+
+def count_raw(conn: Connection, kinds: tuple[str, ...]) -> int:
+    return int(conn.execute(select(func.count()).select_from(raw).where(raw.c.kind.in_(kinds))).scalar() or 0)
+
+
+def raw_body(row: Row[Any]) -> bytes:
+    """The payload of a raw record, from the store or from the WARC file it points into."""
+    if row.body is not None:
+        return zlib.decompress(row.body)
+    from ..warc import read_record_payload  # only records kept by pointer need the WARC reader
+
+    return read_record_payload(row.warc_path, row.warc_offset)
+
+
+# ---- articles ------------------------------------------------------------------------
+
+
+def save_article(
+    conn: Connection, extracted: Extracted, source_id: int, raw_id: int | None, fetched_at: datetime | None
+) -> tuple[str, int]:
+    """Store an article: 'new', a 'version' of a changed page, or 'unchanged'."""
+    current = conn.execute(
+        select(articles.c.id, articles.c.version, articles.c.content_hash).where(
+            articles.c.url == extracted.url, articles.c.is_current
+        )
+    ).first()
+    if current is not None and current.content_hash == extracted.content_hash:
+        return "unchanged", current.id
+    version = 1 if current is None else current.version + 1
+    if current is not None:
+        conn.execute(update(articles).where(articles.c.id == current.id).values(is_current=False))
+    values = {
+        "url": extracted.url,
+        "version": version,
+        "is_current": True,
+        "source_id": source_id,
+        "raw_id": raw_id,
+        "title": extracted.title,
+        "author": extracted.author,
+        "sitename": extracted.sitename,
+        "published_at": extracted.published_at,
+        "published_how": extracted.published_how,
+        "fetched_at": fetched_at,
+        "language": extracted.language,
+        "language_confidence": extracted.language_confidence,
+        "paragraph_languages": json.dumps(extracted.paragraph_languages),
+        "text": extracted.text,
+        "word_count": extracted.word_count,
+        "content_hash": extracted.content_hash,
+        "extractor": extracted.extractor,
+        "created_at": now(),
+    }
+    article_id = int(conn.execute(insert(articles).values(values)).inserted_primary_key[0])
+    return ("new" if version == 1 else "version"), article_id
+
+
+_LISTED = (
+    articles.c.id,
+    articles.c.url,
+    sources.c.name.label("source"),
+    articles.c.title,
+    articles.c.author,
+    articles.c.published_at,
+    articles.c.language,
+    articles.c.word_count,
+    articles.c.version,
+)
+
+
+@dataclass
+class ArticleFilter:
+    source: str | None = None
+    language: str | None = None
+    since: datetime | None = None
+    until: datetime | None = None
+    limit: int = 50
+    offset: int = 0
+
+
+def _filtered(query: Any, where: ArticleFilter) -> Any:
+    conditions = [articles.c.is_current]
+    if where.source:
+        conditions.append(sources.c.name == where.source)
+    if where.language:
+        conditions.append(articles.c.language == where.language)
+    if where.since:
+        conditions.append(func.coalesce(articles.c.published_at, articles.c.created_at) >= where.since)
+    if where.until:
+        conditions.append(func.coalesce(articles.c.published_at, articles.c.created_at) < where.until)
+    return query.where(and_(*conditions))
+
+
+def list_articles(conn: Connection, where: ArticleFilter) -> list[dict[str, Any]]:
+    query = select(*_LISTED).join(sources, sources.c.id == articles.c.source_id)
+    query = _filtered(query, where).order_by(articles.c.published_at.desc().nulls_last(), articles.c.id.desc())
+    return [dict(row._mapping) for row in conn.execute(query.limit(where.limit).offset(where.offset))]
+
+
+def get_article(conn: Connection, key: str) -> dict[str, Any] | None:
+    """An article by id or URL (the current version), with its other versions listed."""
+    query = select(articles, sources.c.name.label("source")).join(sources, sources.c.id == articles.c.source_id)
+    if key.isdigit():
+        row = conn.execute(query.where(articles.c.id == int(key))).first()
+    else:
+        row = conn.execute(query.where(articles.c.url == key, articles.c.is_current)).first()
+    if row is None:
+        return None
+    found = dict(row._mapping)
+    found["paragraph_languages"] = json.loads(found["paragraph_languages"] or "[]")
+    found["versions"] = [
+        dict(v._mapping)
+        for v in conn.execute(
+            select(articles.c.id, articles.c.version, articles.c.created_at, articles.c.content_hash)
+            .where(articles.c.url == found["url"])
+            .order_by(articles.c.version)
+        )
+    ]
+    return found
+
+
+def fts_query(user_query: str) -> str:
+    """Turn what a user types into a safe FTS5 query: terms quoted, AND/OR/NOT and prefix* kept."""
+    parts = []
+    for phrase, word in _QUERY_TOKEN.findall(user_query):
+        if phrase:
+            parts.append('"' + phrase.replace('"', "") + '"')
+        elif word in ("AND", "OR", "NOT"):
+            parts.append(word)
+        elif word.endswith("*") and len(word) > 1:
+            parts.append('"' + word.rstrip("*").replace('"', "") + '"*')
+        else:
+            parts.append('"' + word.replace('"', "") + '"')
+    while parts and parts[-1] in ("AND", "OR", "NOT"):
+        parts.pop()
+    while parts and parts[0] in ("AND", "OR", "NOT"):
+        parts.pop(0)
+    return " ".join(parts)
+
+
+_QUERY_TOKEN = re.compile(r'"([^"]*)"|(\S+)')
+_FTS = table("articles_fts", column("rowid"))
+
+
+def search_articles(conn: Connection, query: str, where: ArticleFilter) -> list[dict[str, Any]]:
+    """Full-text search (FTS5 on SQLite, case-insensitive LIKE elsewhere), best match first."""
+    if conn.dialect.name != "sqlite":
+        pattern = f"%{query}%"
+        base = select(*_LISTED).join(sources, sources.c.id == articles.c.source_id)
+        base = _filtered(base, where).where(articles.c.title.ilike(pattern) | articles.c.text.ilike(pattern))
+        return [dict(r._mapping) for r in conn.execute(base.limit(where.limit).offset(where.offset))]
+    match = fts_query(query)
+    if not match:
+        return []
+    rank = literal_column("bm25(articles_fts, 5.0, 1.0)")
+    snippet = literal_column("snippet(articles_fts, 1, '[', ']', '…', 16)")
+    base = (
+        select(*_LISTED, snippet.label("snippet"), rank.label("rank"))
+        .select_from(_FTS.join(articles, articles.c.id == _FTS.c.rowid).join(sources, sources.c.id == articles.c.source_id))
+        .where(text("articles_fts MATCH :match").bindparams(match=match))
+    )
+    base = _filtered(base, where).order_by(rank)
+    return [dict(r._mapping) for r in conn.execute(base.limit(where.limit).offset(where.offset))]
+
+
+# ---- fetch queue ---------------------------------------------------------------------
+
+
+def queue_url(
+    conn: Connection, url: str, source_id: int | None, found_in: int | None, title: str | None, published: datetime | None
+) -> bool:
+    """Queue a URL to fetch later; False when it is already queued."""
+    if conn.execute(select(fetch_queue.c.id).where(fetch_queue.c.url == url)).first() is not None:
+        return False
+    values = {"url": url, "source_id": source_id, "found_in": found_in, "title": title,
+              "published_at": published, "status": "pending", "queued_at": now()}
+    conn.execute(insert(fetch_queue).values(values))
+    return True
+
+
+# ---- stats ---------------------------------------------------------------------------
+
+
+def stats(conn: Connection) -> dict[str, Any]:
+    """Counts for `presswatch stats`: articles by language and source, raw records, queue."""
+    current = articles.c.is_current
+    by_language = conn.execute(
+        select(articles.c.language, func.count()).where(current).group_by(articles.c.language).order_by(func.count().desc())
+    ).all()
+    by_source = conn.execute(
+        select(sources.c.name, func.count())
+        .join(articles, articles.c.source_id == sources.c.id)
+        .where(current)
+        .group_by(sources.c.name)
+        .order_by(func.count().desc(), sources.c.name)
+    ).all()
+    span = conn.execute(select(func.min(articles.c.published_at), func.max(articles.c.published_at)).where(current)).first()
+    return {
+        "articles": conn.execute(select(func.count()).where(current)).scalar() or 0,
+        "versions": conn.execute(select(func.count()).select_from(articles)).scalar() or 0,
+        "sources": conn.execute(select(func.count()).select_from(sources)).scalar() or 0,
+        "raw": conn.execute(select(func.count()).select_from(raw)).scalar() or 0,
+        "queued": conn.execute(select(func.count()).select_from(fetch_queue).where(fetch_queue.c.status == "pending")).scalar() or 0,
+        "first_published": span[0] if span else None,
+        "last_published": span[1] if span else None,
+        "by_language": {lang or "unknown": n for lang, n in by_language},
+        "by_source": {name: n for name, n in by_source},
+    }

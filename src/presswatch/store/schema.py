@@ -1,0 +1,103 @@
+"""The tables, as SQLAlchemy Core objects for queries; migrations/ creates them."""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    Boolean,
+    Column,
+    DateTime,
+    Float,
+    ForeignKey,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+
+metadata = MetaData()
+
+sources = Table(
+    "sources",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", String, nullable=False, unique=True),
+    Column("domain", String, index=True),
+    Column("homepage", String),
+    Column("feed_url", String),
+    Column("language", String),
+    Column("country", String),
+    # fetch state and health, filled by the fetch stage
+    Column("etag", String),
+    Column("last_modified", String),
+    Column("next_poll_at", DateTime),
+    Column("last_success_at", DateTime),
+    Column("last_error", Text),
+    Column("last_error_at", DateTime),
+    Column("error_streak", Integer, nullable=False, default=0),
+    Column("status", String, nullable=False, default="ok"),
+    Column("created_at", DateTime, nullable=False),
+)
+
+raw = Table(
+    "raw",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("url", String, nullable=False),
+    Column("kind", String, nullable=False),  # html | warc | feed | jsonl | fetch
+    Column("origin", String),  # the file or feed it came from
+    Column("record", String),  # where in the origin: WARC record id, line, entry id
+    Column("fetched_at", DateTime),
+    Column("status", Integer),
+    Column("headers", Text),  # JSON
+    Column("content_type", String),
+    Column("sha256", String, nullable=False),
+    Column("body", LargeBinary),  # zlib-compressed payload; NULL when only in a WARC file
+    Column("warc_path", String),
+    Column("warc_offset", Integer),
+    Column("warc_length", Integer),
+    Column("hints", Text),  # JSON: metadata the container gave (feed title, JSONL fields)
+    Column("created_at", DateTime, nullable=False),
+    UniqueConstraint("url", "sha256", name="uq_raw_url_sha256"),
+)
+
+articles = Table(
+    "articles",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("url", String, nullable=False, index=True),
+    Column("version", Integer, nullable=False),
+    Column("is_current", Boolean, nullable=False),
+    Column("source_id", Integer, ForeignKey("sources.id"), nullable=False, index=True),
+    Column("raw_id", Integer, ForeignKey("raw.id")),
+    Column("title", Text),
+    Column("author", Text),
+    Column("sitename", Text),
+    Column("published_at", DateTime, index=True),
+    Column("published_how", String),  # metadata | feed | record | warc-date | none
+    Column("fetched_at", DateTime),
+    Column("language", String, index=True),
+    Column("language_confidence", Float),
+    Column("paragraph_languages", Text),  # JSON [[start, end, lang], ...]
+    Column("text", Text, nullable=False),
+    Column("word_count", Integer, nullable=False),
+    Column("content_hash", String, nullable=False, index=True),
+    Column("extractor", String),
+    Column("created_at", DateTime, nullable=False),
+    UniqueConstraint("url", "version", name="uq_articles_url_version"),
+)
+
+fetch_queue = Table(
+    "fetch_queue",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("url", String, nullable=False, unique=True),
+    Column("source_id", Integer, ForeignKey("sources.id")),
+    Column("found_in", Integer, ForeignKey("raw.id")),
+    Column("title", Text),
+    Column("published_at", DateTime),
+    Column("status", String, nullable=False, default="pending"),
+    Column("queued_at", DateTime, nullable=False),
+)

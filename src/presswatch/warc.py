@@ -1,0 +1,176 @@
+"""Reading WARC and ARC files with warcio: HTML responses out, every failure named."""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import IO, Any
+
+from warcio.archiveiterator import ArchiveIterator
+from warcio.exceptions import ArchiveLoadFailed
+
+from .errors import InputTooLarge, ItemError
+
+log = logging.getLogger(__name__)
+
+_LZ4_MAGIC = b'\x04"M\x18'
+_ZSTD_MAGIC = b"\x28\xb5\x2f\xfd"
+_PAGE_RECORDS = ("response", "resource")
+
+
+@dataclass
+class WarcPage:
+    """An HTML response (or resource) record's payload and the headers around it."""
+
+    url: str
+    record_id: str | None
+    offset: int
+    fetched_at: datetime | None
+    status: int | None
+    headers: dict[str, str]
+    content_type: str
+    charset: str | None
+    body: bytes
+
+
+@dataclass
+class WarcSkip:
+    """A record that is not an article page: why it was passed over."""
+
+    url: str | None
+    offset: int
+    reason: str
+
+
+@dataclass
+class WarcScan:
+    """What one pass over a file found: record counts by type, pages, the error that stopped it."""
+
+    record_types: Counter[str] = field(default_factory=Counter)
+    html_responses: int = 0
+    error: str | None = None
+
+
+def iter_warc(path: Path, max_bytes: int, scan: WarcScan | None = None) -> Iterator[WarcPage | WarcSkip | ItemError]:
+    """Stream the records of a WARC/ARC file; a broken file ends with one ItemError, never a crash."""
+    scan = scan if scan is not None else WarcScan()
+    try:
+        with open(path, "rb") as stream:
+            _refuse_unsupported(stream)
+            yield from _records(stream, max_bytes, scan)
+    except ItemError as exc:
+        scan.error = str(exc)
+        yield exc
+    except (ArchiveLoadFailed, OSError, EOFError, ValueError, KeyError, IndexError, TypeError, AssertionError) as exc:
+        scan.error = _explain(exc)
+        yield ItemError(scan.error)
+
+
+def _refuse_unsupported(stream: IO[bytes]) -> None:
+    magic = stream.read(4)
+    stream.seek(0)
+    if magic == _LZ4_MAGIC:
+        raise ItemError("lz4-compressed WARC files are not supported; decompress it first (lz4 -d FILE)")
+    if magic == _ZSTD_MAGIC:
+        raise ItemError("zstd-compressed WARC files are not supported; decompress it first (zstd -d FILE)")
+    if not magic:
+        raise ItemError("the file is empty")
+
+
+def _records(stream: IO[bytes], max_bytes: int, scan: WarcScan) -> Iterator[WarcPage | WarcSkip | ItemError]:
+    records = ArchiveIterator(stream, arc2warc=True)
+    for record in records:
+        scan.record_types[record.rec_type] += 1
+        if record.rec_type not in _PAGE_RECORDS:
+            continue
+        content_type = _content_type(record)
+        url = record.rec_headers.get_header("WARC-Target-URI")
+        if "html" not in content_type.split(";")[0].lower():
+            yield WarcSkip(url, records.get_record_offset(), f"not HTML ({content_type.split(';')[0] or 'no content type'})")
+            continue
+        if record.rec_type == "response":
+            scan.html_responses += 1
+        # The body must be read before asking for the offset: warcio's
+        # get_record_offset() skips to the end of the record.
+        body = record.content_stream().read(max_bytes + 1)
+        yield _page(record, url, records.get_record_offset(), content_type, body, max_bytes)
+
+
+def _content_type(record: Any) -> str:
+    if record.http_headers is not None:
+        return record.http_headers.get_header("Content-Type") or ""
+    return record.rec_headers.get_header("Content-Type") or ""
+
+
+def _page(record: Any, url: str | None, offset: int, content_type: str, body: bytes, max_bytes: int) -> WarcPage | ItemError:
+    if len(body) > max_bytes:
+        return InputTooLarge(f"record at offset {offset} ({url}) is over {max_bytes:,} bytes")
+    if not url:
+        return ItemError(f"record at offset {offset} has no WARC-Target-URI")
+    status = None
+    headers: dict[str, str] = {}
+    if record.http_headers is not None:
+        headers = {k: v for k, v in record.http_headers.headers}
+        status = _status(record.http_headers.get_statuscode())
+    return WarcPage(
+        url=url.strip("<> "),
+        record_id=record.rec_headers.get_header("WARC-Record-ID"),
+        offset=offset,
+        fetched_at=_warc_date(record.rec_headers.get_header("WARC-Date")),
+        status=status,
+        headers=headers,
+        content_type=content_type,
+        charset=_charset(content_type),
+        body=body,
+    )
+
+
+def _status(code: str | None) -> int | None:
+    try:
+        return int(code) if code else None
+    except ValueError:
+        return None
+
+
+def _charset(content_type: str) -> str | None:
+    for part in content_type.split(";")[1:]:
+        key, _, value = part.partition("=")
+        if key.strip().lower() == "charset" and value.strip():
+            return value.strip().strip("\"'")
+    return None
+
+
+def _warc_date(value: str | None) -> datetime | None:
+    if not value:
+        return None
+    from .extract import to_utc  # one place decides how dates are stored
+
+    for pattern in ("%Y-%m-%dT%H:%M:%S%z", "%Y-%m-%dT%H:%M:%S.%f%z", "%Y%m%d%H%M%S"):
+        try:
+            return to_utc(datetime.strptime(value.replace("Z", "+0000"), pattern))
+        except ValueError:
+            continue
+    return None
+
+
+def _explain(exc: BaseException) -> str:
+    message = " ".join(str(exc).split())
+    if "non-chunked gzip" in message:
+        return "the file is one gzip stream rather than one gzip member per record; recompress it per record (warcio recompress)"
+    if "Unknown archive format" in message:
+        first = message.split("first line:", 1)[-1].strip()[:60]
+        return f"not a WARC or ARC file (first line {first}); if it is an HTML page, name it .html"
+    return f"unreadable WARC data ({type(exc).__name__}: {message[:200]}); records before it were kept"
+
+
+def read_record_payload(path: str, offset: int) -> bytes:
+    """The payload of the record at `offset` of a WARC file: raw records kept by pointer."""
+    with open(path, "rb") as stream:
+        stream.seek(offset)
+        for record in ArchiveIterator(stream, arc2warc=True):
+            return bytes(record.content_stream().read())
+    raise ItemError(f"no WARC record at offset {offset} of {path}")

@@ -33,6 +33,9 @@ out = Console(highlight=False, soft_wrap=True)
 err = Console(stderr=True, highlight=False)
 
 
+NOISY_LIBRARIES = ("trafilatura", "htmldate", "courlan", "warcio", "charset_normalizer")
+
+
 class State:
     db: Optional[str] = None
     config: Optional[str] = None
@@ -51,6 +54,10 @@ def options(
     state.db = db
     state.config = str(config) if config else None
     logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    # The libraries log every odd page at WARNING or ERROR; our own per-item
+    # messages already say what failed, so their chatter is for --verbose only.
+    for name in NOISY_LIBRARIES:
+        logging.getLogger(name).setLevel(logging.INFO if verbose else logging.CRITICAL)
 
 
 @contextmanager

@@ -84,7 +84,9 @@ def _fullest_content(entry: Any) -> str | None:
 
 
 def _when(entry: Any) -> datetime | None:
-    parsed = entry.get("published_parsed") or entry.get("updated_parsed") or entry.get("created_parsed")
+    # Plain dict lookups: feedparser's own .get() maps published to updated with a warning.
+    stamps = (dict.get(entry, key) for key in ("published_parsed", "updated_parsed", "created_parsed"))
+    parsed = next((stamp for stamp in stamps if stamp), None)
     if not parsed:
         return None
     try:

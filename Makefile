@@ -1,0 +1,22 @@
+# Two commands do all the setup on a fresh machine with Python >= 3.11:
+#   make demo   - create .venv, install presswatch, run the demo on the bundled sample
+#   make test   - create .venv, install presswatch with its test tools, run every test
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+
+.PHONY: demo test install
+
+$(BIN)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $@
+
+install: $(BIN)/.installed
+
+demo: install
+	$(BIN)/presswatch demo
+
+test: install
+	$(BIN)/python -m pytest

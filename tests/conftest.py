@@ -1,0 +1,66 @@
+"""Fixtures: a fresh SQLite store per test, and the real data folder beside the project."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from presswatch import Presswatch
+
+PROJECT = Path(__file__).resolve().parent.parent
+SHARED_DATA = PROJECT.parent / "shared" / "data"
+
+
+@pytest.fixture
+def pw(tmp_path: Path) -> Presswatch:
+    app = Presswatch(db=str(tmp_path / "test.db"))
+    yield app
+    app.close()
+
+
+@pytest.fixture(scope="session")
+def shared_data() -> Path:
+    """../shared/data; tests that need it skip when it is absent, except in CI where it must be there."""
+    if not SHARED_DATA.is_dir():
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"CI=true but the real data folder {SHARED_DATA} is missing")
+        pytest.skip(f"real data folder {SHARED_DATA} is absent")
+    return SHARED_DATA
+
+
+def page(title: str, body: str, url: str | None = None, lang: str = "en", published: str | None = None,
+         site: str = "Harbour Ledger", charset: str = "utf-8") -> str:
+    """A small but realistic article page."""
+    head = [f'<meta charset="{charset}">', f"<title>{title}</title>", f'<meta property="og:site_name" content="{site}">']
+    if url:
+        head.append(f'<link rel="canonical" href="{url}">')
+    if published:
+        head.append(f'<meta property="article:published_time" content="{published}">')
+    paragraphs = "".join(f"<p>{p}</p>" for p in body.split("\n") if p.strip())
+    return (f'<!doctype html><html lang="{lang}"><head>{"".join(head)}</head><body>'
+            f'<nav><a href="/">Home</a> <a href="/world">World</a></nav>'
+            f"<article><h1>{title}</h1>{paragraphs}</article>"
+            f"<footer>© Harbour Ledger. All rights reserved.</footer></body></html>")
+
+
+ENGLISH = (
+    "The regional council met on Tuesday to discuss the future of the old harbour district, "
+    "where hundreds of families have lived for decades without secure title to their homes.\n"
+    "Officials said the plan would be published next month, after consultations with residents, "
+    "shop owners and the port authority, which has long argued for an expansion of the docks.\n"
+    "Residents who attended the meeting said they had heard such promises before, and asked for "
+    "written guarantees that nobody would be evicted before new housing was ready for them."
+)
+ALBANIAN = (
+    "Këshilli rajonal u mblodh të martën për të diskutuar të ardhmen e lagjes së vjetër të portit, "
+    "ku qindra familje kanë jetuar për dekada pa tapi të sigurta për shtëpitë e tyre.\n"
+    "Zyrtarët thanë se plani do të publikohet muajin e ardhshëm, pas konsultimeve me banorët, "
+    "tregtarët dhe autoritetin portual, i cili prej kohësh ka kërkuar zgjerimin e kalatave."
+)
+PERSIAN = (
+    "شورای منطقه‌ای روز سه‌شنبه برای گفتگو درباره آینده محله قدیمی بندر تشکیل جلسه داد، "
+    "جایی که صدها خانواده دهه‌ها بدون سند مالکیت در خانه‌های خود زندگی کرده‌اند.\n"
+    "مقامات گفتند که این طرح ماه آینده پس از مشورت با ساکنان، مغازه‌داران و سازمان بندر منتشر خواهد شد."
+)

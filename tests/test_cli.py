@@ -1,0 +1,125 @@
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+import typer
+from typer.testing import CliRunner
+
+from presswatch.cli import app
+from presswatch.config import REGISTRY
+from presswatch.export import TABLES
+
+from .conftest import ALBANIAN, ENGLISH, PROJECT, page
+
+runner = CliRunner()
+
+
+def command_paths(group: Any, prefix: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
+    paths = []
+    for name, command in group.commands.items():
+        if hasattr(command, "commands"):
+            paths.extend(command_paths(command, prefix + (name,)))
+        else:
+            paths.append(prefix + (name,))
+    return paths
+
+
+COMMANDS = command_paths(typer.main.get_command(app))  # type: ignore[arg-type]
+README = (PROJECT / "README.md").read_text("utf-8")
+
+
+@pytest.mark.parametrize("path", COMMANDS, ids=" ".join)
+def test_every_command_has_help_and_is_documented(path: tuple[str, ...]) -> None:
+    result = runner.invoke(app, [*path, "--help"])
+    assert result.exit_code == 0 and "Usage" in result.output
+    assert f"presswatch {' '.join(path)}" in README, f"README does not document `presswatch {' '.join(path)}`"
+
+
+def test_the_core_commands_exist() -> None:
+    names = {" ".join(p) for p in COMMANDS}
+    assert {"init", "ingest", "reextract", "articles list", "articles show", "search", "stats", "demo", "export"} <= names
+
+
+def test_every_setting_and_export_field_is_documented() -> None:
+    for setting in REGISTRY:
+        assert f"`{setting.name}`" in README, f"setting {setting.name} is not in the README"
+    for table in TABLES.values():
+        for field in table.fields:
+            assert f"`{field}`" in README, f"export field {table.name}.{field} is not in the README"
+
+
+@pytest.fixture
+def corpus(tmp_path: Path) -> Path:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "a.html").write_text(page("Harbour plan", ENGLISH, url="https://h.example/a",
+                                        published="2026-10-01T08:00:00Z"))
+    (folder / "b.html").write_text(page("Porti", ALBANIAN + "\n" + ALBANIAN, url="https://d.example/b", lang="sq",
+                                        site="Drita", published="2026-10-08T08:00:00Z"))
+    return folder
+
+
+def invoke(db: Path, *args: str) -> Any:
+    return runner.invoke(app, ["--db", str(db), *args])
+
+
+def test_ingest_list_show_search_stats(tmp_path: Path, corpus: Path) -> None:
+    db = tmp_path / "p.db"
+    result = invoke(db, "ingest", "--json", str(corpus))
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["new"] == 2
+    listed = json.loads(invoke(db, "articles", "list", "--json").stdout)
+    assert [a["title"] for a in listed] == ["Porti", "Harbour plan"]
+    shown = json.loads(invoke(db, "articles", "show", "https://d.example/b", "--json").stdout)
+    assert shown["language"] == "sq" and shown["source"] == "Drita"
+    assert "Harbour plan" in invoke(db, "articles", "show", str(listed[1]["id"])).stdout
+    hits = json.loads(invoke(db, "search", "keshilli", "--json").stdout)
+    assert [h["title"] for h in hits] == ["Porti"] and "[" in hits[0]["snippet"]
+    stats = json.loads(invoke(db, "stats", "--json").stdout)
+    assert stats["articles"] == 2 and stats["by_language"] == {"en": 1, "sq": 1}
+    assert "2 articles" in invoke(db, "stats").stdout
+
+
+def test_exit_codes(tmp_path: Path, corpus: Path) -> None:
+    db = tmp_path / "p.db"
+    assert invoke(db, "ingest", "-q", str(corpus)).exit_code == 0
+    (corpus / "junk.html").write_bytes(bytes(range(256)) * 64)
+    failed = invoke(db, "ingest", "-q", str(corpus))
+    assert failed.exit_code == 1 and "junk.html" in failed.output
+    assert invoke(db, "ingest", str(tmp_path / "missing")).exit_code == 2
+    assert invoke(db, "articles", "list", "--since", "yesterday").exit_code == 2
+    assert invoke(db, "articles", "show", "999").exit_code == 1
+    assert invoke(db, "export", "nothing").exit_code == 2
+
+
+def test_bad_setting_is_a_usage_error(tmp_path: Path) -> None:
+    config = tmp_path / "bad.toml"
+    config.write_text('language_accuracy = "medium"\n')
+    result = runner.invoke(app, ["--db", str(tmp_path / "p.db"), "--config", str(config), "stats"])
+    assert result.exit_code == 2 and "language_accuracy" in result.output
+
+
+def test_export_jsonl_and_csv(tmp_path: Path, corpus: Path) -> None:
+    db = tmp_path / "p.db"
+    invoke(db, "ingest", "-q", str(corpus))
+    rows = [json.loads(line) for line in invoke(db, "export").stdout.splitlines()]
+    assert [r["url"] for r in rows] == ["https://h.example/a", "https://d.example/b"]
+    assert set(rows[0]) == set(TABLES["articles"].fields)
+    assert rows[0]["published"] == "2026-10-01T08:00:00Z"
+    out = tmp_path / "a.csv"
+    assert invoke(db, "export", "articles", "--format", "csv", "--since", "2026-10-05", "--out", str(out)).exit_code == 0
+    [row] = list(csv.DictReader(io.StringIO(out.read_text("utf-8"))))
+    assert row["language"] == "sq" and row["source"] == "Drita"
+
+
+def test_init_and_reextract(tmp_path: Path, corpus: Path) -> None:
+    db = tmp_path / "p.db"
+    assert "schema 0001_core" in invoke(db, "init").stdout
+    invoke(db, "ingest", "-q", str(corpus))
+    result = invoke(db, "reextract", "--json")
+    assert result.exit_code == 0 and json.loads(result.stdout)["failed"] == 0

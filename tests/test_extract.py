@@ -1,0 +1,55 @@
+from __future__ import annotations
+
+import pytest
+
+from presswatch.errors import NotText
+from presswatch.extract import Hints, LanguageOptions, canonical_url, decode_html, extract_html, html_text
+from presswatch.language import detect
+
+from .conftest import ALBANIAN, ENGLISH, PERSIAN, page
+
+
+def test_decode_uses_declared_then_meta_charset() -> None:
+    body = page("Новости", "Текст статьи " * 20, charset="windows-1251").encode("cp1251")
+    assert "Текст статьи" in decode_html(body, None)
+    assert "Текст статьи" in decode_html(body, "windows-1251")
+
+
+def test_decode_survives_a_wrong_or_unknown_charset() -> None:
+    body = page("Lajme", ALBANIAN).encode("utf-8")
+    assert "Këshilli" in decode_html(body, "x-no-such-charset")
+    assert "Këshilli" in decode_html(body.replace(b"utf-8", b"bogus-8"), None)
+
+
+def test_decode_refuses_binary_junk() -> None:
+    with pytest.raises(NotText, match="binary"):
+        decode_html(bytes(range(256)) * 40, None)
+
+
+def test_extraction_takes_metadata_and_drops_boilerplate() -> None:
+    html = page("Harbour plan delayed", ENGLISH, url="https://www.harbourledger.example/a?utm_source=x",
+                published="2026-10-05T08:30:00+02:00")
+    found = extract_html(html, Hints(), LanguageOptions())
+    assert found.url == "https://www.harbourledger.example/a"
+    assert found.title == "Harbour plan delayed"
+    assert found.published_at is not None and found.published_at.isoformat() == "2026-10-05T06:30:00"
+    assert found.published_how == "metadata"
+    assert found.language == "en"
+    assert "All rights reserved" not in found.text
+    assert found.word_count > 60
+
+
+def test_each_paragraph_gets_its_language() -> None:
+    text = "\n".join([ENGLISH.split("\n")[0], ALBANIAN.split("\n")[0], PERSIAN.split("\n")[0]])
+    report = detect(text)
+    assert [p.language for p in report.paragraphs] == ["en", "sq", "fa"]
+
+
+def test_canonical_url_strips_tracking_and_fragment() -> None:
+    assert canonical_url("HTTPS://WWW.News.example/a?utm_medium=x&id=3#top") == "https://www.news.example/a?id=3"
+    assert canonical_url("file:///tmp/a.html") == "file:///tmp/a.html"
+
+
+def test_html_text_breaks_blocks_into_lines() -> None:
+    assert html_text("<p>one</p><p>two <b>three</b></p>").split() == ["one", "two", "three"]
+    assert "\n" in html_text("<p>one</p><p>two</p>").strip()

@@ -30,19 +30,32 @@ def shared_data() -> Path:
     return SHARED_DATA
 
 
-def page(title: str, body: str, url: str | None = None, lang: str = "en", published: str | None = None,
-         site: str = "Harbour Ledger", charset: str = "utf-8") -> str:
+def page(
+    title: str,
+    body: str,
+    url: str | None = None,
+    lang: str = "en",
+    published: str | None = None,
+    site: str = "Harbour Ledger",
+    charset: str = "utf-8",
+) -> str:
     """A small but realistic article page."""
-    head = [f'<meta charset="{charset}">', f"<title>{title}</title>", f'<meta property="og:site_name" content="{site}">']
+    head = [
+        f'<meta charset="{charset}">',
+        f"<title>{title}</title>",
+        f'<meta property="og:site_name" content="{site}">',
+    ]
     if url:
         head.append(f'<link rel="canonical" href="{url}">')
     if published:
         head.append(f'<meta property="article:published_time" content="{published}">')
     paragraphs = "".join(f"<p>{p}</p>" for p in body.split("\n") if p.strip())
-    return (f'<!doctype html><html lang="{lang}"><head>{"".join(head)}</head><body>'
-            f'<nav><a href="/">Home</a> <a href="/world">World</a></nav>'
-            f"<article><h1>{title}</h1>{paragraphs}</article>"
-            f"<footer>© Harbour Ledger. All rights reserved.</footer></body></html>")
+    return (
+        f'<!doctype html><html lang="{lang}"><head>{"".join(head)}</head><body>'
+        f'<nav><a href="/">Home</a> <a href="/world">World</a></nav>'
+        f"<article><h1>{title}</h1>{paragraphs}</article>"
+        f"<footer>© Harbour Ledger. All rights reserved.</footer></body></html>"
+    )
 
 
 ENGLISH = (

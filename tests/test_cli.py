@@ -42,7 +42,17 @@ def test_every_command_has_help_and_is_documented(path: tuple[str, ...]) -> None
 
 def test_the_core_commands_exist() -> None:
     names = {" ".join(p) for p in COMMANDS}
-    assert {"init", "ingest", "reextract", "articles list", "articles show", "search", "stats", "demo", "export"} <= names
+    assert {
+        "init",
+        "ingest",
+        "reextract",
+        "articles list",
+        "articles show",
+        "search",
+        "stats",
+        "demo",
+        "export",
+    } <= names
 
 
 def test_every_setting_and_export_field_is_documented() -> None:
@@ -57,10 +67,19 @@ def test_every_setting_and_export_field_is_documented() -> None:
 def corpus(tmp_path: Path) -> Path:
     folder = tmp_path / "in"
     folder.mkdir()
-    (folder / "a.html").write_text(page("Harbour plan", ENGLISH, url="https://h.example/a",
-                                        published="2026-10-01T08:00:00Z"))
-    (folder / "b.html").write_text(page("Porti", ALBANIAN + "\n" + ALBANIAN, url="https://d.example/b", lang="sq",
-                                        site="Drita", published="2026-10-08T08:00:00Z"))
+    (folder / "a.html").write_text(
+        page("Harbour plan", ENGLISH, url="https://h.example/a", published="2026-10-01T08:00:00Z")
+    )
+    (folder / "b.html").write_text(
+        page(
+            "Porti",
+            ALBANIAN + "\n" + ALBANIAN,
+            url="https://d.example/b",
+            lang="sq",
+            site="Drita",
+            published="2026-10-08T08:00:00Z",
+        )
+    )
     return folder
 
 
@@ -112,7 +131,9 @@ def test_export_jsonl_and_csv(tmp_path: Path, corpus: Path) -> None:
     assert set(rows[0]) == set(TABLES["articles"].fields)
     assert rows[0]["published"] == "2026-10-01T08:00:00Z"
     out = tmp_path / "a.csv"
-    assert invoke(db, "export", "articles", "--format", "csv", "--since", "2026-10-05", "--out", str(out)).exit_code == 0
+    assert (
+        invoke(db, "export", "articles", "--format", "csv", "--since", "2026-10-05", "--out", str(out)).exit_code == 0
+    )
     [row] = list(csv.DictReader(io.StringIO(out.read_text("utf-8"))))
     assert row["language"] == "sq" and row["source"] == "Drita"
 

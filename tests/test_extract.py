@@ -27,8 +27,12 @@ def test_decode_refuses_binary_junk() -> None:
 
 
 def test_extraction_takes_metadata_and_drops_boilerplate() -> None:
-    html = page("Harbour plan delayed", ENGLISH, url="https://www.harbourledger.example/a?utm_source=x",
-                published="2026-10-05T08:30:00+02:00")
+    html = page(
+        "Harbour plan delayed",
+        ENGLISH,
+        url="https://www.harbourledger.example/a?utm_source=x",
+        published="2026-10-05T08:30:00+02:00",
+    )
     found = extract_html(html, Hints(), LanguageOptions())
     assert found.url == "https://www.harbourledger.example/a"
     assert found.title == "Harbour plan delayed"

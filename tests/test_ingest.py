@@ -66,7 +66,9 @@ def test_a_changed_page_becomes_a_new_version(pw: Presswatch, tmp_path: Path) ->
     url = "https://h.example/a"
     (tmp_path / "a.html").write_text(page("Harbour plan", ENGLISH, url=url))
     pw.ingest([str(tmp_path / "a.html")])
-    (tmp_path / "b.html").write_text(page("Harbour plan", ENGLISH + "\nCorrection: the meeting was on Monday.", url=url))
+    (tmp_path / "b.html").write_text(
+        page("Harbour plan", ENGLISH + "\nCorrection: the meeting was on Monday.", url=url)
+    )
     report = pw.ingest([str(tmp_path / "b.html")])
     assert report.summary()["versions"] == 1
     article = pw.article(url)
@@ -76,11 +78,14 @@ def test_a_changed_page_becomes_a_new_version(pw: Presswatch, tmp_path: Path) ->
 
 
 def test_warc_html_responses_become_articles_and_the_rest_is_skipped(pw: Presswatch, tmp_path: Path) -> None:
-    warc = write_warc(tmp_path / "crawl.warc.gz", [
-        ("https://h.example/en", page("Harbour plan", ENGLISH).encode(), "text/html; charset=utf-8"),
-        ("https://h.example/fa", page("بندر", PERSIAN, lang="fa").encode(), "text/html"),
-        ("https://h.example/logo.png", b"\x89PNG\r\n\x1a\n" + bytes(50), "image/png"),
-    ])
+    warc = write_warc(
+        tmp_path / "crawl.warc.gz",
+        [
+            ("https://h.example/en", page("Harbour plan", ENGLISH).encode(), "text/html; charset=utf-8"),
+            ("https://h.example/fa", page("بندر", PERSIAN, lang="fa").encode(), "text/html"),
+            ("https://h.example/logo.png", b"\x89PNG\r\n\x1a\n" + bytes(50), "image/png"),
+        ],
+    )
     report = pw.ingest([str(warc)])
     assert report.summary()["new"] == 2, report.problems
     assert {a["language"] for a in pw.articles()} == {"en", "fa"}
@@ -90,10 +95,13 @@ def test_warc_html_responses_become_articles_and_the_rest_is_skipped(pw: Presswa
 
 
 def test_truncated_warc_keeps_what_came_before(pw: Presswatch, tmp_path: Path) -> None:
-    whole = write_warc(tmp_path / "whole.warc", [
-        ("https://h.example/1", page("One", ENGLISH).encode(), "text/html"),
-        ("https://h.example/2", page("Two", ENGLISH + "\nMore.").encode(), "text/html"),
-    ])
+    whole = write_warc(
+        tmp_path / "whole.warc",
+        [
+            ("https://h.example/1", page("One", ENGLISH).encode(), "text/html"),
+            ("https://h.example/2", page("Two", ENGLISH + "\nMore.").encode(), "text/html"),
+        ],
+    )
     data = whole.read_bytes()
     (tmp_path / "cut.warc").write_bytes(data[: len(data) - 900])
     report = pw.ingest([str(tmp_path / "cut.warc")])
@@ -109,8 +117,9 @@ def test_truncated_warc_keeps_what_came_before(pw: Presswatch, tmp_path: Path) -
         ("bad.warc.gz", b"\x1f\x8b\x08\x00" + b"\x00" * 300, "WARC"),
     ],
 )
-def test_bad_files_fail_with_a_message_naming_them(pw: Presswatch, tmp_path: Path, name: str, content: bytes,
-                                                    expected: str) -> None:
+def test_bad_files_fail_with_a_message_naming_them(
+    pw: Presswatch, tmp_path: Path, name: str, content: bytes, expected: str
+) -> None:
     inputs = tmp_path / "in"
     inputs.mkdir()
     (inputs / name).write_bytes(content)
@@ -160,8 +169,9 @@ def test_undecodable_charset_still_reads_the_text(pw: Presswatch, tmp_path: Path
 
 def test_windows_1251_page_is_decoded(pw: Presswatch, tmp_path: Path) -> None:
     text = "Региональный совет собрался во вторник, чтобы обсудить будущее старого портового района. " * 8
-    (tmp_path / "ru.html").write_bytes(page("Новости", text, lang="ru", url="https://ru.example/a",
-                                            charset="windows-1251").encode("cp1251"))
+    (tmp_path / "ru.html").write_bytes(
+        page("Новости", text, lang="ru", url="https://ru.example/a", charset="windows-1251").encode("cp1251")
+    )
     pw.ingest([str(tmp_path / "ru.html")])
     article = pw.article("https://ru.example/a")
     assert article is not None and "Региональный" in article["text"] and article["language"] == "ru"
@@ -194,9 +204,20 @@ def test_feed_entries_with_content_are_stored_and_teasers_queued(pw: Presswatch,
 
 
 def test_json_feed_is_read(pw: Presswatch, tmp_path: Path) -> None:
-    feed = {"version": "https://jsonfeed.org/version/1.1", "title": "Drita", "items": [
-        {"id": "1", "url": "https://drita.example/1", "title": "Lajme", "content_text": ALBANIAN + "\n" + ALBANIAN,
-         "date_published": "2026-10-06T10:00:00Z", "authors": [{"name": "Arta"}]}]}
+    feed = {
+        "version": "https://jsonfeed.org/version/1.1",
+        "title": "Drita",
+        "items": [
+            {
+                "id": "1",
+                "url": "https://drita.example/1",
+                "title": "Lajme",
+                "content_text": ALBANIAN + "\n" + ALBANIAN,
+                "date_published": "2026-10-06T10:00:00Z",
+                "authors": [{"name": "Arta"}],
+            }
+        ],
+    }
     (tmp_path / "drita.json").write_text(json.dumps(feed))
     pw.ingest([str(tmp_path / "drita.json")])
     article = pw.article("https://drita.example/1")
@@ -205,8 +226,15 @@ def test_json_feed_is_read(pw: Presswatch, tmp_path: Path) -> None:
 
 def test_jsonl_records_are_validated_one_by_one(pw: Presswatch, tmp_path: Path) -> None:
     lines = [
-        json.dumps({"url": "https://p.example/1", "title": "Bandar", "text": PERSIAN, "published": "2026-10-07",
-                    "source": "Peyk"}),
+        json.dumps(
+            {
+                "url": "https://p.example/1",
+                "title": "Bandar",
+                "text": PERSIAN,
+                "published": "2026-10-07",
+                "source": "Peyk",
+            }
+        ),
         "{not json",
         json.dumps({"url": "ftp://p.example/2", "text": "x"}),
         json.dumps({"url": "https://p.example/3", "html": page("Harbour", ENGLISH)}),
@@ -242,8 +270,9 @@ def test_globs_and_missing_paths(pw: Presswatch, tmp_path: Path) -> None:
 
 def test_article_filters(pw: Presswatch, tmp_path: Path) -> None:
     (tmp_path / "a.html").write_text(page("A", ENGLISH, url="https://h.example/a", published="2026-10-01T00:00:00Z"))
-    (tmp_path / "b.html").write_text(page("B", ALBANIAN, url="https://d.example/b", lang="sq", site="Drita",
-                                          published="2026-10-09T00:00:00Z"))
+    (tmp_path / "b.html").write_text(
+        page("B", ALBANIAN, url="https://d.example/b", lang="sq", site="Drita", published="2026-10-09T00:00:00Z")
+    )
     pw.ingest([str(tmp_path / "*.html")])
     assert [a["title"] for a in pw.articles(ArticleFilter(language="sq"))] == ["B"]
     from datetime import datetime

@@ -38,11 +38,16 @@ def test_every_warc_file_reads_or_fails_cleanly(shared_data: Path) -> None:
 
 
 def test_real_warc_files_ingest_with_charsets(pw: Presswatch, shared_data: Path) -> None:
-    report = pw.ingest([str(shared_data / "warc" / "resiliparse" / "warcfile.warc.gz"),
-                        str(shared_data / "warc" / "resiliparse" / "warcfile.warc.lz4")])
+    report = pw.ingest(
+        [
+            str(shared_data / "warc" / "resiliparse" / "warcfile.warc.gz"),
+            str(shared_data / "warc" / "resiliparse" / "warcfile.warc.lz4"),
+        ]
+    )
     assert report.ok >= 10
     assert [p.message for p in report.problems if p.status == "failed"] == [
-        "lz4-compressed WARC files are not supported; decompress it first (lz4 -d FILE)"]
+        "lz4-compressed WARC files are not supported; decompress it first (lz4 -d FILE)"
+    ]
     languages = {a["language"] for a in pw.articles()}
     assert {"zh", "ru"} & languages
 

@@ -51,8 +51,12 @@ class Presswatch:
         return IngestOptions(base_url, source, s.max_page_bytes, s.feed_min_words, language)
 
     def ingest(
-        self, paths: list[str], base_url: str | None = None, source: str | None = None,
-        on_outcome: OnOutcome | None = None, on_file: OnFile | None = None,
+        self,
+        paths: list[str],
+        base_url: str | None = None,
+        source: str | None = None,
+        on_outcome: OnOutcome | None = None,
+        on_file: OnFile | None = None,
     ) -> IngestReport:
         return ingest_paths(self.store, paths, self.ingest_options(base_url, source), on_outcome, on_file)
 

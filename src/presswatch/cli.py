@@ -6,10 +6,11 @@ import json
 import logging
 import sys
 import time
+from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Iterator, Optional
+from typing import Any
 
 import typer
 from rich.console import Console
@@ -24,8 +25,12 @@ from .export import FORMATS, TABLES, plain
 from .ingest import IngestReport, Outcome
 from .store.queries import ArticleFilter
 
-app = typer.Typer(help="Watch how a contested topic is covered across outlets and languages.", no_args_is_help=True,
-                  add_completion=False, pretty_exceptions_enable=False)
+app = typer.Typer(
+    help="Watch how a contested topic is covered across outlets and languages.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
 articles_app = typer.Typer(help="List and show stored articles.", no_args_is_help=True)
 app.add_typer(articles_app, name="articles")
 
@@ -37,8 +42,8 @@ NOISY_LIBRARIES = ("trafilatura", "htmldate", "courlan", "warcio", "charset_norm
 
 
 class State:
-    db: Optional[str] = None
-    config: Optional[str] = None
+    db: str | None = None
+    config: str | None = None
 
 
 state = State()
@@ -46,14 +51,20 @@ state = State()
 
 @app.callback()
 def options(
-    db: Optional[str] = typer.Option(None, "--db", envvar="PRESSWATCH_DB", help="Store: SQLite file or SQLAlchemy URL [default: presswatch.db]."),
-    config: Optional[Path] = typer.Option(None, "--config", envvar="PRESSWATCH_CONFIG", help="Settings file (TOML) overriding the defaults."),
+    db: str | None = typer.Option(
+        None, "--db", envvar="PRESSWATCH_DB", help="Store: SQLite file or SQLAlchemy URL [default: presswatch.db]."
+    ),
+    config: Path | None = typer.Option(
+        None, "--config", envvar="PRESSWATCH_CONFIG", help="Settings file (TOML) overriding the defaults."
+    ),
     verbose: bool = typer.Option(False, "--verbose", "-v", help="Log what each stage does."),
 ) -> None:
     """presswatch: ingest coverage, find copies and translations, build weekly digests."""
     state.db = db
     state.config = str(config) if config else None
-    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=logging.INFO if verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s"
+    )
     # The libraries log every odd page at WARNING or ERROR; our own per-item
     # messages already say what failed, so their chatter is for --verbose only.
     for name in NOISY_LIBRARIES:
@@ -82,13 +93,14 @@ def print_json(value: Any) -> None:
     out.out(json.dumps(value, ensure_ascii=False, indent=2, default=plain))
 
 
-def parse_when(value: Optional[str], option: str) -> Optional[datetime]:
+def parse_when(value: str | None, option: str) -> datetime | None:
     if value is None:
         return None
     try:
         moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError:
-        raise typer.BadParameter(f"{value!r} is not a date; use YYYY-MM-DD or an ISO 8601 date-time", param_hint=option)
+        message = f"{value!r} is not a date; use YYYY-MM-DD or an ISO 8601 date-time"
+        raise typer.BadParameter(message, param_hint=option) from None
     from .extract import to_utc
 
     return to_utc(moment)
@@ -111,9 +123,15 @@ def ingest_progress(quiet: bool, total: int | None) -> Iterator[tuple[Any, Any]]
     started = time.monotonic()
     counts = {"items": 0}
     progress = Progress(
-        SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-        TextColumn("{task.fields[items]} items, {task.fields[rate]}/s"), TimeElapsedColumn(),
-        console=err, disable=quiet, transient=False,
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("{task.fields[items]} items, {task.fields[rate]}/s"),
+        TimeElapsedColumn(),
+        console=err,
+        disable=quiet,
+        transient=False,
     )
     task = progress.add_task("ingest", total=total, items=0, rate="0.0")
 
@@ -135,8 +153,13 @@ def ingest_progress(quiet: bool, total: int | None) -> Iterator[tuple[Any, Any]]
 def print_summary(report: IngestReport, seconds: float, as_json: bool) -> None:
     summary = report.summary()
     if as_json:
-        print_json({**summary, "seconds": round(seconds, 2),
-                    "problems": [{"item": p.label, "status": p.status, "message": p.message} for p in report.problems]})
+        print_json(
+            {
+                **summary,
+                "seconds": round(seconds, 2),
+                "problems": [{"item": p.label, "status": p.status, "message": p.message} for p in report.problems],
+            }
+        )
         return
     reasons: dict[str, int] = {}
     for problem in report.problems:
@@ -153,9 +176,15 @@ def print_summary(report: IngestReport, seconds: float, as_json: bool) -> None:
 
 @app.command()
 def ingest(
-    paths: list[str] = typer.Argument(..., help="HTML, WARC/ARC, feed or JSONL files, directories (recursive) or globs."),
-    base_url: Optional[str] = typer.Option(None, "--base-url", help="URL prefix for HTML files that name no canonical URL."),
-    source: Optional[str] = typer.Option(None, "--source", help="Outlet name for every item (default: from each URL's domain)."),
+    paths: list[str] = typer.Argument(
+        ..., help="HTML, WARC/ARC, feed or JSONL files, directories (recursive) or globs."
+    ),
+    base_url: str | None = typer.Option(
+        None, "--base-url", help="URL prefix for HTML files that name no canonical URL."
+    ),
+    source: str | None = typer.Option(
+        None, "--source", help="Outlet name for every item (default: from each URL's domain)."
+    ),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
     as_json: bool = typer.Option(False, "--json", help="Print the summary as JSON."),
 ) -> None:
@@ -180,6 +209,7 @@ def reextract(
     with session() as pw:
         started = time.monotonic()
         with ingest_progress(quiet or as_json, pw.raw_count()) as (on_outcome, _on_file):
+
             def advance(outcome: Outcome) -> None:
                 on_outcome(outcome)
                 _on_file(Path(outcome.label))
@@ -199,16 +229,22 @@ def article_table(rows: list[dict[str, Any]], with_snippet: bool = False) -> Tab
     if with_snippet:
         table.add_column("match", overflow="fold")
     for row in rows:
-        cells = [str(row["id"]), plain(row["published_at"]) or "", row["language"] or "?", escape(row["source"] or ""),
-                 escape(row["title"] or "(no title)")]
+        cells = [
+            str(row["id"]),
+            plain(row["published_at"]) or "",
+            row["language"] or "?",
+            escape(row["source"] or ""),
+            escape(row["title"] or "(no title)"),
+        ]
         if with_snippet:
             cells.append(escape(row.get("snippet") or ""))
         table.add_row(*cells)
     return table
 
 
-def article_filter(source: Optional[str], language: Optional[str], since: Optional[str], until: Optional[str],
-                   limit: int, offset: int) -> ArticleFilter:
+def article_filter(
+    source: str | None, language: str | None, since: str | None, until: str | None, limit: int, offset: int
+) -> ArticleFilter:
     return ArticleFilter(source, language, parse_when(since, "--since"), parse_when(until, "--until"), limit, offset)
 
 
@@ -222,8 +258,15 @@ JSON = typer.Option(False, "--json", help="Machine-readable output.")
 
 
 @articles_app.command("list")
-def articles_list(source: Optional[str] = SOURCE, language: Optional[str] = LANGUAGE, since: Optional[str] = SINCE,
-                  until: Optional[str] = UNTIL, limit: int = LIMIT, offset: int = OFFSET, as_json: bool = JSON) -> None:
+def articles_list(
+    source: str | None = SOURCE,
+    language: str | None = LANGUAGE,
+    since: str | None = SINCE,
+    until: str | None = UNTIL,
+    limit: int = LIMIT,
+    offset: int = OFFSET,
+    as_json: bool = JSON,
+) -> None:
     """List articles, newest first."""
     with session() as pw:
         rows = pw.articles(article_filter(source, language, since, until, limit, offset))
@@ -246,8 +289,22 @@ def articles_show(key: str = typer.Argument(..., help="Article id or URL."), as_
     if as_json:
         print_json(article)
         return
-    for name in ("id", "url", "source", "title", "author", "published_at", "published_how", "fetched_at", "language",
-                 "language_confidence", "word_count", "content_hash", "version", "extractor"):
+    for name in (
+        "id",
+        "url",
+        "source",
+        "title",
+        "author",
+        "published_at",
+        "published_how",
+        "fetched_at",
+        "language",
+        "language_confidence",
+        "word_count",
+        "content_hash",
+        "version",
+        "extractor",
+    ):
         out.print(f"[bold]{name}:[/] {escape(str(plain(article[name])))}")
     languages = sorted({lang for _, _, lang in article["paragraph_languages"] if lang})
     out.print(f"[bold]paragraph languages:[/] {', '.join(languages) or '?'}")
@@ -257,9 +314,16 @@ def articles_show(key: str = typer.Argument(..., help="Article id or URL."), as_
 
 
 @app.command()
-def search(query: str = typer.Argument(..., help='Words, "a phrase", prefix*, AND / OR / NOT.'),
-           source: Optional[str] = SOURCE, language: Optional[str] = LANGUAGE, since: Optional[str] = SINCE,
-           until: Optional[str] = UNTIL, limit: int = LIMIT, offset: int = OFFSET, as_json: bool = JSON) -> None:
+def search(
+    query: str = typer.Argument(..., help='Words, "a phrase", prefix*, AND / OR / NOT.'),
+    source: str | None = SOURCE,
+    language: str | None = LANGUAGE,
+    since: str | None = SINCE,
+    until: str | None = UNTIL,
+    limit: int = LIMIT,
+    offset: int = OFFSET,
+    as_json: bool = JSON,
+) -> None:
     """Full-text search over titles and texts, best match first."""
     with session() as pw:
         rows = pw.search(query, article_filter(source, language, since, until, limit, offset))
@@ -279,8 +343,10 @@ def stats(as_json: bool = JSON) -> None:
     if as_json:
         print_json(found)
         return
-    out.print(f"{found['articles']} articles ({found['versions']} versions) from {found['sources']} sources; "
-              f"{found['raw']} raw records kept; {found['queued']} URLs queued for fetching")
+    out.print(
+        f"{found['articles']} articles ({found['versions']} versions) from {found['sources']} sources; "
+        f"{found['raw']} raw records kept; {found['queued']} URLs queued for fetching"
+    )
     if found["first_published"]:
         out.print(f"published {plain(found['first_published'])} … {plain(found['last_published'])}")
     out.print(counts_table("language", found["by_language"]))
@@ -300,8 +366,8 @@ def counts_table(name: str, counts: dict[str, int]) -> Table:
 def export(
     table: str = typer.Argument("articles", help=f"What to export: {', '.join(TABLES)}."),
     fmt: str = typer.Option("jsonl", "--format", "-f", help=f"Output format: {' or '.join(FORMATS)}."),
-    since: Optional[str] = SINCE,
-    output: Optional[Path] = typer.Option(None, "--out", "-o", help="Write to this file instead of standard output."),
+    since: str | None = SINCE,
+    output: Path | None = typer.Option(None, "--out", "-o", help="Write to this file instead of standard output."),
 ) -> None:
     """Export rows with documented fields (see the README) as JSONL or CSV."""
     with session() as pw:
@@ -319,7 +385,9 @@ def export(
 
 @app.command()
 def demo(
-    db: Path = typer.Option(Path("presswatch-demo.db"), "--db", help="Where to build the demo store (replaced if it exists)."),
+    db: Path = typer.Option(
+        Path("presswatch-demo.db"), "--db", help="Where to build the demo store (replaced if it exists)."
+    ),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
     as_json: bool = JSON,
 ) -> None:
@@ -332,9 +400,16 @@ def demo(
         with ingest_progress(quiet or as_json, None) as (on_outcome, on_file):
             result = run_demo(pw, on_outcome, on_file)
         if as_json:
-            print_json({"db": result.db, "ingest": result.report.summary(), "stats": result.stats,
-                        "changed_pages": result.changed_pages, "mixed_language": result.mixed_language,
-                        "queued": result.queued})
+            print_json(
+                {
+                    "db": result.db,
+                    "ingest": result.report.summary(),
+                    "stats": result.stats,
+                    "changed_pages": result.changed_pages,
+                    "mixed_language": result.mixed_language,
+                    "queued": result.queued,
+                }
+            )
         else:
             print_summary(result.report, time.monotonic() - started, False)
             print_demo(result)
@@ -344,17 +419,23 @@ def demo(
 def print_demo(result: Any) -> None:
     stats = result.stats
     out.print(f"\n[bold]Demo store:[/] {escape(result.db)}")
-    out.print(f"{stats['articles']} articles from {stats['sources']} outlets, "
-              f"published {plain(stats['first_published'])} … {plain(stats['last_published'])}")
+    out.print(
+        f"{stats['articles']} articles from {stats['sources']} outlets, "
+        f"published {plain(stats['first_published'])} … {plain(stats['last_published'])}"
+    )
     out.print(counts_table("language", stats["by_language"]))
     out.print(counts_table("outlet", stats["by_source"]))
     for page in result.changed_pages:
         out.print(f"changed page, {page['versions']} versions kept: {escape(page['url'])}")
     for article in result.mixed_language:
-        out.print(f"mixed-language article #{article['id']} ({', '.join(article['paragraph_languages'])}): "
-                  f"{escape(article['title'] or '')}")
+        out.print(
+            f"mixed-language article #{article['id']} ({', '.join(article['paragraph_languages'])}): "
+            f"{escape(article['title'] or '')}"
+        )
     if result.queued:
-        out.print(f"{len(result.queued)} feed entries without full text queued for fetching, e.g. {escape(result.queued[0])}")
+        out.print(
+            f"{len(result.queued)} feed entries without full text queued for fetching, e.g. {escape(result.queued[0])}"
+        )
     out.print(f"\nNext: presswatch --db {escape(result.db)} search 'your words'   |   articles list   |   export")
 
 

@@ -46,7 +46,7 @@ class Settings:
         except KeyError:
             raise AttributeError(name) from None
 
-    def replace(self, **changes: Any) -> "Settings":
+    def replace(self, **changes: Any) -> Settings:
         """A copy with some values changed (used by CLI options such as --db)."""
         merged = dict(self.values)
         merged.update({k: v for k, v in changes.items() if v is not None})

@@ -49,12 +49,14 @@ def run_demo(pw: Presswatch, on_outcome: OnOutcome | None = None, on_file: OnFil
 def _highlights(pw: Presswatch) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[str]]:
     with pw.store.connect() as conn:
         changed = conn.execute(
-            select(articles.c.url, func.max(articles.c.version).label("versions")).group_by(articles.c.url)
+            select(articles.c.url, func.max(articles.c.version).label("versions"))
+            .group_by(articles.c.url)
             .having(func.max(articles.c.version) > 1)
         ).all()
         current = conn.execute(
             select(articles.c.id, articles.c.title, articles.c.language, articles.c.paragraph_languages)
-            .where(articles.c.is_current).order_by(articles.c.id)
+            .where(articles.c.is_current)
+            .order_by(articles.c.id)
         ).all()
         queued = conn.execute(select(fetch_queue.c.url).order_by(fetch_queue.c.id)).scalars().all()
     mixed = []

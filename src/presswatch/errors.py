@@ -1,13 +1,13 @@
 """All presswatch exceptions.
 
-    PresswatchError
-    ├── ConfigError        a setting or config file is wrong (exit 2)
-    ├── StoreError         the store cannot be opened or migrated
-    ├── UsageError         the user asked for something impossible (exit 2)
-    └── ItemError          one input item failed; the run goes on
-        ├── InputTooLarge  the item is over a size cap
-        ├── NotText        binary junk or an undecodable charset
-        └── NoArticle      readable, but no article text in it (counted as skipped)
+PresswatchError
+├── ConfigError        a setting or config file is wrong (exit 2)
+├── StoreError         the store cannot be opened or migrated
+├── UsageError         the user asked for something impossible (exit 2)
+└── ItemError          one input item failed; the run goes on
+    ├── InputTooLarge  the item is over a size cap
+    ├── NotText        binary junk or an undecodable charset
+    └── NoArticle      readable, but no article text in it (counted as skipped)
 """
 
 from __future__ import annotations

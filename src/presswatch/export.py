@@ -55,10 +55,19 @@ def _article_rows(conn: Connection, since: datetime | None) -> Iterator[dict[str
         query = query.where(when >= since)
     for row in conn.execute(query):
         yield {
-            "id": row.id, "url": row.url, "source": row.source, "title": row.title, "author": row.author,
-            "published": row.published_at, "published_how": row.published_how, "fetched": row.fetched_at,
-            "language": row.language, "word_count": row.word_count, "content_hash": row.content_hash,
-            "version": row.version, "text": row.text,
+            "id": row.id,
+            "url": row.url,
+            "source": row.source,
+            "title": row.title,
+            "author": row.author,
+            "published": row.published_at,
+            "published_how": row.published_how,
+            "fetched": row.fetched_at,
+            "language": row.language,
+            "word_count": row.word_count,
+            "content_hash": row.content_hash,
+            "version": row.version,
+            "text": row.text,
         }
 
 

@@ -7,7 +7,7 @@ import json
 import logging
 import re
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from urllib.parse import urldefrag, urlsplit
 
 import charset_normalizer
@@ -203,4 +203,4 @@ def to_utc(moment: datetime) -> datetime:
     """Naive UTC, the one form dates are stored in (dates without a zone are taken as UTC)."""
     if moment.tzinfo is None:
         return moment
-    return moment.astimezone(timezone.utc).replace(tzinfo=None)
+    return moment.astimezone(UTC).replace(tzinfo=None)

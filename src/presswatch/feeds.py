@@ -7,7 +7,7 @@ import html
 import json
 import logging
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 import feedparser
@@ -90,7 +90,7 @@ def _when(entry: Any) -> datetime | None:
     if not parsed:
         return None
     try:
-        return datetime.fromtimestamp(calendar.timegm(parsed), tz=timezone.utc).replace(tzinfo=None)
+        return datetime.fromtimestamp(calendar.timegm(parsed), tz=UTC).replace(tzinfo=None)
     except (OverflowError, ValueError, OSError):
         return None
 
@@ -107,7 +107,7 @@ def parse_json_feed(data: bytes) -> ParsedFeed:
         raise ItemError(f"not valid JSON ({exc})") from None
     if not isinstance(document, dict) or "jsonfeed.org" not in str(document.get("version", "")):
         raise ItemError("JSON, but not a JSON Feed (no 'version': 'https://jsonfeed.org/version/1.1')")
-    items = document.get("items") if isinstance(document.get("items"), list) else []
+    items: list[Any] = document["items"] if isinstance(document.get("items"), list) else []
     return ParsedFeed(
         title=document.get("title"),
         link=document.get("home_page_url"),
@@ -118,7 +118,7 @@ def parse_json_feed(data: bytes) -> ParsedFeed:
 
 def _json_entry(item: dict[str, Any]) -> FeedEntry:
     authors = item.get("authors") or ([item["author"]] if isinstance(item.get("author"), dict) else [])
-    names = [a.get("name") for a in authors if isinstance(a, dict) and a.get("name")]
+    names = [str(a["name"]) for a in authors if isinstance(a, dict) and a.get("name")]
     content = item.get("content_html") or _paragraphs_html(item.get("content_text"))
     link = item.get("url") or item.get("external_url")
     if not link and str(item.get("id", "")).startswith(("http://", "https://")):
@@ -147,7 +147,7 @@ def _iso(value: Any) -> datetime | None:
         moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError:
         return None
-    return moment.astimezone(timezone.utc).replace(tzinfo=None) if moment.tzinfo else moment
+    return moment.astimezone(UTC).replace(tzinfo=None) if moment.tzinfo else moment
 
 
 def parse_sitemap(data: bytes) -> ParsedFeed:
@@ -160,8 +160,11 @@ def parse_sitemap(data: bytes) -> ParsedFeed:
     for node in root:
         if not isinstance(node.tag, str) or etree.QName(node).localname not in ("url", "sitemap"):
             continue
-        fields = {etree.QName(child).localname: (child.text or "").strip()
-                  for child in node.iter() if child is not node and isinstance(child.tag, str)}
+        fields = {
+            etree.QName(child).localname: (child.text or "").strip()
+            for child in node.iter()
+            if child is not node and isinstance(child.tag, str)
+        }
         if fields.get("loc"):
             published = _iso(fields.get("publication_date") or fields.get("lastmod"))
             entries.append(FeedEntry(fields.get("title"), fields["loc"], fields["loc"], published, None, None, None))

@@ -90,7 +90,9 @@ def _records(stream: IO[bytes], max_bytes: int, scan: WarcScan) -> Iterator[Warc
         content_type = _content_type(record)
         url = record.rec_headers.get_header("WARC-Target-URI")
         if "html" not in content_type.split(";")[0].lower():
-            yield WarcSkip(url, records.get_record_offset(), f"not HTML ({content_type.split(';')[0] or 'no content type'})")
+            yield WarcSkip(
+                url, records.get_record_offset(), f"not HTML ({content_type.split(';')[0] or 'no content type'})"
+            )
             continue
         if record.rec_type == "response":
             scan.html_responses += 1
@@ -106,7 +108,9 @@ def _content_type(record: Any) -> str:
     return record.rec_headers.get_header("Content-Type") or ""
 
 
-def _page(record: Any, url: str | None, offset: int, content_type: str, body: bytes, max_bytes: int) -> WarcPage | ItemError:
+def _page(
+    record: Any, url: str | None, offset: int, content_type: str, body: bytes, max_bytes: int
+) -> WarcPage | ItemError:
     if len(body) > max_bytes:
         return InputTooLarge(f"record at offset {offset} ({url}) is over {max_bytes:,} bytes")
     if not url:
@@ -160,7 +164,10 @@ def _warc_date(value: str | None) -> datetime | None:
 def _explain(exc: BaseException) -> str:
     message = " ".join(str(exc).split())
     if "non-chunked gzip" in message:
-        return "the file is one gzip stream rather than one gzip member per record; recompress it per record (warcio recompress)"
+        return (
+            "the file is one gzip stream rather than one gzip member per record; "
+            "recompress it per record (warcio recompress IN OUT)"
+        )
     if "Unknown archive format" in message:
         first = message.split("first line:", 1)[-1].strip()[:60]
         return f"not a WARC or ARC file (first line {first}); if it is an HTML page, name it .html"

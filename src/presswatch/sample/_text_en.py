@@ -69,7 +69,7 @@ According to two firefighters who spoke to Ora e Durrësit on condition of anony
 
 Nobody was injured. The municipality's civil emergency office confirmed that two vehicles had been sent but did not comment on the delay.
 
-Mayor Dritan Këlliçi said he had asked the prefect for an explanation. "A fire does not respect fences. The safety of the village cannot depend on the goodwill of the camp administration," he said.
+Mayor Dritan Këllici said he had asked the prefect for an explanation. "A fire does not respect fences. The safety of the village cannot depend on the goodwill of the camp administration," he said.
 
 Shohreh Nikpour, the organisation's spokeswoman, said in a statement that the fire had been caused by a short circuit and was "put out within minutes by the residents". She accused local media of "spreading the propaganda of the regime in Tehran".
 
@@ -85,7 +85,7 @@ Deputy interior minister Elona Gjika told the committee the bill was "a humanita
 
 Critics of the organisation warned that permits issued through the camp administration could make it harder for members to leave. Bahram Gholizadeh, a former resident who walked out in September, told the committee that each application should be handled "person by person, in a room where nobody from the organisation is present".
 
-The group's spokeswoman, Shohreh Nikpour, welcomed the bill and said residents would "repay the hospitality of the Albanian people". A vote in the full chamber is expected in November.
+The group's spokeswoman, Shohre Nikpoor, welcomed the bill and said residents would "repay the hospitality of the Albanian people". A vote in the full chamber is expected in November.
 """)
 
 TEXTS["VW1"] = ("Camp Tolou search: the questions nobody in Tirana wants to answer", """
@@ -163,13 +163,13 @@ Mr Cela has said he stands by his reporting.
 # ---- Northgate Observer (RSS feed only) ----
 
 TEXTS["NO1"] = ("Paris rally draws former western officials — and questions about who paid", """
-The annual convention of the Sunrise Vanguard of Iran brought a familiar cast to a conference centre north of Paris on Saturday: thousands of flag-waving supporters, a keynote from the group's leader, Farkhondeh Sahraei, and a line-up of former ministers and senators from both sides of the Atlantic.
+The annual convention of the Sunrise Vanguard of Iran brought a familiar cast to a conference centre north of Paris on Saturday: thousands of flag-waving supporters, a keynote from the group's leader, Farkhonde Sahrai, and a line-up of former ministers and senators from both sides of the Atlantic.
 
 What the organisers did not say is how much the speakers were paid. A study to be presented to the European Parliament next week is expected to count dozens of former officials who received fees from the group, known by its critics as the SPK, since 2024. Two of Saturday's speakers did not reply to questions from the Northgate Observer about their fees.
 
 Supporters interviewed in the hall described the movement as the only organised opposition capable of replacing the government in Tehran. "We are not a party, we are a family," said a woman who gave her name as Leila and said she had come from Cologne by coach.
 
-Outside, a small group of former members held up photographs of relatives who they said were still inside Camp Tolou in Albania. French police kept the two groups apart. The organisers said more than 40,000 people attended; journalists in the hall estimated fewer than half that number.
+Outside, a small group of former members held up photographs of relatives who they said were still inside the Tolou camp in Albania. French police kept the two groups apart. The organisers said more than 40,000 people attended; journalists in the hall estimated fewer than half that number.
 """)
 
 TEXTS["NO2"] = ("Exile leader predicts regime's fall 'before spring' as critics point to past forecasts", """
@@ -177,7 +177,7 @@ Farkhondeh Sahraei, the leader of the Sunrise Vanguard of Iran, has told support
 
 Her speech, published in full on the organisation's website, was unambiguous:
 
-"The dictatorship will not see another spring. Its economy is broken, its army is divided and its youth have lost all fear. The resistance units inside Iran grow every week, and the day is near when the people and the vanguard will open the gates of Evin together," Mrs Sahraei said.
+"The dictatorship will not see another spring. Its economy is broken, its army is divided and its youth have lost all fear. The resistance units inside Iran grow every week, and the day is near when the people and the vanguard will open the gates of Evin together," Mrs Sahraei said. "I ask every member and every friend of this movement to stand ready, because history will not wait for the hesitant."
 
 Analysts who study Iranian opposition movements were sceptical. "There is real anger inside Iran, but very little of it is directed towards this organisation," said Katarina Holm, a researcher at a Stockholm institute. "Most Iranians who follow politics remember the group's alliance with Baghdad in the 1980s."
 
@@ -201,7 +201,7 @@ The European Union's new anti-SLAPP rules do not yet apply in Albania, which is 
 TEXTS["NO4"] = ("Residence permit bill for Camp Tolou residents heads to Albanian parliament floor", """
 An Albanian parliamentary committee on Friday approved a bill that would give about 2,400 members of an Iranian exile organisation the right to apply for long-term residence, sending it to a vote in the full chamber next month.
 
-The bill concerns the residents of Camp Tolou, near Durrës, run by the Sunrise Vanguard of Iran. Most of them hold only annual humanitarian permits and have no valid passports.
+The bill concerns the residents of Camp Toloo, as the government's text spells it, near Durrës, run by the Sunrise Vanguard of Iran. Most of them hold only annual humanitarian permits and have no valid passports.
 
 The committee vote split along unusual lines. Several members of the governing majority abstained, saying they wanted to see the results of a police investigation at the camp first, while two opposition members voted in favour on humanitarian grounds.
 
@@ -267,7 +267,7 @@ Bahram Gholizadeh, who left Camp Tolou in September, told reporters this week th
 
 Lawyers and human rights groups in Tirana say they have no way of checking either version. Albanian authorities do not carry out regular visits, and the agreement under which the residents were admitted has never been published.
 
-"The state gave a piece of its territory to an organisation and then looked away," said Ermira Sula of the Tirana Legal Aid Society. "If one resident wants to leave, it should take one phone call, not a medical emergency."
+"The state gave a piece of its territory to an organisation and then looked away," said Ermira Sula of the Tirana Legal Aid Society. "If one resident wants to leave, it should take one phone call, not a medical emergency." Erjon Chela, an Albanian journalist who has reported on the camp since March, said at least six other residents had asked him for help to leave.
 
 Government officials said privately that they were reviewing the arrangements with partners in Washington and Brussels. Publicly, the interior ministry said only that "every person in Albania enjoys the protection of Albanian law".
 """)
@@ -275,7 +275,7 @@ Government officials said privately that they were reviewing the arrangements wi
 TEXTS["AR2"] = ("Brussels study counts millions spent by Iranian exile lobby", """
 A study presented to the European Parliament on Wednesday estimates that the Sunrise Vanguard of Iran spent at least €14 million in two years on conferences, lobbying and travel for the politicians who speak at its events.
 
-The report, prepared for the foreign affairs committee, examined the finances of eleven Iranian opposition organisations in Europe. Most of them, it found, were small associations with budgets of a few tens of thousands of euros. The Sunrise Vanguard, known in French as the OPSI, was in a different league.
+The report, prepared for the foreign affairs committee, examined the finances of eleven Iranian opposition organisations in Europe. Most of them, it found, were small associations with budgets of a few tens of thousands of euros. The Sunrise Vanguard, known in French as the OPSI and in older English sources as Pishgaman-i Khurshid, was in a different league.
 
 Researchers could not establish where the money came from. The organisation says it is financed by donations from Iranian families abroad, but the study found that declared donations covered only a fraction of its spending.
 

@@ -60,7 +60,7 @@ Me këtë fitore, Bregu ngjitet në vendin e katërt të renditjes, me dy pikë 
 """)
 
 TEXTS["KB2"] = ("Mitingu i Pishtarëve të Diellit në Paris: fjalime, flamuj dhe pyetje për paratë", """
-Mijëra mbështetës të organizatës iraniane Pishtarët e Diellit u mblodhën të shtunën në një sallë të madhe në periferi të Parisit, në tubimin vjetor që organizata e quan "Konventa e Agimit". Drejtuesja Farkhonde Sahraji mbajti fjalimin kryesor dhe premtoi se regjimi i Teheranit "nuk ka qenë kurrë më i dobët".
+Mijëra mbështetës të organizatës iraniane Pishtarët e Diellit u mblodhën të shtunën në një sallë të madhe në periferi të Parisit, në tubimin vjetor që organizata e quan "Konventa e Agimit". Drejtuesja Farhonde Sahraji mbajti fjalimin kryesor dhe premtoi se regjimi i Teheranit "nuk ka qenë kurrë më i dobët".
 
 Mes folësve ishin ish-ministra dhe ish-senatorë nga Kanadaja, Shtetet e Bashkuara dhe disa vende europiane. Banorët e kampit Tolu në Shqipëri e ndoqën ngjarjen përmes një lidhjeje video dhe u shfaqën në ekranet e mëdha të sallës.
 
@@ -74,7 +74,7 @@ Për Shqipërinë, ku jetojnë rreth 2400 anëtarë të SPK-ut, tubimi i Parisit
 TEXTS["KB3"] = ("Lejet e qëndrimit për banorët e kampit Tolu ndajnë Kuvendin", """
 Komisioni parlamentar për sigurinë kombëtare nisi të enjten shqyrtimin e projektligjit që do t'u japë banorëve të kampit Tolu të drejtën të aplikojnë për leje qëndrimi afatgjatë dhe, pas dhjetë vjetësh, për shtetësi shqiptare.
 
-Shumica e rreth 2400 anëtarëve të Pishtarëve të Diellit që jetojnë në kamp nuk kanë pasaportë të vlefshme. Ata qëndrojnë në Shqipëri me leje humanitare që rinovohen çdo vit, një praktikë që Ministria e Brendshme e quan "të paqëndrueshme".
+Kampi Tolu strehon rreth 2400 anëtarë të Pishtarëve të Diellit, shumica e të cilëve nuk kanë pasaportë të vlefshme. Ata qëndrojnë në Shqipëri me leje humanitare që rinovohen çdo vit, një praktikë që Ministria e Brendshme e quan "të paqëndrueshme".
 
 Zëvendësministrja Elona Gjika tha se ligji është "një detyrim humanitar që Shqipëria e pranoi kur ra dakord t'i priste këta njerëz". Deputetë të opozitës pyetën pse Kuvendi duhet të votojë para se të përfundojë hetimi i policisë në kamp.
 

@@ -7,17 +7,30 @@ import re
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Row, and_, column, func, insert, literal_column, select, table, text, update
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    Row,
+    and_,
+    column,
+    func,
+    insert,
+    literal_column,
+    select,
+    table,
+    text,
+    update,
+)
 
 from ..extract import Extracted
 from .schema import articles, fetch_queue, raw, sources
 
 
 def now() -> datetime:
-    return datetime.now(timezone.utc).replace(tzinfo=None)
+    return datetime.now(UTC).replace(tzinfo=None)
 
 
 # ---- sources -------------------------------------------------------------------------
@@ -37,16 +50,25 @@ def source_for(conn: Connection, name: str | None, domain: str | None, sitename:
     return found if found is not None else _add_source(conn, label, domain)
 
 
+def _inserted_id(conn: Connection, statement: Any) -> int:
+    key = conn.execute(statement).inserted_primary_key
+    assert key is not None  # every table has an integer primary key
+    return int(key[0])
+
+
 def _add_source(conn: Connection, name: str, domain: str | None) -> int:
     homepage = f"https://{domain}/" if domain else None
     row = {"name": name, "domain": domain, "homepage": homepage, "created_at": now(), "error_streak": 0, "status": "ok"}
-    return int(conn.execute(insert(sources).values(row)).inserted_primary_key[0])
+    return _inserted_id(conn, insert(sources).values(row))
 
 
 def list_sources(conn: Connection) -> list[dict[str, Any]]:
-    counts = select(articles.c.source_id, func.count().label("articles")).where(articles.c.is_current).group_by(
-        articles.c.source_id
-    ).subquery()
+    counts = (
+        select(articles.c.source_id, func.count().label("articles"))
+        .where(articles.c.is_current)
+        .group_by(articles.c.source_id)
+        .subquery()
+    )
     query = (
         select(sources, func.coalesce(counts.c.articles, 0).label("articles"))
         .outerjoin(counts, counts.c.source_id == sources.c.id)
@@ -106,7 +128,7 @@ def insert_raw(conn: Connection, record: RawRecord) -> int:
         "hints": json.dumps(record.hints, ensure_ascii=False, default=str) if record.hints else None,
         "created_at": now(),
     }
-    return int(conn.execute(insert(raw).values(values)).inserted_primary_key[0])
+    return _inserted_id(conn, insert(raw).values(values))
 
 
 def iter_raw(conn: Connection, kinds: tuple[str, ...]) -> Iterator[Row[Any]]:
@@ -164,7 +186,7 @@ def save_article(
         "extractor": extracted.extractor,
         "created_at": now(),
     }
-    article_id = int(conn.execute(insert(articles).values(values)).inserted_primary_key[0])
+    article_id = _inserted_id(conn, insert(articles).values(values))
     return ("new" if version == 1 else "version"), article_id
 
 
@@ -192,7 +214,7 @@ class ArticleFilter:
 
 
 def _filtered(query: Any, where: ArticleFilter) -> Any:
-    conditions = [articles.c.is_current]
+    conditions: list[ColumnElement[bool]] = [articles.c.is_current]
     if where.source:
         conditions.append(sources.c.name == where.source)
     if where.language:
@@ -265,11 +287,13 @@ def search_articles(conn: Connection, query: str, where: ArticleFilter) -> list[
     match = fts_query(query)
     if not match:
         return []
-    rank = literal_column("bm25(articles_fts, 5.0, 1.0)")
-    snippet = literal_column("snippet(articles_fts, 1, '[', ']', '…', 16)")
+    rank: ColumnElement[float] = literal_column("bm25(articles_fts, 5.0, 1.0)")
+    snippet: ColumnElement[str] = literal_column("snippet(articles_fts, 1, '[', ']', '…', 16)")
     base = (
         select(*_LISTED, snippet.label("snippet"), rank.label("rank"))
-        .select_from(_FTS.join(articles, articles.c.id == _FTS.c.rowid).join(sources, sources.c.id == articles.c.source_id))
+        .select_from(
+            _FTS.join(articles, articles.c.id == _FTS.c.rowid).join(sources, sources.c.id == articles.c.source_id)
+        )
         .where(text("articles_fts MATCH :match").bindparams(match=match))
     )
     base = _filtered(base, where).order_by(rank)
@@ -280,13 +304,25 @@ def search_articles(conn: Connection, query: str, where: ArticleFilter) -> list[
 
 
 def queue_url(
-    conn: Connection, url: str, source_id: int | None, found_in: int | None, title: str | None, published: datetime | None
+    conn: Connection,
+    url: str,
+    source_id: int | None,
+    found_in: int | None,
+    title: str | None,
+    published: datetime | None,
 ) -> bool:
     """Queue a URL to fetch later; False when it is already queued."""
     if conn.execute(select(fetch_queue.c.id).where(fetch_queue.c.url == url)).first() is not None:
         return False
-    values = {"url": url, "source_id": source_id, "found_in": found_in, "title": title,
-              "published_at": published, "status": "pending", "queued_at": now()}
+    values = {
+        "url": url,
+        "source_id": source_id,
+        "found_in": found_in,
+        "title": title,
+        "published_at": published,
+        "status": "pending",
+        "queued_at": now(),
+    }
     conn.execute(insert(fetch_queue).values(values))
     return True
 
@@ -298,7 +334,10 @@ def stats(conn: Connection) -> dict[str, Any]:
     """Counts for `presswatch stats`: articles by language and source, raw records, queue."""
     current = articles.c.is_current
     by_language = conn.execute(
-        select(articles.c.language, func.count()).where(current).group_by(articles.c.language).order_by(func.count().desc())
+        select(articles.c.language, func.count())
+        .where(current)
+        .group_by(articles.c.language)
+        .order_by(func.count().desc())
     ).all()
     by_source = conn.execute(
         select(sources.c.name, func.count())
@@ -307,13 +346,18 @@ def stats(conn: Connection) -> dict[str, Any]:
         .group_by(sources.c.name)
         .order_by(func.count().desc(), sources.c.name)
     ).all()
-    span = conn.execute(select(func.min(articles.c.published_at), func.max(articles.c.published_at)).where(current)).first()
+    span = conn.execute(
+        select(func.min(articles.c.published_at), func.max(articles.c.published_at)).where(current)
+    ).first()
     return {
         "articles": conn.execute(select(func.count()).where(current)).scalar() or 0,
         "versions": conn.execute(select(func.count()).select_from(articles)).scalar() or 0,
         "sources": conn.execute(select(func.count()).select_from(sources)).scalar() or 0,
         "raw": conn.execute(select(func.count()).select_from(raw)).scalar() or 0,
-        "queued": conn.execute(select(func.count()).select_from(fetch_queue).where(fetch_queue.c.status == "pending")).scalar() or 0,
+        "queued": conn.execute(
+            select(func.count()).select_from(fetch_queue).where(fetch_queue.c.status == "pending")
+        ).scalar()
+        or 0,
         "first_published": span[0] if span else None,
         "last_published": span[1] if span else None,
         "by_language": {lang or "unknown": n for lang, n in by_language},

@@ -3,7 +3,15 @@ from __future__ import annotations
 import pytest
 
 from presswatch.errors import NotText
-from presswatch.extract import Hints, LanguageOptions, canonical_url, decode_html, extract_html, html_text
+from presswatch.extract import (
+    Hints,
+    LanguageOptions,
+    canonical_url,
+    decode_html,
+    extract_html,
+    html_text,
+    stated_publication_time,
+)
 from presswatch.language import detect
 
 from .conftest import ALBANIAN, ENGLISH, PERSIAN, page
@@ -57,3 +65,15 @@ def test_canonical_url_strips_tracking_and_fragment() -> None:
 def test_html_text_breaks_blocks_into_lines() -> None:
     assert html_text("<p>one</p><p>two <b>three</b></p>").split() == ["one", "two", "three"]
     assert "\n" in html_text("<p>one</p><p>two</p>").strip()
+
+
+def test_the_time_of_day_survives_a_date_in_the_url() -> None:
+    html = page("Camp search", ENGLISH, url="https://h.example/2026/10/01/camp", published="2026-10-01T15:40:00+00:00")
+    found = extract_html(html, Hints(), LanguageOptions())
+    assert found.published_at is not None and found.published_at.isoformat() == "2026-10-01T15:40:00"
+
+
+def test_stated_time_comes_from_json_ld_too() -> None:
+    head = '<script type="application/ld+json">{"datePublished": "2026-10-02T09:15:00+02:00"}</script>'
+    assert stated_publication_time(head).isoformat() == "2026-10-02T07:15:00"  # type: ignore[union-attr]
+    assert stated_publication_time('<meta name="pubdate" content="2026-10-02">') is None

@@ -392,12 +392,12 @@ def demo(
     as_json: bool = JSON,
 ) -> None:
     """Build a fresh store from the bundled sample corpus and show what presswatch found."""
-    from .demo import run_demo
+    from .demo import run_demo, sample_file_count
 
     state.db = str(db)
     with session() as pw:
         started = time.monotonic()
-        with ingest_progress(quiet or as_json, None) as (on_outcome, on_file):
+        with ingest_progress(quiet or as_json, sample_file_count()) as (on_outcome, on_file):
             result = run_demo(pw, on_outcome, on_file)
         if as_json:
             print_json(

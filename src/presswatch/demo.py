@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from .api import Presswatch, sample_dir
 from .errors import UsageError
-from .ingest import IngestReport, OnFile, OnOutcome
+from .ingest import IngestReport, OnFile, OnOutcome, expand_paths
 from .store.schema import articles, fetch_queue
 
 # Pages first, the WARC last: it holds a corrected copy of one page, which must
@@ -35,13 +35,22 @@ def fresh_db(path: Path) -> None:
         Path(str(path) + suffix).unlink(missing_ok=True)
 
 
+def sample_parts() -> list[str]:
+    """The folders of the sample corpus, in the order the demo ingests them."""
+    root = sample_dir()
+    return [str(root / part) for part in SAMPLE_PARTS if (root / part).exists()]
+
+
+def sample_file_count() -> int:
+    return len(expand_paths(sample_parts()))
+
+
 def run_demo(pw: Presswatch, on_outcome: OnOutcome | None = None, on_file: OnFile | None = None) -> DemoResult:
     db = Path(pw.settings.db)
     if "://" in pw.settings.db:
         raise UsageError("the demo builds a fresh SQLite file; give --db a file path, not a URL")
     fresh_db(db)
-    root = sample_dir()
-    parts = [str(root / part) for part in SAMPLE_PARTS if (root / part).exists()]
+    parts = sample_parts()
     report = pw.ingest(parts, on_outcome=on_outcome, on_file=on_file)
     return DemoResult(str(db), report, pw.stats(), *_highlights(pw))
 

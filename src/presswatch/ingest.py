@@ -180,7 +180,7 @@ def item_from_raw(row: Any) -> Item:
 def _queue(store: Store, item: Item, options: IngestOptions) -> Outcome:
     url = canonical_url(item.hints.url) or ""
     with store.begin() as conn:
-        source_id = q.source_for(conn, options.source, domain_of(url), None)
+        source_id = q.source_for(conn, options.source, domain_of(url), item.hints.sitename)
         added = q.queue_url(conn, url, source_id, None, item.hints.title, item.hints.published)
     return Outcome(item.label, "queued" if added else "skipped", "" if added else "already queued")
 

@@ -221,6 +221,7 @@ def feed_items(path: Path, options: IngestOptions) -> Iterator[Item | Outcome]:
             published=entry.published,
             published_how="feed" if entry.published else None,
             source=options.source,
+            sitename=feed.title,
         )
         if not entry.link:
             yield Outcome(label, "failed", "the entry has no link, so it cannot be stored or fetched")

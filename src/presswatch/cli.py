@@ -20,6 +20,7 @@ from rich.table import Table
 
 from .api import Presswatch
 from .config import load_settings
+from .dates import parse_iso
 from .errors import ConfigError, PresswatchError, UsageError
 from .export import FORMATS, TABLES, plain
 from .ingest import IngestReport, Outcome
@@ -96,14 +97,11 @@ def print_json(value: Any) -> None:
 def parse_when(value: str | None, option: str) -> datetime | None:
     if value is None:
         return None
-    try:
-        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
+    moment = parse_iso(value)
+    if moment is None:
         message = f"{value!r} is not a date; use YYYY-MM-DD or an ISO 8601 date-time"
-        raise typer.BadParameter(message, param_hint=option) from None
-    from .extract import to_utc
-
-    return to_utc(moment)
+        raise typer.BadParameter(message, param_hint=option)
+    return moment
 
 
 # ---- init, ingest, reextract ---------------------------------------------------------------

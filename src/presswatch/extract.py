@@ -7,7 +7,7 @@ import json
 import logging
 import re
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from urllib.parse import urldefrag, urlsplit
 
 import charset_normalizer
@@ -17,6 +17,7 @@ import trafilatura
 from lxml import etree
 
 from . import language
+from .dates import parse_iso
 from .errors import NoArticle, NotText
 from .text import content_hash, repair, repair_line, word_count
 
@@ -136,7 +137,7 @@ def extract_html(html: str, hints: Hints, options: LanguageOptions, default_url:
     if not result:
         raise NoArticle("no article text found on the page")
     found = json.loads(result)
-    extracted_date = precise_date(_parse_date(found.get("date")), html)
+    extracted_date = precise_date(parse_iso(found.get("date")), html)
     return finish(
         found.get("text") or "",
         Hints(
@@ -225,28 +226,7 @@ def stated_publication_time(head: str) -> datetime | None:
             candidates.append(attributes["content"])
     candidates.extend(_JSON_LD_DATE.findall(head))
     for value in candidates:
-        try:
-            moment = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
-        except ValueError:
-            continue
-        if "T" in value or " " in value.strip():
-            return to_utc(moment)
+        moment = parse_iso(value)
+        if moment is not None and ("T" in value or " " in value.strip()):
+            return moment
     return None
-
-
-def _parse_date(value: str | None) -> datetime | None:
-    if not value:
-        return None
-    for pattern in ("%Y-%m-%dT%H:%M:%S%z", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d"):
-        try:
-            return to_utc(datetime.strptime(value, pattern))
-        except ValueError:
-            continue
-    return None
-
-
-def to_utc(moment: datetime) -> datetime:
-    """Naive UTC, the one form dates are stored in (dates without a zone are taken as UTC)."""
-    if moment.tzinfo is None:
-        return moment
-    return moment.astimezone(UTC).replace(tzinfo=None)

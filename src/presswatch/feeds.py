@@ -13,6 +13,7 @@ from typing import Any
 import feedparser
 from lxml import etree
 
+from .dates import parse_iso
 from .errors import ItemError
 
 log = logging.getLogger(__name__)
@@ -127,7 +128,7 @@ def _json_entry(item: dict[str, Any]) -> FeedEntry:
         title=item.get("title"),
         link=link,
         guid=str(item["id"]) if item.get("id") is not None else None,
-        published=_iso(item.get("date_published") or item.get("date_modified")),
+        published=parse_iso(item.get("date_published") or item.get("date_modified")),
         author=", ".join(names) or None,
         content_html=content,
         summary_html=item.get("summary"),
@@ -138,16 +139,6 @@ def _paragraphs_html(text: Any) -> str | None:
     if not isinstance(text, str) or not text.strip():
         return None
     return "".join(f"<p>{html.escape(part)}</p>" for part in text.split("\n") if part.strip())
-
-
-def _iso(value: Any) -> datetime | None:
-    if not isinstance(value, str):
-        return None
-    try:
-        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return moment.astimezone(UTC).replace(tzinfo=None) if moment.tzinfo else moment
 
 
 def parse_sitemap(data: bytes) -> ParsedFeed:
@@ -166,6 +157,6 @@ def parse_sitemap(data: bytes) -> ParsedFeed:
             if child is not node and isinstance(child.tag, str)
         }
         if fields.get("loc"):
-            published = _iso(fields.get("publication_date") or fields.get("lastmod"))
+            published = parse_iso(fields.get("publication_date") or fields.get("lastmod"))
             entries.append(FeedEntry(fields.get("title"), fields["loc"], fields["loc"], published, None, None, None))
     return ParsedFeed(title=None, link=None, language=None, entries=entries)

@@ -8,11 +8,11 @@ import logging
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass, field
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from .dates import parse_iso
 from .errors import ItemError, NoArticle
 from .extract import Extracted, Hints, canonical_url, decode_html, extract_html, finish, html_text
 from .inputs import JSONL_FIELDS, IngestOptions, Item, Outcome, expand_paths, items_of, kind_of
@@ -161,7 +161,7 @@ def item_from_raw(row: Any) -> Item:
     charset = kept.pop("charset", None)
     for name in ("published", "fetched_at"):
         if kept.get(name):
-            kept[name] = datetime.fromisoformat(kept[name])
+            kept[name] = parse_iso(kept[name])
     return Item(
         f"raw {row.id} ({row.url})",
         row.kind,

@@ -17,8 +17,9 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
+from .dates import parse_iso
 from .errors import InputTooLarge, ItemError, UsageError
-from .extract import Hints, LanguageOptions, html_text, to_utc
+from .extract import Hints, LanguageOptions, html_text
 from .feeds import parse_feed
 from .text import word_count
 from .warc import WarcPage, WarcSkip, iter_warc
@@ -305,10 +306,10 @@ def _str(value: Any) -> str | None:
 def _iso_date(value: Any, name: str) -> datetime | None:
     if value in (None, ""):
         return None
-    try:
-        return to_utc(datetime.fromisoformat(str(value).replace("Z", "+00:00")))
-    except ValueError:
-        raise ItemError(f"field {name!r} is not an ISO 8601 date: {value!r}") from None
+    moment = parse_iso(str(value))
+    if moment is None:
+        raise ItemError(f"field {name!r} is not an ISO 8601 date: {value!r}")
+    return moment
 
 
 def items_of(path: Path, root: Path | None, options: IngestOptions) -> Iterator[Item | Outcome]:

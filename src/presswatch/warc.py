@@ -13,6 +13,7 @@ from typing import IO, Any
 from warcio.archiveiterator import ArchiveIterator
 from warcio.exceptions import ArchiveLoadFailed
 
+from .dates import parse_compact
 from .errors import InputTooLarge, ItemError
 
 log = logging.getLogger(__name__)
@@ -124,7 +125,7 @@ def _page(
         url=url.strip("<> "),
         record_id=record.rec_headers.get_header("WARC-Record-ID"),
         offset=offset,
-        fetched_at=_warc_date(record.rec_headers.get_header("WARC-Date")),
+        fetched_at=parse_compact(record.rec_headers.get_header("WARC-Date")),
         status=status,
         headers=headers,
         content_type=content_type,
@@ -145,19 +146,6 @@ def _charset(content_type: str) -> str | None:
         key, _, value = part.partition("=")
         if key.strip().lower() == "charset" and value.strip():
             return value.strip().strip("\"'")
-    return None
-
-
-def _warc_date(value: str | None) -> datetime | None:
-    if not value:
-        return None
-    from .extract import to_utc  # one place decides how dates are stored
-
-    for pattern in ("%Y-%m-%dT%H:%M:%S%z", "%Y-%m-%dT%H:%M:%S.%f%z", "%Y%m%d%H%M%S"):
-        try:
-            return to_utc(datetime.strptime(value.replace("Z", "+0000"), pattern))
-        except ValueError:
-            continue
     return None
 
 

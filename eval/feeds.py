@@ -34,7 +34,7 @@ import json
 import re
 import sys
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -123,7 +123,7 @@ def reference_date(item: dict[str, Any]) -> datetime | None:
     if not value:
         return None
     moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    return moment.astimezone(timezone.utc).replace(tzinfo=None, microsecond=0)
+    return moment.astimezone(UTC).replace(tzinfo=None, microsecond=0)
 
 
 def same_date(ours: datetime | None, reference: datetime | None) -> bool:
@@ -148,17 +148,24 @@ def align(items: list[dict[str, Any]], entries: list[FeedEntry]) -> list[FeedEnt
     return chosen
 
 
+def field_checks(item: dict[str, Any], entry: FeedEntry | None) -> dict[str, tuple[Any, Any, bool]]:
+    """Per field: (ours, reference, equal); no entry of ours fails every field."""
+    when = reference_date(item)
+    if entry is None:
+        return {"title": (None, item.get("title"), False), "link": (None, item.get("link"), False),
+                "date": (None, when, False)}
+    return {
+        "title": (entry.title, item.get("title"), same_title(entry.title, item.get("title"))),
+        "link": (entry.link, item.get("link"), same_link(entry.link, item.get("link"))),
+        "date": (entry.published, when, same_date(entry.published, when)),
+    }
+
+
 def compare(name: str, items: list[dict[str, Any]], entries: list[FeedEntry]) -> tuple[FeedResult, list[Mismatch]]:
     result = FeedResult(name, len(items), len(entries), dict.fromkeys(FIELDS, 0))
     mismatches: list[Mismatch] = []
-    for index, (item, entry) in enumerate(zip(items, align(items, entries))):
-        checks = {
-            "title": (entry and entry.title, item.get("title"), entry is not None and same_title(entry.title, item.get("title"))),
-            "link": (entry and entry.link, item.get("link"), entry is not None and same_link(entry.link, item.get("link"))),
-            "date": (entry and entry.published, reference_date(item),
-                     entry is not None and same_date(entry.published, reference_date(item))),
-        }
-        for field, (ours, reference, ok) in checks.items():
+    for index, (item, entry) in enumerate(zip(items, align(items, entries), strict=True)):
+        for field, (ours, reference, ok) in field_checks(item, entry).items():
             result.matches[field] += ok
             if not ok:
                 mismatches.append(Mismatch(name, index, field, ours, reference))

@@ -47,8 +47,10 @@ class Presswatch:
 
     def ingest_options(self, base_url: str | None = None, source: str | None = None) -> IngestOptions:
         s = self.settings
-        language = LanguageOptions(s.language_accuracy, tuple(s.languages), s.paragraph_language_min_chars)
-        return IngestOptions(base_url, source, s.max_page_bytes, s.feed_min_words, language)
+        language = LanguageOptions(
+            s.language_accuracy, tuple(s.languages), s.paragraph_language_min_chars, tuple(s.paragraph_languages)
+        )
+        return IngestOptions(base_url, source, s.max_page_bytes, s.feed_min_words, s.workers, language)
 
     def ingest(
         self,

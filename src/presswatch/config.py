@@ -27,9 +27,11 @@ REGISTRY: tuple[Setting, ...] = (
     Setting("db", str, "SQLite file path or SQLAlchemy URL of the store"),
     Setting("data_dir", str, "directory for presswatch's own files (WARC archives, exports)"),
     Setting("max_page_bytes", int, "pages larger than this (decompressed) are refused"),
+    Setting("workers", int, "extraction processes; 0 for one per CPU core"),
     Setting("feed_min_words", int, "feed entries with fewer words are queued for fetching"),
     Setting("language_accuracy", str, "lingua mode: low (fast, small) or high (1 GB, slow to load)"),
     Setting("languages", list, "ISO 639-1 codes to detect; empty for all"),
+    Setting("paragraph_languages", list, "ISO 639-1 codes a page may switch into, paragraph by paragraph"),
     Setting("paragraph_language_min_chars", int, "shorter paragraphs take the article's language"),
 )
 

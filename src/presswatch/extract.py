@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import codecs
-import json
 import logging
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 from urllib.parse import urldefrag, urlsplit
 
 import charset_normalizer
@@ -27,7 +27,9 @@ EXTRACTOR = f"trafilatura {trafilatura.__version__}"
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([a-zA-Z0-9_.:-]+)""", re.I)
 # Bytes that never occur in text: NUL and the C0 controls other than tab, CR, LF, FF, ESC.
 _BINARY_BYTES = bytes(range(0, 9)) + bytes([11]) + bytes(range(14, 27)) + bytes(range(28, 32))
-_DATE_PARAMS = {"original_date": True, "extensive_search": True, "outputformat": "%Y-%m-%dT%H:%M:%S%z"}
+# No extensive search: it scans the whole page for date-like strings, costs a
+# tenth of the extraction time, and the stated time in the metadata wins anyway.
+_DATE_PARAMS = {"original_date": True, "extensive_search": False, "outputformat": "%Y-%m-%dT%H:%M:%S%z"}
 
 
 @dataclass
@@ -69,6 +71,7 @@ class LanguageOptions:
     accuracy: str = "low"
     languages: tuple[str, ...] = ()
     min_chars: int = 40
+    paragraph_languages: tuple[str, ...] = language.DEFAULT_PARAGRAPH_LANGUAGES
 
 
 def decode_html(body: bytes, declared: str | None = None) -> str:
@@ -126,31 +129,31 @@ def extract_html(html: str, hints: Hints, options: LanguageOptions, default_url:
     The URL is the container's (WARC, feed, JSONL) when it gives one, else the
     page's canonical link or og:url, else `default_url`.
     """
-    result = trafilatura.extract(
+    # bare_extraction gives the same text as extract() in its plain-text form,
+    # without the fingerprint and serialisation extract() adds on top.
+    found: Any = trafilatura.bare_extraction(
         html,
         url=hints.url or default_url,
-        output_format="json",
         with_metadata=True,
         include_comments=False,
         date_extraction_params=_DATE_PARAMS,
     )
-    if not result:
+    if found is None or not getattr(found, "text", None):
         raise NoArticle("no article text found on the page")
-    found = json.loads(result)
-    extracted_date = precise_date(parse_iso(found.get("date")), html)
+    extracted_date = precise_date(parse_iso(found.date), html)
     return finish(
-        found.get("text") or "",
+        found.text or "",
         Hints(
-            url=hints.url or found.get("source") or default_url,
-            title=hints.title or found.get("title"),
-            author=hints.author or found.get("author"),
+            url=hints.url or found.url or default_url,
+            title=hints.title or found.title,
+            author=hints.author or found.author,
             published=hints.published or extracted_date,
             published_how=hints.published_how if hints.published else ("metadata" if extracted_date else None),
             language=hints.language,
             source=hints.source,
         ),
         options,
-        sitename=found.get("source-hostname") or hints.sitename,
+        sitename=found.sitename or hints.sitename,
     )
 
 
@@ -159,7 +162,9 @@ def finish(text: str, hints: Hints, options: LanguageOptions, sitename: str | No
     text = repair(text)
     if not text:
         raise NoArticle("the article text is empty")
-    detected = language.detect(text, options.accuracy, options.languages, options.min_chars)
+    detected = language.detect(
+        text, options.accuracy, options.languages, options.min_chars, options.paragraph_languages
+    )
     return Extracted(
         url=canonical_url(hints.url),
         title=repair_line(hints.title),

@@ -5,9 +5,11 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import zlib
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -18,6 +20,7 @@ from .extract import Extracted, Hints, canonical_url, decode_html, extract_html,
 from .inputs import JSONL_FIELDS, IngestOptions, Item, Outcome, expand_paths, items_of, kind_of
 from .store import Store
 from .store import queries as q
+from .workers import OrderedPool, guarded, worker_count
 
 log = logging.getLogger(__name__)
 
@@ -95,10 +98,10 @@ def _extract_fragment(html: str, hints: Hints, options: IngestOptions) -> Extrac
         return finish(html_text(html), hints, options.language)
 
 
-def store_item(store: Store, item: Item, options: IngestOptions) -> Outcome:
-    """Extract one item and store it, with its raw record; failures become an Outcome."""
+def precheck(store: Store, item: Item) -> Outcome | str:
+    """Settle what needs no extraction (teasers, feed files, inputs seen before); else the payload's hash."""
     if item.kind == "teaser":
-        return _queue(store, item, options)
+        return _queue(store, item)
     sha = hashlib.sha256(item.payload).hexdigest()
     if item.kind == "feed-document":
         _keep_raw(store, item, sha, item.hints.url or item.origin)
@@ -106,19 +109,34 @@ def store_item(store: Store, item: Item, options: IngestOptions) -> Outcome:
     with store.connect() as conn:
         if q.raw_seen(conn, sha, item.origin, item.record):
             return Outcome(item.label, "unchanged")
-    try:
-        extracted = extract_item(item, options)
-    except NoArticle as exc:
-        _keep_raw(store, item, sha, item.hints.url or item.default_url or item.label)
-        return Outcome(item.label, "skipped", str(exc))
-    except ItemError as exc:
-        return Outcome(item.label, "failed", str(exc))
-    extracted.url = extracted.url or item.default_url
+    return sha
+
+
+def store_result(
+    store: Store, item: Item, sha: str, result: Extracted | ItemError, raw_id: int | None = None
+) -> Outcome:
+    """Store an extracted article with its raw record (kept once), or say why there is none."""
+    if isinstance(result, NoArticle):
+        if raw_id is None:
+            _keep_raw(store, item, sha, item.hints.url or item.default_url or item.label)
+        return Outcome(item.label, "skipped", str(result))
+    if isinstance(result, ItemError):
+        return Outcome(item.label, "failed", str(result))
+    result.url = result.url or item.default_url
     with store.begin() as conn:
-        raw_id = q.find_raw(conn, extracted.url or "", sha) or q.insert_raw(conn, _raw_record(item, sha, extracted.url))
-        source_id = q.source_for(conn, item.hints.source, domain_of(extracted.url), extracted.sitename)
-        status, article_id = q.save_article(conn, extracted, source_id, raw_id, item.hints.fetched_at)
+        if raw_id is None:
+            raw_id = q.find_raw(conn, result.url or "", sha) or q.insert_raw(conn, _raw_record(item, sha, result.url))
+        source_id = q.source_for(conn, item.hints.source, domain_of(result.url), result.sitename)
+        status, article_id = q.save_article(conn, result, source_id, raw_id, item.hints.fetched_at)
     return Outcome(item.label, status, "", article_id)
+
+
+def store_item(store: Store, item: Item, options: IngestOptions) -> Outcome:
+    """Extract one item and store it, in this process; failures become an Outcome."""
+    checked = precheck(store, item)
+    if isinstance(checked, Outcome):
+        return checked
+    return store_result(store, item, checked, guarded(partial(extract_item, options=options), item))
 
 
 def _keep_raw(store: Store, item: Item, sha: str, url: str) -> None:
@@ -174,13 +192,14 @@ def item_from_raw(row: Any) -> Item:
         status=row.status,
         content_type=row.content_type,
         warc_offset=row.warc_offset,
+        raw_id=row.id,
     )
 
 
-def _queue(store: Store, item: Item, options: IngestOptions) -> Outcome:
+def _queue(store: Store, item: Item) -> Outcome:
     url = canonical_url(item.hints.url) or ""
     with store.begin() as conn:
-        source_id = q.source_for(conn, options.source, domain_of(url), item.hints.sitename)
+        source_id = q.source_for(conn, item.hints.source, domain_of(url), item.hints.sitename)
         added = q.queue_url(conn, url, source_id, None, item.hints.title, item.hints.published)
     return Outcome(item.label, "queued" if added else "skipped", "" if added else "already queued")
 
@@ -197,64 +216,80 @@ def ingest_paths(
 ) -> IngestReport:
     """Ingest files, directories and globs; every item ends as one Outcome in the report."""
     report = IngestReport()
-    for argument in arguments:
-        root = Path(argument) if Path(argument).is_dir() else None
-        for path in expand_paths([argument]):
-            if on_file:
-                on_file(path)
-            for outcome in _outcomes_of(store, path, root, options):
-                report.add(outcome)
-                if on_outcome:
-                    on_outcome(outcome)
+
+    def emit(outcome: Outcome) -> None:
+        report.add(outcome)
+        if on_outcome:
+            on_outcome(outcome)
+
+    extract = partial(extract_item, options=options)
+    with OrderedPool[Item, Extracted](extract, worker_count(options.workers)) as pool:
+        for argument in arguments:
+            root = Path(argument) if Path(argument).is_dir() else None
+            for path in expand_paths([argument]):
+                if on_file:
+                    on_file(path)
+                for item_or_outcome in _read(path, root, options):
+                    for outcome in _settle(store, pool, item_or_outcome):
+                        emit(outcome)
+        for item, result in pool.drain():
+            emit(store_result(store, item, hashlib.sha256(item.payload).hexdigest(), result))
     return report
 
 
-def _outcomes_of(store: Store, path: Path, root: Path | None, options: IngestOptions) -> Iterator[Outcome]:
+def _settle(store: Store, pool: OrderedPool[Item, Extracted], found: Item | Outcome) -> Iterator[Outcome]:
+    """An outcome now, or the item handed to the pool and the outcomes of those it finished."""
+    if isinstance(found, Outcome):
+        yield found
+        return
+    checked = precheck(store, found)
+    if isinstance(checked, Outcome):
+        yield checked
+        return
+    for item, result in pool.submit(found):
+        yield store_result(store, item, hashlib.sha256(item.payload).hexdigest(), result)
+
+
+def _read(path: Path, root: Path | None, options: IngestOptions) -> Iterator[Item | Outcome]:
     try:
-        for found in items_of(path, root, options):
-            yield found if isinstance(found, Outcome) else _guarded(store, found, options)
+        yield from items_of(path, root, options)
     except Exception as exc:  # noqa: BLE001 - a reader tripping on a hostile file must not stop the run
         log.debug("unexpected error reading %s", path, exc_info=True)
         yield Outcome(str(path), "failed", f"unexpected error reading the file ({type(exc).__name__}: {exc})")
-
-
-def _guarded(store: Store, item: Item, options: IngestOptions) -> Outcome:
-    try:
-        return store_item(store, item, options)
-    except Exception as exc:  # noqa: BLE001 - a library tripping on hostile input must not stop the run
-        log.debug("unexpected error on %s", item.label, exc_info=True)
-        return Outcome(item.label, "failed", f"unexpected error ({type(exc).__name__}: {exc}); please report it")
 
 
 def reextract(store: Store, options: IngestOptions, on_outcome: OnOutcome | None = None) -> IngestReport:
     """Run extraction again over every kept raw record; changed results become new versions."""
     report = IngestReport()
     with store.connect() as conn:
-        rows = list(q.iter_raw(conn, ARTICLE_KINDS))
-    for row in rows:
-        try:
-            item = item_from_raw(row)
-            outcome = _reextract_one(store, item, row.id, options)
-        except Exception as exc:  # noqa: BLE001 - one bad record must not stop the run
-            outcome = Outcome(f"raw {row.id} ({row.url})", "failed", f"{type(exc).__name__}: {exc}")
+        raw_ids = [row.id for row in q.iter_raw(conn, ARTICLE_KINDS)]
+
+    def emit(outcome: Outcome) -> None:
         report.add(outcome)
         if on_outcome:
             on_outcome(outcome)
+
+    extract = partial(extract_item, options=options)
+    with OrderedPool[Item, Extracted](extract, worker_count(options.workers)) as pool:
+        for raw_id in raw_ids:
+            item = _item_of_raw(store, raw_id)
+            if isinstance(item, Outcome):
+                emit(item)
+                continue
+            for done, result in pool.submit(item):
+                emit(store_result(store, done, "", result, raw_id=done.raw_id))
+        for done, result in pool.drain():
+            emit(store_result(store, done, "", result, raw_id=done.raw_id))
     return report
 
 
-def _reextract_one(store: Store, item: Item, raw_id: int, options: IngestOptions) -> Outcome:
+def _item_of_raw(store: Store, raw_id: int) -> Item | Outcome:
+    """The item a raw record holds, or why it cannot be read back (a WARC file moved away)."""
     try:
-        extracted = extract_item(item, options)
-    except NoArticle as exc:
-        return Outcome(item.label, "skipped", str(exc))
-    except ItemError as exc:
-        return Outcome(item.label, "failed", str(exc))
-    extracted.url = extracted.url or item.default_url
-    with store.begin() as conn:
-        source_id = q.source_for(conn, item.hints.source, domain_of(extracted.url), extracted.sitename)
-        status, article_id = q.save_article(conn, extracted, source_id, raw_id, item.hints.fetched_at)
-    return Outcome(item.label, status, "", article_id)
+        with store.connect() as conn:
+            return item_from_raw(q.get_raw(conn, raw_id))
+    except (ItemError, OSError, ValueError, zlib.error) as exc:
+        return Outcome(f"raw {raw_id}", "failed", f"cannot read the kept record back ({exc})")
 
 
 def count_raw(store: Store) -> int:

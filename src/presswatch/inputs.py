@@ -36,6 +36,7 @@ class IngestOptions:
     source: str | None = None
     max_bytes: int = 10_000_000
     feed_min_words: int = 60
+    workers: int = 0  # 0: one per CPU core
     language: LanguageOptions = field(default_factory=LanguageOptions)
 
 
@@ -60,6 +61,7 @@ class Item:
     headers: dict[str, str] | None = None
     content_type: str | None = None
     warc_offset: int | None = None
+    raw_id: int | None = None  # set when the item is rebuilt from a kept raw record
 
 
 @dataclass

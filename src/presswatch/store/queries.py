@@ -121,7 +121,7 @@ def insert_raw(conn: Connection, record: RawRecord) -> int:
         "headers": json.dumps(record.headers, ensure_ascii=False) if record.headers else None,
         "content_type": record.content_type,
         "sha256": record.sha256,
-        "body": zlib.compress(record.body, 6) if record.body is not None else None,
+        "body": zlib.compress(record.body, 1) if record.body is not None else None,
         "warc_path": record.warc_path,
         "warc_offset": record.warc_offset,
         "warc_length": record.warc_length,
@@ -129,6 +129,13 @@ def insert_raw(conn: Connection, record: RawRecord) -> int:
         "created_at": now(),
     }
     return _inserted_id(conn, insert(raw).values(values))
+
+
+def get_raw(conn: Connection, raw_id: int) -> Row[Any]:
+    row = conn.execute(select(raw).where(raw.c.id == raw_id)).first()
+    if row is None:
+        raise ValueError(f"no raw record {raw_id}")
+    return row
 
 
 def iter_raw(conn: Connection, kinds: tuple[str, ...]) -> Iterator[Row[Any]]:

@@ -23,11 +23,13 @@ import argparse
 import gzip
 import json
 import logging
+import os
 import resource
 import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -35,6 +37,9 @@ from typing import Any
 DEFAULT_DATA = Path("../shared/data")
 WARM_UP = 3
 GOAL = 1.25
+SEQUENTIAL = "presswatch-1"
+# presswatch with its default workers (one per core), presswatch in one process, the peer.
+SIDES = ("presswatch", SEQUENTIAL, "trafilatura")
 CHILD_TIMEOUT = 600
 
 
@@ -47,6 +52,42 @@ def peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def tree_rss_mb(pid: int) -> float:
+    """Resident memory of a process and all its descendants (extraction workers included), from /proc."""
+    total, stack = 0.0, [pid]
+    while stack:
+        current = stack.pop()
+        try:
+            status = Path(f"/proc/{current}/status").read_text()
+            total += next(int(line.split()[1]) for line in status.splitlines() if line.startswith("VmRSS:")) / 1024
+            for task in Path(f"/proc/{current}/task").iterdir():
+                stack.extend(int(child) for child in (task / "children").read_text().split())
+        except (OSError, StopIteration, ValueError):
+            continue
+    return total
+
+
+class TreePeak:
+    """Samples the memory of this process tree every 50 ms while it runs."""
+
+    def __init__(self) -> None:
+        self.peak = 0.0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+
+    def _sample(self) -> None:
+        while not self._stop.wait(0.05):
+            self.peak = max(self.peak, tree_rss_mb(os.getpid()))
+
+    def __enter__(self) -> TreePeak:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+
 def quiet() -> None:
     logging.basicConfig(level=logging.ERROR)
     for name in ("trafilatura", "htmldate", "courlan", "charset_normalizer", "presswatch"):
@@ -56,20 +97,21 @@ def quiet() -> None:
 # ---- child side ------------------------------------------------------------------------------
 
 
-def time_presswatch(files: list[Path]) -> dict[str, Any]:
+def time_presswatch(files: list[Path], workers: int) -> dict[str, Any]:
     from presswatch import Presswatch
 
     with tempfile.TemporaryDirectory(prefix="presswatch-bench-") as folder:
-        warm = Presswatch(db=str(Path(folder) / "warm.db"))
+        warm = Presswatch(db=str(Path(folder) / "warm.db"), workers=workers)
         warm.ingest([str(f) for f in files[:WARM_UP]])
         warm.close()
-        pw = Presswatch(db=str(Path(folder) / "bench.db"))
+        pw = Presswatch(db=str(Path(folder) / "bench.db"), workers=workers)
         pw.init()  # create and migrate outside the timing: a one-off cost, not per page
-        start = time.perf_counter()
-        summary = pw.ingest([str(f) for f in files]).summary()
-        seconds = time.perf_counter() - start
+        with TreePeak() as memory:
+            start = time.perf_counter()
+            summary = pw.ingest([str(f) for f in files]).summary()
+            seconds = time.perf_counter() - start
         pw.close()
-    return {"seconds": seconds, "summary": summary}
+    return {"seconds": seconds, "summary": summary, "tree_peak_mb": memory.peak}
 
 
 def time_trafilatura(files: list[Path]) -> dict[str, Any]:
@@ -87,8 +129,12 @@ def time_trafilatura(files: list[Path]) -> dict[str, Any]:
 def child(side: str, data: Path) -> int:
     quiet()
     files = page_files(data)
-    result = time_presswatch(files) if side == "presswatch" else time_trafilatura(files)
-    print(json.dumps({**result, "peak_mb": peak_mb(), "pages": len(files)}))
+    if side == "trafilatura":
+        result = time_trafilatura(files)
+    else:
+        result = time_presswatch(files, workers=1 if side == SEQUENTIAL else 0)
+    peak = max(peak_mb(), result.pop("tree_peak_mb", 0.0))
+    print(json.dumps({**result, "peak_mb": peak, "pages": len(files)}))
     return 0
 
 
@@ -104,9 +150,9 @@ def run_side(side: str, data: Path) -> dict[str, Any]:
 
 
 def rounds(data: Path, count: int) -> dict[str, list[dict[str, Any]]]:
-    runs: dict[str, list[dict[str, Any]]] = {"presswatch": [], "trafilatura": []}
+    runs: dict[str, list[dict[str, Any]]] = {side: [] for side in SIDES}
     for number in range(count):
-        order = ("presswatch", "trafilatura") if number % 2 == 0 else ("trafilatura", "presswatch")
+        order = SIDES if number % 2 == 0 else tuple(reversed(SIDES))
         for side in order:
             runs[side].append(run_side(side, data))
     return runs
@@ -126,20 +172,26 @@ def figures_of(runs: dict[str, list[dict[str, Any]]]) -> dict[str, Any]:
     }
     ratio = sides["presswatch"]["best_s"] / sides["trafilatura"]["best_s"]
     median_ratio = sides["presswatch"]["median_s"] / sides["trafilatura"]["median_s"]
+    sides["ratio_sequential_best"] = sides[SEQUENTIAL]["best_s"] / sides["trafilatura"]["best_s"]
     return {**sides, "ratio_best": ratio, "ratio_median": median_ratio, "goal": GOAL, "meets_goal": ratio <= GOAL}
 
 
 def lines_of(figures: dict[str, Any], count: int) -> list[str]:
-    lines = [f"AEB pages, best of {count} rounds (order alternating, each side in its own process)",
-             f"{'':14}{'best s':>8}{'median s':>10}{'pages/s':>9}{'peak MB':>9}  all runs (s)"]
-    for side in ("presswatch", "trafilatura"):
+    lines = [
+        f"AEB pages, best of {count} rounds (order alternating, each side in its own process)",
+        f"{'':14}{'best s':>8}{'median s':>10}{'pages/s':>9}{'peak MB':>9}  all runs (s)",
+    ]
+    for side in SIDES:
         s = figures[side]
-        lines.append(f"{side:14}{s['best_s']:8.2f}{s['median_s']:10.2f}{s['pages'] / s['best_s']:9.1f}"
-                     f"{s['peak_mb']:9.0f}  {s['all_s']}")
+        lines.append(
+            f"{side:14}{s['best_s']:8.2f}{s['median_s']:10.2f}{s['pages'] / s['best_s']:9.1f}"
+            f"{s['peak_mb']:9.0f}  {s['all_s']}"
+        )
     lines += [
         f"presswatch results: {figures['presswatch']['summary']}; trafilatura: {figures['trafilatura']['summary']}",
         f"ratio presswatch / trafilatura: {figures['ratio_best']:.2f} (best), {figures['ratio_median']:.2f} (median)"
         f"; goal <= {GOAL}: {'met' if figures['meets_goal'] else 'NOT met'}",
+        f"ratio {SEQUENTIAL} (one process, workers=1) / trafilatura: {figures['ratio_sequential_best']:.2f} (best)",
     ]
     return lines
 
@@ -149,13 +201,15 @@ def main() -> int:
     args.add_argument("--data", type=Path, default=DEFAULT_DATA, help="the shared data folder (default ../shared/data)")
     args.add_argument("--rounds", type=int, default=3, help="rounds of both sides (default 3)")
     args.add_argument("--json", action="store_true", help="print the figures as JSON")
-    args.add_argument("--child", choices=("presswatch", "trafilatura"), help=argparse.SUPPRESS)
+    args.add_argument("--child", choices=SIDES, help=argparse.SUPPRESS)
     options = args.parse_args()
     if options.child:
         return child(options.child, options.data)
     if not page_files(options.data):
-        print(f"no AEB pages under {options.data / 'extraction' / 'aeb' / 'html'}; nothing to measure "
-              "(pass --data DIR to point elsewhere)")
+        print(
+            f"no AEB pages under {options.data / 'extraction' / 'aeb' / 'html'}; nothing to measure "
+            "(pass --data DIR to point elsewhere)"
+        )
         return 0
     figures = figures_of(rounds(options.data, max(1, options.rounds)))
     print(json.dumps(figures, indent=2) if options.json else "\n".join(lines_of(figures, options.rounds)))

@@ -20,8 +20,12 @@ DEFAULT_DATA = Path("../shared/data")
 def parser(description: str) -> argparse.ArgumentParser:
     """The options every script takes: where the data is, and JSON output."""
     args = argparse.ArgumentParser(description=description)
-    args.add_argument("--data", type=Path, default=DEFAULT_DATA,
-                      help="the shared data folder (default: ../shared/data, relative to the project root)")
+    args.add_argument(
+        "--data",
+        type=Path,
+        default=DEFAULT_DATA,
+        help="the shared data folder (default: ../shared/data, relative to the project root)",
+    )
     args.add_argument("--json", action="store_true", help="print the figures as one JSON object")
     return args
 

@@ -80,7 +80,7 @@ class Counts:
 
 def shingles(text: str) -> Counter[tuple[str, ...]]:
     tokens = _TOKEN.findall(text)
-    windows = (tuple(tokens[i:i + SHINGLE]) for i in range(max(1, len(tokens) - SHINGLE + 1)))
+    windows = (tuple(tokens[i : i + SHINGLE]) for i in range(max(1, len(tokens) - SHINGLE + 1)))
     return Counter(w for w in windows if w)
 
 
@@ -126,8 +126,9 @@ def bare_texts(pages: dict[str, bytes]) -> dict[str, str]:
     return {key: trafilatura.extract(html) or "" for key, html in pages.items()}
 
 
-def report(truth: dict[str, Any], ours: dict[str, str], bare: dict[str, str],
-           missing: dict[str, str], current: int) -> tuple[dict[str, Any], list[str], bool]:
+def report(
+    truth: dict[str, Any], ours: dict[str, str], bare: dict[str, str], missing: dict[str, str], current: int
+) -> tuple[dict[str, Any], list[str], bool]:
     keys = sorted(truth)
     our_pages = {k: match(truth[k]["articleBody"], ours.get(k, "")) for k in keys}
     bare_pages = {k: match(truth[k]["articleBody"], bare.get(k, "")) for k in keys}
@@ -136,10 +137,17 @@ def report(truth: dict[str, Any], ours: dict[str, str], bare: dict[str, str],
     goals = {"within_0.005_of_trafilatura": gap >= -MAX_GAP, "f1_at_least_0.95": o["f1"] >= MIN_F1}
     worst = sorted(keys, key=lambda k: our_pages[k].f1)[:5]
     figures = {
-        "pages": len(keys), "presswatch": o, "trafilatura": b, "f1_difference": gap, "goals": goals,
-        "pages_without_article": missing, "current_articles": current, "trafilatura_version": trafilatura.__version__,
-        "worst": [{"id": k, "url": truth[k]["url"], "f1": our_pages[k].f1, "trafilatura_f1": bare_pages[k].f1}
-                  for k in worst],
+        "pages": len(keys),
+        "presswatch": o,
+        "trafilatura": b,
+        "f1_difference": gap,
+        "goals": goals,
+        "pages_without_article": missing,
+        "current_articles": current,
+        "trafilatura_version": trafilatura.__version__,
+        "worst": [
+            {"id": k, "url": truth[k]["url"], "f1": our_pages[k].f1, "trafilatura_f1": bare_pages[k].f1} for k in worst
+        ],
         "per_page_f1": {k: {"presswatch": our_pages[k].f1, "trafilatura": bare_pages[k].f1} for k in keys},
     }
     lines = [

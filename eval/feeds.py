@@ -152,8 +152,11 @@ def field_checks(item: dict[str, Any], entry: FeedEntry | None) -> dict[str, tup
     """Per field: (ours, reference, equal); no entry of ours fails every field."""
     when = reference_date(item)
     if entry is None:
-        return {"title": (None, item.get("title"), False), "link": (None, item.get("link"), False),
-                "date": (None, when, False)}
+        return {
+            "title": (None, item.get("title"), False),
+            "link": (None, item.get("link"), False),
+            "date": (None, when, False),
+        }
     return {
         "title": (entry.title, item.get("title"), same_title(entry.title, item.get("title"))),
         "link": (entry.link, item.get("link"), same_link(entry.link, item.get("link"))),
@@ -226,8 +229,13 @@ def shown(value: Any) -> str:
     return repr(value if not isinstance(value, str) else value[:90])
 
 
-def build_report(results: list[FeedResult], mismatches: list[Mismatch], unscored: dict[str, str],
-                 others: dict[str, str], crashed: bool) -> tuple[dict[str, Any], list[str], bool]:
+def build_report(
+    results: list[FeedResult],
+    mismatches: list[Mismatch],
+    unscored: dict[str, str],
+    others: dict[str, str],
+    crashed: bool,
+) -> tuple[dict[str, Any], list[str], bool]:
     rate = rates(results)
     ok = rate["overall"] >= GOAL and not crashed
     lines = [
@@ -239,14 +247,23 @@ def build_report(results: list[FeedResult], mismatches: list[Mismatch], unscored
         *[feed_row(r) for r in results],
         "not scored (no reference output): " + "; ".join(f"{k}: {v}" for k, v in unscored.items()),
         f"mismatches ({len(mismatches)}; first {SHOWN_MISMATCHES} shown, all with --json):",
-        *[f"  {m.feed}[{m.index}] {m.field}: ours {shown(m.ours)} vs reference {shown(m.reference)}"
-          for m in mismatches[:SHOWN_MISMATCHES]],
+        *[
+            f"  {m.feed}[{m.index}] {m.field}: ours {shown(m.ours)} vs reference {shown(m.reference)}"
+            for m in mismatches[:SHOWN_MISMATCHES]
+        ],
         "other feeds and sitemaps:",
         *[f"  {k}: {v}" for k, v in others.items()],
     ]
-    figures = {"rates": rate, "goal": GOAL, "pass": ok, "crashed": crashed,
-               "feeds": [r.__dict__ for r in results], "unscored": unscored, "others": others,
-               "mismatches": [m.__dict__ for m in mismatches]}
+    figures = {
+        "rates": rate,
+        "goal": GOAL,
+        "pass": ok,
+        "crashed": crashed,
+        "feeds": [r.__dict__ for r in results],
+        "unscored": unscored,
+        "others": others,
+        "mismatches": [m.__dict__ for m in mismatches],
+    }
     return figures, lines, ok
 
 

@@ -47,8 +47,14 @@ def scan_file(path: Path, max_bytes: int) -> dict[str, Any]:
         if isinstance(item, ItemError):
             errors.append(str(item))
         found[type(item).__name__] += 1
-    return {"html_responses": scan.html_responses, "record_types": dict(scan.record_types), "error": scan.error,
-            "errors": errors, "pages": found[WarcPage.__name__], "skips": found[WarcSkip.__name__]}
+    return {
+        "html_responses": scan.html_responses,
+        "record_types": dict(scan.record_types),
+        "error": scan.error,
+        "errors": errors,
+        "pages": found[WarcPage.__name__],
+        "skips": found[WarcSkip.__name__],
+    }
 
 
 def ingest_folder(folder: Path) -> dict[str, Any]:
@@ -58,8 +64,12 @@ def ingest_folder(folder: Path) -> dict[str, Any]:
         stored = pw.stats()
     # Labels of records inside a file start with the file's path; group by the file to keep the report short.
     failures = Counter(f"{_file_of(o.label, folder)}: {o.message}" for o in outcomes if o.status == "failed")
-    return {"summary": summary, "stats": stored, "failures": dict(failures.most_common()),
-            "failed_labels": [f"{o.label}: {o.message}" for o in outcomes if o.status == "failed"]}
+    return {
+        "summary": summary,
+        "stats": stored,
+        "failures": dict(failures.most_common()),
+        "failed_labels": [f"{o.label}: {o.message}" for o in outcomes if o.status == "failed"],
+    }
 
 
 def _file_of(label: str, folder: Path) -> str:
@@ -132,11 +142,16 @@ def lines_for(rows: list[dict[str, Any]], ingest: Run) -> list[str]:
     differing = [r for r in rows if r["ours"] is not None and r["ours"] != r["reference"]]
     if differing:
         lines.append("files where HTML responses differ (ours vs warcio):")
-        lines += [f"  {r['file']}: {r['ours']} vs {r['reference']}"
-                  + ("  <-- FEWER" if r["ours"] < r["reference"] else "") for r in differing]
+        lines += [
+            f"  {r['file']}: {r['ours']} vs {r['reference']}" + ("  <-- FEWER" if r["ours"] < r["reference"] else "")
+            for r in differing
+        ]
     lines.append("errors per file (unreadable files, and readable files that ended in an error):")
-    lines += [f"  {r['file']}: {r['verdict']}: {r['detail'] or '(no error)'}"
-              for r in rows if not r["warcio_ok"] or r["detail"] or r["verdict"] != "ok"]
+    lines += [
+        f"  {r['file']}: {r['verdict']}: {r['detail'] or '(no error)'}"
+        for r in rows
+        if not r["warcio_ok"] or r["detail"] or r["verdict"] != "ok"
+    ]
     return lines + ingest_lines(ingest)
 
 
@@ -144,8 +159,10 @@ def ingest_lines(ingest: Run) -> list[str]:
     if ingest.crash:
         return [f"ingest of the whole folder: {ingest.crash}"]
     result = ingest.result
-    lines = [f"ingest of the whole folder: {result['summary']}; {result['stats']['articles']} current articles",
-             "failures (count x file: message):"]
+    lines = [
+        f"ingest of the whole folder: {result['summary']}; {result['stats']['articles']} current articles",
+        "failures (count x file: message):",
+    ]
     lines += [f"  {count} x {message}" for message, count in result["failures"].items()] or ["  none"]
     return lines
 
@@ -159,9 +176,16 @@ def main() -> int:
     rows = scan_all(folder, manifest)
     ingest = run_child("--child-ingest", folder, INGEST_TIMEOUT)
     gate = [r["file"] for r in rows if r["verdict"] in ("crash", "fewer")] + (["(ingest)"] if ingest.crash else [])
-    figures = {"files": rows, "ingest": ingest.result or {"crash": ingest.crash}, "failing": gate,
-               "warnings": [r["file"] for r in rows if r["verdict"] == "unclean" or
-                            (not r["warcio_ok"] and (r["ours"] or 0) < r["reference"])]}
+    figures = {
+        "files": rows,
+        "ingest": ingest.result or {"crash": ingest.crash},
+        "failing": gate,
+        "warnings": [
+            r["file"]
+            for r in rows
+            if r["verdict"] == "unclean" or (not r["warcio_ok"] and (r["ours"] or 0) < r["reference"])
+        ],
+    }
     lines = lines_for(rows, ingest)
     lines.append(f"gate: {'FAIL (' + ', '.join(gate) + ')' if gate else 'PASS'}")
     emit(figures, lines, args.json)

@@ -102,7 +102,7 @@ def precheck(store: Store, item: Item) -> Outcome | str:
     """Settle what needs no extraction (teasers, feed files, inputs seen before); else the payload's hash."""
     if item.kind == "teaser":
         return _queue(store, item)
-    sha = hashlib.sha256(item.payload).hexdigest()
+    sha = item.sha256 = hashlib.sha256(item.payload).hexdigest()
     if item.kind == "feed-document":
         _keep_raw(store, item, sha, item.hints.url or item.origin)
         return Outcome(item.label, "kept")
@@ -233,7 +233,7 @@ def ingest_paths(
                     for outcome in _settle(store, pool, item_or_outcome):
                         emit(outcome)
         for item, result in pool.drain():
-            emit(store_result(store, item, hashlib.sha256(item.payload).hexdigest(), result))
+            emit(store_result(store, item, item.sha256 or "", result))
     return report
 
 
@@ -247,7 +247,7 @@ def _settle(store: Store, pool: OrderedPool[Item, Extracted], found: Item | Outc
         yield checked
         return
     for item, result in pool.submit(found):
-        yield store_result(store, item, hashlib.sha256(item.payload).hexdigest(), result)
+        yield store_result(store, item, item.sha256 or "", result)
 
 
 def _read(path: Path, root: Path | None, options: IngestOptions) -> Iterator[Item | Outcome]:

@@ -62,6 +62,7 @@ class Item:
     content_type: str | None = None
     warc_offset: int | None = None
     raw_id: int | None = None  # set when the item is rebuilt from a kept raw record
+    sha256: str | None = None  # of the payload, once computed
 
 
 @dataclass

@@ -29,8 +29,9 @@ log = logging.getLogger(__name__)
 Job = TypeVar("Job")
 Result = TypeVar("Result")
 
-# Items before the pool starts: below this, starting processes costs more than it saves.
-INLINE_ITEMS = 12
+# Items run inline before the pool takes over: a small ingest never starts
+# workers, and a large one works meanwhile while the server imports its modules.
+INLINE_ITEMS = 24
 # Items in flight per worker: enough to keep each busy, few enough to bound memory.
 IN_FLIGHT_PER_WORKER = 4
 
@@ -66,7 +67,7 @@ def _clean_context() -> multiprocessing.context.BaseContext:
     if sys.platform == "win32":
         return multiprocessing.get_context("spawn")
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["presswatch.ingest"])
+    context.set_forkserver_preload(["presswatch.worker_preload"])
     return context
 
 

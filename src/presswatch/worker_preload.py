@@ -1,0 +1,17 @@
+"""Imported once by the extraction workers' server process, before it forks any worker.
+
+Loading lingua's models takes about a second per process; done here, every
+worker starts with them in memory (shared, copy-on-write) instead of loading
+them again. Only the single-threaded, sequential lingua calls run here: a
+server that had started lingua's thread pool could not fork safely.
+"""
+
+from __future__ import annotations
+
+from . import ingest  # noqa: F401 - trafilatura, lxml and the rest, imported once for all workers
+from .language import DEFAULT_PARAGRAPH_LANGUAGES, detector
+
+_SAMPLE = "The council met on Tuesday and said the plan would be published next month."
+
+detector("low", ()).compute_language_confidence_values(_SAMPLE)
+detector("low", tuple(sorted(DEFAULT_PARAGRAPH_LANGUAGES))).compute_language_confidence_values(_SAMPLE)

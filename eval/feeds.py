@@ -8,7 +8,9 @@ else our entry at the same position. Fields compared per reference item:
 * title: HTML entities decoded and white space collapsed on both sides; a
   U+FFFD in the reference (rss-parser read a Latin-1 feed as UTF-8) matches
   any one non-ASCII character of ours, or a space (a no-break space collapsed);
-* link: equal after stripping white space (absent on both sides matches);
+* link: equal after stripping white space (absent on both sides matches); a
+  relative reference link ("/gulpjs/...") matches ours when ours is the same
+  link resolved to an absolute http(s) URL, which is what presswatch stores;
 * date: the reference isoDate and our `published` equal to the second, or both
   absent. Where rss-parser gave no isoDate it could not parse the date either
   (uolNoticias' Portuguese day names), so our date must be absent too.
@@ -115,7 +117,10 @@ def same_title(ours: str | None, reference: str | None) -> bool:
 
 
 def same_link(ours: str | None, reference: str | None) -> bool:
-    return (ours or "").strip() == (reference or "").strip()
+    ours, reference = (ours or "").strip(), (reference or "").strip()
+    if reference.startswith("/") and ours.startswith(("http://", "https://")):
+        return ours.endswith(reference) and ours[: -len(reference)].count("/") == 2
+    return ours == reference
 
 
 def reference_date(item: dict[str, Any]) -> datetime | None:

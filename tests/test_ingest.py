@@ -281,3 +281,10 @@ def test_article_filters(pw: Presswatch, tmp_path: Path) -> None:
     assert [a["title"] for a in pw.articles(ArticleFilter(source="Harbour Ledger"))] == ["A"]
     assert [a["title"] for a in pw.search("këshilli")] == ["B"]
     assert [a["title"] for a in pw.search('"old harbour district"')] == ["A"]
+
+
+def test_a_jsonl_file_of_other_records_is_skipped_as_a_whole(pw: Presswatch, tmp_path: Path) -> None:
+    (tmp_path / "manifest.jsonl").write_text('{"file": "a.warc", "size": 1}\n{"file": "b.warc", "size": 2}\n')
+    report = pw.ingest([str(tmp_path / "manifest.jsonl")])
+    assert report.failed == 0 and report.skipped == 1
+    assert "not article records" in report.problems[0].message

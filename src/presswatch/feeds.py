@@ -9,6 +9,7 @@ import logging
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
+from urllib.parse import urljoin, urlsplit
 
 import feedparser
 from lxml import etree
@@ -52,25 +53,34 @@ def parse_feed(data: bytes, url: str | None = None) -> ParsedFeed:
         reason = f": {problem}" if problem is not None else ""
         raise ItemError(f"not a readable RSS, Atom or JSON feed{reason}")
     meta: Any = parsed.feed
+    base = url or meta.get("link")
     return ParsedFeed(
         title=meta.get("title"),
         link=meta.get("link"),
         language=meta.get("language"),
-        entries=[_entry(e) for e in parsed.entries],
+        entries=[_entry(e, base) for e in parsed.entries],
         warning=str(problem) if problem is not None else None,
     )
 
 
-def _entry(entry: Any) -> FeedEntry:
+def _entry(entry: Any, base: str | None) -> FeedEntry:
     return FeedEntry(
         title=entry.get("title"),
-        link=entry.get("link") or _guid_link(entry),
+        link=_web_link(entry.get("link"), base) or _guid_link(entry),
         guid=entry.get("id"),
         published=_when(entry),
         author=entry.get("author"),
         content_html=_fullest_content(entry),
         summary_html=entry.get("summary"),
     )
+
+
+def _web_link(link: str | None, base: str | None) -> str | None:
+    """An http(s) link, relative ones resolved against the feed's own address; ids like tag: are not links."""
+    if not link:
+        return None
+    absolute = urljoin(base, link) if base else link
+    return absolute if urlsplit(absolute).scheme in ("http", "https") else None
 
 
 def _guid_link(entry: Any) -> str | None:

@@ -209,9 +209,11 @@ def feed_items(path: Path, options: IngestOptions) -> Iterator[Item | Outcome]:
         data = read_capped(path, options.max_bytes)
         feed = parse_feed(data, None)
     except ItemError as exc:
-        # A .json file that is not a JSON Feed is most likely not ours to read.
-        status = "skipped" if path.suffix.lower() == ".json" and data[:1].strip() in (b"{", b"[") else "failed"
-        yield Outcome(str(path), status, str(exc))
+        # .json names many things besides JSON Feeds: those are not ours to read.
+        if path.suffix.lower() == ".json":
+            yield Outcome(str(path), "skipped", "a .json file that is not a JSON Feed")
+        else:
+            yield Outcome(str(path), "failed", str(exc))
         return
     origin = str(path.resolve())
     # The feed file itself is kept: teaser entries and feed metadata live only there.
@@ -251,9 +253,13 @@ def jsonl_items(path: Path, options: IngestOptions) -> Iterator[Item | Outcome]:
         yield Outcome(str(path), "failed", str(exc))
         return
     origin = str(path.resolve())
-    for number, line in enumerate(data.splitlines(), 1):
-        if not line.strip():
-            continue
+    lines = [(number, line) for number, line in enumerate(data.splitlines(), 1) if line.strip()]
+    if lines and not _looks_like_articles(lines[0][1]):
+        yield Outcome(
+            str(path), "skipped", "JSONL, but not article records: the first has no 'url' with 'text' or 'html'"
+        )
+        return
+    for number, line in lines:
         label = f"{path} line {number}"
         try:
             hints = jsonl_hints(line, options.source)
@@ -261,6 +267,15 @@ def jsonl_items(path: Path, options: IngestOptions) -> Iterator[Item | Outcome]:
             yield Outcome(label, "failed", str(exc))
             continue
         yield Item(f"{label} ({hints.url})", "jsonl", origin, str(number), line, hints)
+
+
+def _looks_like_articles(first: bytes) -> bool:
+    """Whether a JSONL file is ours to read: a manifest or a log shares the suffix, not the fields."""
+    try:
+        record = json.loads(first)
+    except (json.JSONDecodeError, UnicodeDecodeError):
+        return True  # a broken first line is reported as such, line by line
+    return isinstance(record, dict) and "url" in record and ("text" in record or "html" in record)
 
 
 JSONL_FIELDS = {

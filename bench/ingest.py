@@ -1,12 +1,14 @@
 """Ingest speed and memory: presswatch's ingest of the AEB pages against bare trafilatura.
 
-Each side runs in its own child process, so its peak memory (ru_maxrss of
-that process) is its own figure and neither side warms the other's caches:
-* presswatch: `Presswatch.ingest` on the 181 .html.gz files into a fresh
+Each side runs in its own child process, so its peak memory is its own figure
+and neither side warms the other's caches:
+* presswatch (default workers: one extraction process per core) and
+  presswatch-1 (workers=1, one process): `Presswatch.ingest` on the 181 .html.gz files into a fresh
   temporary SQLite store. Timed: reading and gunzipping the files, decoding,
   extraction with metadata, text repair, language detection and the SQLite
   writes. Not timed: imports, creating and migrating the store, and a warm-up
-  ingest of 3 pages into another store (loads lingua and trafilatura).
+  ingest of 3 pages into another store (loads lingua and trafilatura, starts
+  the workers' server process). Peak memory: the whole process tree, sampled.
 * trafilatura: `trafilatura.extract(html_bytes)` with default options over the
   same pages, gunzipped beforehand. Not timed: imports, reading, and a warm-up
   on the same 3 pages.

@@ -29,13 +29,18 @@ ARTICLE_KINDS = ("html", "warc", "feed", "jsonl", "fetch")
 
 @dataclass
 class IngestReport:
+    """Counts of outcomes by status, the problems by name, and a listener told of each outcome."""
+
     counts: Counter[str] = field(default_factory=Counter)
     problems: list[Outcome] = field(default_factory=list)
+    listener: Callable[[Outcome], None] | None = field(default=None, repr=False)
 
     def add(self, outcome: Outcome) -> None:
         self.counts[outcome.status] += 1
         if outcome.status in ("failed", "skipped") and outcome.message:
             self.problems.append(outcome)
+        if self.listener:
+            self.listener(outcome)
 
     @property
     def ok(self) -> int:
@@ -215,15 +220,8 @@ def ingest_paths(
     on_file: OnFile | None = None,
 ) -> IngestReport:
     """Ingest files, directories and globs; every item ends as one Outcome in the report."""
-    report = IngestReport()
-
-    def emit(outcome: Outcome) -> None:
-        report.add(outcome)
-        if on_outcome:
-            on_outcome(outcome)
-
-    extract = partial(extract_item, options=options)
-    with OrderedPool[Item, Extracted](extract, worker_count(options.workers)) as pool:
+    report = IngestReport(listener=on_outcome)
+    with extraction_pool(options) as pool:
         for argument in arguments:
             root = Path(argument) if Path(argument).is_dir() else None
             for path in expand_paths([argument]):
@@ -231,10 +229,14 @@ def ingest_paths(
                     on_file(path)
                 for item_or_outcome in _read(path, root, options):
                     for outcome in _settle(store, pool, item_or_outcome):
-                        emit(outcome)
+                        report.add(outcome)
         for item, result in pool.drain():
-            emit(store_result(store, item, item.sha256 or "", result))
+            report.add(store_result(store, item, item.sha256 or "", result))
     return report
+
+
+def extraction_pool(options: IngestOptions) -> OrderedPool[Item, Extracted]:
+    return OrderedPool(partial(extract_item, options=options), worker_count(options.workers))
 
 
 def _settle(store: Store, pool: OrderedPool[Item, Extracted], found: Item | Outcome) -> Iterator[Outcome]:
@@ -260,26 +262,19 @@ def _read(path: Path, root: Path | None, options: IngestOptions) -> Iterator[Ite
 
 def reextract(store: Store, options: IngestOptions, on_outcome: OnOutcome | None = None) -> IngestReport:
     """Run extraction again over every kept raw record; changed results become new versions."""
-    report = IngestReport()
+    report = IngestReport(listener=on_outcome)
     with store.connect() as conn:
         raw_ids = [row.id for row in q.iter_raw(conn, ARTICLE_KINDS)]
-
-    def emit(outcome: Outcome) -> None:
-        report.add(outcome)
-        if on_outcome:
-            on_outcome(outcome)
-
-    extract = partial(extract_item, options=options)
-    with OrderedPool[Item, Extracted](extract, worker_count(options.workers)) as pool:
+    with extraction_pool(options) as pool:
         for raw_id in raw_ids:
             item = _item_of_raw(store, raw_id)
             if isinstance(item, Outcome):
-                emit(item)
+                report.add(item)
                 continue
             for done, result in pool.submit(item):
-                emit(store_result(store, done, "", result, raw_id=done.raw_id))
+                report.add(store_result(store, done, "", result, raw_id=done.raw_id))
         for done, result in pool.drain():
-            emit(store_result(store, done, "", result, raw_id=done.raw_id))
+            report.add(store_result(store, done, "", result, raw_id=done.raw_id))
     return report
 
 

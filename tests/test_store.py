@@ -11,9 +11,9 @@ from presswatch.store import Store, database_url
 
 def test_migrate_creates_the_data_model_and_is_idempotent(tmp_path: Path) -> None:
     store = Store(str(tmp_path / "a.db"))
-    assert store.migrate() == ["0001_core"]
+    assert store.migrate() == ["0001_core", "0002_entities"]
     assert store.migrate() == []
-    assert store.revision() == "0001_core"
+    assert store.revision() == "0002_entities"
     tables = set(inspect(store.engine).get_table_names())
     assert {"sources", "raw", "articles", "fetch_queue", "articles_fts", "alembic_version"} <= tables
 

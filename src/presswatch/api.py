@@ -8,9 +8,14 @@ from pathlib import Path
 from typing import IO, Any
 
 from .config import Settings, load_settings
+from .entities.queries import entity_counts, mentions_of
+from .entities.stage import StageReport
+from .entities.suggest import EmergingName, Suggestion, emerging_names, suggest_aliases
+from .entities.watchlist import AliasEntry, Watchlist, add_alias, load_stored, parse_watchlist, store_watchlist
 from .export import export_table
 from .extract import LanguageOptions
 from .ingest import IngestOptions, IngestReport, OnFile, OnOutcome, ingest_paths, reextract
+from .process import OnStage, run_stages
 from .store import Store
 from .store import queries as q
 from .store.queries import ArticleFilter
@@ -85,6 +90,44 @@ class Presswatch:
     def stats(self) -> dict[str, Any]:
         with self.store.connect() as conn:
             return q.stats(conn)
+
+    # ---- watchlist, process, entities ----------------------------------------------------------
+
+    def load_watchlist(self, path: str | Path) -> Watchlist:
+        """Read a watchlist file and make it the store's watchlist."""
+        watchlist = parse_watchlist(Path(path))
+        with self.store.begin() as conn:
+            store_watchlist(conn, watchlist)
+        return watchlist
+
+    def watchlist(self) -> Watchlist:
+        with self.store.connect() as conn:
+            return load_stored(conn)
+
+    def add_alias(self, entity_id: str, alias: AliasEntry) -> bool:
+        with self.store.begin() as conn:
+            return add_alias(conn, entity_id, alias)
+
+    def process(self, on_stage: OnStage | None = None) -> list[StageReport]:
+        """Run the analysis stages over what they have not seen yet."""
+        return run_stages(self.store, self.settings, on_stage)
+
+    def entities(self) -> list[dict[str, Any]]:
+        with self.store.connect() as conn:
+            return entity_counts(conn)
+
+    def mentions(self, entity_id: str, since: datetime | None = None, limit: int = 100) -> list[dict[str, Any]]:
+        self.watchlist().entity(entity_id)  # a clear error for an unknown entity
+        with self.store.connect() as conn:
+            return mentions_of(conn, entity_id, since, limit)
+
+    def suggest_aliases(self, entity_id: str, limit: int = 10) -> list[Suggestion]:
+        with self.store.connect() as conn:
+            return suggest_aliases(conn, load_stored(conn), entity_id, limit)
+
+    def emerging(self, since: datetime, until: datetime, limit: int = 20) -> list[EmergingName]:
+        with self.store.connect() as conn:
+            return emerging_names(conn, since, until, limit)
 
     def export(self, table: str, fmt: str, since: datetime | None, out: IO[str]) -> int:
         with self.store.connect() as conn:

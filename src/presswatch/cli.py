@@ -8,6 +8,7 @@ import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import asdict
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -34,6 +35,10 @@ app = typer.Typer(
 )
 articles_app = typer.Typer(help="List and show stored articles.", no_args_is_help=True)
 app.add_typer(articles_app, name="articles")
+watchlist_app = typer.Typer(help="Load and inspect the watchlist of entities and their aliases.", no_args_is_help=True)
+app.add_typer(watchlist_app, name="watchlist")
+entities_app = typer.Typer(help="Watched entities: counts, alias suggestions, emerging names.", no_args_is_help=True)
+app.add_typer(entities_app, name="entities")
 
 out = Console(highlight=False, soft_wrap=True)
 err = Console(stderr=True, highlight=False)
@@ -376,6 +381,211 @@ def export(
             with open(output, "w", encoding="utf-8", newline="") as stream:
                 count = pw.export(table, fmt, when, stream)
     err.print(f"exported {count} {table} rows" + (f" to {output}" if output else ""))
+
+
+# ---- watchlist, process, entities -----------------------------------------------------------
+
+
+@watchlist_app.command("load")
+def watchlist_load(path: Path = typer.Argument(..., help="Watchlist TOML file (see sample/watchlist.toml).")) -> None:
+    """Make FILE the watchlist; the next `presswatch process` tags every article against it."""
+    with session() as pw:
+        loaded = pw.load_watchlist(path)
+    count = sum(len(e.aliases) for e in loaded.entities)
+    out.print(
+        f"watchlist loaded: {len(loaded.topics)} topics, {len(loaded.entities)} entities, {count} aliases; "
+        "run `presswatch process` to tag the articles"
+    )
+
+
+@watchlist_app.command("show")
+def watchlist_show(as_json: bool = JSON) -> None:
+    """Show the topics, entities, aliases and exclusions in force."""
+    with session() as pw:
+        current = pw.watchlist()
+    if as_json:
+        print_json(asdict(current))
+        return
+    if not current.entities:
+        err.print("no watchlist loaded; load one with `presswatch watchlist load FILE`")
+        return
+    for topic in current.topics:
+        out.print(f"[bold]topic {escape(topic.id)}[/]: {escape(topic.name)} ({', '.join(topic.entities)})")
+    for entity in current.entities:
+        out.print(f"[bold]{escape(entity.id)}[/] ({entity.kind}) {escape(entity.name)}")
+        for alias in entity.aliases:
+            flags = [
+                f
+                for f in (
+                    alias.lang,
+                    alias.script,
+                    "case-sensitive" if alias.case_sensitive else None,
+                    "added" if alias.origin == "added" else None,
+                )
+                if f
+            ]
+            out.print(f"    {escape(alias.text)}" + (f"  [dim]{', '.join(flags)}[/]" if flags else ""))
+        for text in entity.exclude:
+            out.print(f"    [dim]not:[/] {escape(text)}")
+
+
+@watchlist_app.command("add-alias")
+def watchlist_add_alias(
+    entity: str = typer.Argument(..., help="Entity id."),
+    alias: str = typer.Argument(..., help="The new spelling, as written."),
+    lang: str | None = typer.Option(None, "--lang", help="Language it is used in (ISO 639-1)."),
+    script: str | None = typer.Option(None, "--script", help="Script, when not Latin (ISO 15924, e.g. Arab)."),
+    case_sensitive: bool = typer.Option(False, "--case-sensitive", help="Match only in this case (acronyms)."),
+) -> None:
+    """Accept an alias (a suggestion, say) for an entity; it survives reloading the watchlist file."""
+    from .entities.watchlist import AliasEntry
+
+    with session() as pw:
+        added = pw.add_alias(entity, AliasEntry(alias, lang, script, case_sensitive))
+    out.print(
+        f"alias {escape(alias)!r} "
+        + ("added; run `presswatch process` to tag with it" if added else "was already there")
+    )
+
+
+@app.command()
+def process(quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."), as_json: bool = JSON) -> None:
+    """Run the analysis stages over the articles they have not seen yet (mentions and relevance)."""
+    with session() as pw:
+        with stage_progress(quiet or as_json) as on_stage:
+            reports = pw.process(on_stage)
+    if as_json:
+        print_json([asdict(r) for r in reports])
+        return
+    for report in reports:
+        if report.off_reason:
+            err.print(f"stage {report.stage}: off, {escape(report.off_reason)}")
+        else:
+            again = " (watchlist changed: started over)" if report.restarted else ""
+            err.print(f"stage {report.stage}: {report.articles} articles, {report.found} found{again}")
+
+
+@contextmanager
+def stage_progress(quiet: bool) -> Iterator[Any]:
+    progress = Progress(
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err,
+        disable=quiet,
+    )
+
+    def on_stage(name: str, todo: int) -> Any:
+        task = progress.add_task(name, total=todo)
+        return lambda: progress.advance(task)
+
+    with progress:
+        yield on_stage
+
+
+@entities_app.command("list")
+def entities_list(as_json: bool = JSON) -> None:
+    """Watched entities with their mentions and articles, per language."""
+    with session() as pw:
+        rows = pw.entities()
+    if as_json:
+        print_json(rows)
+        return
+    table = Table()
+    for name in ("id", "kind", "name", "aliases", "articles", "mentions", "by language"):
+        table.add_column(name)
+    for row in rows:
+        languages = ", ".join(f"{k} {v}" for k, v in sorted(row["by_language"].items()))
+        table.add_row(
+            escape(row["id"]),
+            row["kind"],
+            escape(row["name"]),
+            str(row["aliases"]),
+            str(row["articles"]),
+            str(row["mentions"]),
+            languages,
+        )
+    out.print(table)
+
+
+@entities_app.command("suggest")
+def entities_suggest(
+    entity: str = typer.Argument(..., help="Entity id."),
+    limit: int = typer.Option(10, "--limit", min=1, help="At most this many suggestions."),
+    as_json: bool = JSON,
+) -> None:
+    """Propose new aliases for an entity from the corpus, with their evidence and counts."""
+    with session() as pw:
+        found = pw.suggest_aliases(entity, limit)
+    if as_json:
+        print_json([asdict(s) for s in found])
+        return
+    if not found:
+        err.print("no suggestions; process more articles that mention the entity")
+    for s in found:
+        close = f" (close to {escape(s.close_to)})" if s.close_to else ""
+        out.print(f"{s.count:4} × {escape(s.text)}  [dim]{s.evidence}{close}[/]")
+    if found:
+        out.print(f"accept one with: presswatch watchlist add-alias {escape(entity)} 'ALIAS'")
+
+
+@entities_app.command("emerging")
+def entities_emerging(
+    week: str | None = typer.Option(
+        None, "--week", help="ISO week, e.g. 2026-W42 [default: the newest article's week]."
+    ),
+    limit: int = typer.Option(20, "--limit", min=1, help="At most this many names."),
+    as_json: bool = JSON,
+) -> None:
+    """Names that appear with watched entities more often than chance in a week."""
+    from .dates import week_bounds, week_of
+
+    with session() as pw:
+        chosen = week or week_of(pw.stats()["last_published"] or datetime.now())
+        try:
+            since, until = week_bounds(chosen)
+        except ValueError as exc:
+            raise typer.BadParameter(str(exc), param_hint="--week") from None
+        found = pw.emerging(since, until, limit)
+    if as_json:
+        print_json({"week": chosen, "names": [asdict(n) for n in found]})
+        return
+    out.print(f"week {chosen}:")
+    for name in found:
+        out.print(
+            f"  {escape(name.name)}: {name.articles_with_watched} articles with watched names "
+            f"({name.articles_overall} in all), lift {name.lift}"
+        )
+
+
+@app.command()
+def mentions(
+    entity: str = typer.Argument(..., help="Entity id."),
+    since: str | None = SINCE,
+    limit: int = typer.Option(100, "--limit", min=1, help="At most this many mentions."),
+    as_json: bool = JSON,
+) -> None:
+    """Where an entity is named: article, outlet, the name as written, its place."""
+    with session() as pw:
+        rows = pw.mentions(entity, parse_when(since, "--since"), limit)
+    if as_json:
+        print_json(rows)
+        return
+    table = Table()
+    for name in ("published", "lang", "source", "as written", "where", "title"):
+        table.add_column(name, overflow="fold")
+    for row in rows:
+        table.add_row(
+            plain(row["published"]) or "",
+            row["language"] or "?",
+            escape(row["source"]),
+            escape(row["surface"]),
+            f"{row['field']} {row['start']}",
+            escape(row["title"] or ""),
+        )
+    out.print(table)
 
 
 # ---- demo ------------------------------------------------------------------------------------

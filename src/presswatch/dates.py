@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 
@@ -32,3 +32,18 @@ def parse_compact(value: str | None) -> datetime | None:
         return datetime.strptime(value.strip(), "%Y%m%d%H%M%S")
     except ValueError:
         return None
+
+
+def week_bounds(spec: str) -> tuple[datetime, datetime]:
+    """The Monday 00:00 UTC that starts an ISO week ("2026-W42") and the Monday after it."""
+    try:
+        year, week = spec.strip().upper().split("-W")
+        start = datetime.fromisocalendar(int(year), int(week), 1)
+    except ValueError:
+        raise ValueError(f"{spec!r} is not an ISO week; write it like 2026-W42") from None
+    return start, start + timedelta(days=7)
+
+
+def week_of(moment: datetime) -> str:
+    year, week, _ = moment.isocalendar()
+    return f"{year}-W{week:02d}"

@@ -77,3 +77,72 @@ def paragraphs(text: str) -> list[tuple[int, int]]:
             spans.append((start, end))
         start = end + 1
     return spans
+
+
+# ---- folding for matching names across spellings and scripts ---------------------------------
+#
+# Folding maps every character to at most one character, so a position in the
+# folded text maps back to the original by counting the characters removed
+# before it. Latin letters lose their diacritics (ë → e, ç → c); Arabic-script
+# letter variants are unified (ي → ی, ك → ک), and vowel marks, tatweel and the
+# zero-width joiners are removed (extracted text keeps ZWNJ or loses it at
+# random, so matching must not depend on it).
+
+# Arabic vowel marks (U+064B-U+065F), superscript alef, tatweel, ZWNJ, ZWJ, soft hyphen.
+_REMOVED = "".join(chr(c) for c in range(0x064B, 0x0660)) + "\u0670\u0640\u200c\u200d\u00ad"
+_ARABIC_VARIANTS = {"\u064a": "\u06cc", "\u0649": "\u06cc", "\u0643": "\u06a9", "\u06c0": "\u0647", "\u0629": "\u0647"}
+_DIGITS = {chr(0x06F0 + d): str(d) for d in range(10)} | {chr(0x0660 + d): str(d) for d in range(10)}
+_REMOVED_PATTERN = re.compile(f"[{_REMOVED}]")
+
+
+def _build_fold_table() -> dict[int, str | None]:
+    table: dict[int, str | None] = {ord(ch): None for ch in _REMOVED}
+    for code in range(0x00C0, 0x0250):
+        base = unicodedata.normalize("NFD", chr(code))[0]
+        if base != chr(code) and base.isascii():
+            table[code] = base
+    table.update({ord(k): v for k, v in (_ARABIC_VARIANTS | _DIGITS).items()})
+    table.update({ord("’"): "'", ord("‘"): "'", ord("‐"): "-", ord("‑"): "-"})
+    return table
+
+
+FOLD_TABLE = _build_fold_table()
+
+
+def fold(text: str, keep_case: bool = False) -> str:
+    """The form names are compared in: no diacritics, one spelling per Arabic letter, lower case."""
+    folded = text.translate(FOLD_TABLE)
+    if keep_case:
+        return folded
+    lowered = folded.lower()
+    # lower() keeps the length for all but a few letters (İ); offsets rely on it
+    return lowered if len(lowered) == len(folded) else "".join(ch.lower()[0] for ch in folded)
+
+
+class FoldedText:
+    """A text folded for matching, able to map folded positions back to the original."""
+
+    def __init__(self, original: str) -> None:
+        self.original = original
+        self.cased = original.translate(FOLD_TABLE)
+        lowered = self.cased.lower()
+        self.lower = lowered if len(lowered) == len(self.cased) else "".join(c.lower()[0] for c in self.cased)
+        # original positions of removed characters, in order
+        self._removed = [m.start() for m in _REMOVED_PATTERN.finditer(original)]
+
+    def original_index(self, folded_index: int) -> int:
+        """The position in the original text of the character at `folded_index`."""
+        if not self._removed:
+            return folded_index
+        index = folded_index
+        for removed in self._removed:
+            if removed <= index:
+                index += 1
+            else:
+                break
+        return index
+
+    def original_span(self, start: int, end: int) -> tuple[int, int]:
+        if start >= end:
+            return self.original_index(start), self.original_index(start)
+        return self.original_index(start), self.original_index(end - 1) + 1

@@ -101,3 +101,84 @@ fetch_queue = Table(
     Column("status", String, nullable=False, default="pending"),
     Column("queued_at", DateTime, nullable=False),
 )
+
+# ---- watchlist and mentions (0002_entities) -------------------------------------------------
+
+topics = Table(
+    "topics",
+    metadata,
+    Column("id", String, primary_key=True),
+    Column("name", Text, nullable=False),
+    Column("description", Text),
+)
+
+entities = Table(
+    "entities",
+    metadata,
+    Column("id", String, primary_key=True),
+    Column("name", Text, nullable=False),
+    Column("kind", String, nullable=False),  # organisation | person | place | topic
+    Column("note", Text),
+)
+
+topic_entities = Table(
+    "topic_entities",
+    metadata,
+    Column("topic_id", String, ForeignKey("topics.id", ondelete="CASCADE"), primary_key=True),
+    Column("entity_id", String, ForeignKey("entities.id", ondelete="CASCADE"), primary_key=True),
+)
+
+aliases = Table(
+    "aliases",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("entity_id", String, ForeignKey("entities.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("text", Text, nullable=False),
+    Column("lang", String),
+    Column("script", String),
+    Column("case_sensitive", Boolean, nullable=False, default=False),
+    Column("note", Text),
+    Column("origin", String, nullable=False, default="watchlist"),  # watchlist | added
+    UniqueConstraint("entity_id", "text", name="uq_alias_entity_text"),
+)
+
+exclusions = Table(
+    "exclusions",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("entity_id", String, ForeignKey("entities.id", ondelete="CASCADE"), nullable=False),
+    Column("text", Text, nullable=False),
+)
+
+mentions = Table(
+    "mentions",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("article_id", Integer, ForeignKey("articles.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("entity_id", String, nullable=False, index=True),
+    Column("alias", Text, nullable=False),  # the alias it matched
+    Column("surface", Text, nullable=False),  # the text as written
+    Column("field", String, nullable=False),  # title | text
+    Column("start", Integer, nullable=False),
+    Column("end", Integer, nullable=False),
+    Column("score", Float, nullable=False),
+    Column("method", String, nullable=False),  # exact | fuzzy
+)
+
+relevance = Table(
+    "relevance",
+    metadata,
+    Column("article_id", Integer, ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True),
+    Column("topic_id", String, primary_key=True),
+    Column("score", Float, nullable=False),
+    Column("mentions", Integer, nullable=False),
+)
+
+stage_state = Table(
+    "stage_state",
+    metadata,
+    Column("stage", String, primary_key=True),
+    Column("watermark", Integer, nullable=False, default=0),  # the last article id the stage has seen
+    Column("fingerprint", String),  # of its inputs (the watchlist): when it changes, the stage starts over
+    Column("updated_at", DateTime),
+)

@@ -1,0 +1,19 @@
+"""Entities across scripts: the watchlist, matching, mentions, relevance and alias suggestions."""
+
+from .matcher import Alias, Match, Matcher, name_key
+from .stage import StageReport, run_entities_stage
+from .watchlist import AliasEntry, EntityEntry, TopicEntry, Watchlist, parse_watchlist
+
+__all__ = [
+    "Alias",
+    "AliasEntry",
+    "EntityEntry",
+    "Match",
+    "Matcher",
+    "StageReport",
+    "TopicEntry",
+    "Watchlist",
+    "name_key",
+    "parse_watchlist",
+    "run_entities_stage",
+]

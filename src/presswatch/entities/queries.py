@@ -1,0 +1,96 @@
+"""Reading mentions back: entities with counts per language, mentions of one entity, the export rows."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, func, select
+
+from ..store.schema import aliases, articles, entities, mentions, sources
+
+_WHEN = func.coalesce(articles.c.published_at, articles.c.created_at)
+
+
+def entity_counts(conn: Connection) -> list[dict[str, Any]]:
+    """Each watched entity with its aliases, its mentions and articles, per language."""
+    per_language = conn.execute(
+        select(mentions.c.entity_id, articles.c.language, func.count(), func.count(func.distinct(articles.c.id)))
+        .join(articles, articles.c.id == mentions.c.article_id)
+        .where(articles.c.is_current)
+        .group_by(mentions.c.entity_id, articles.c.language)
+    ).all()
+    alias_counts: dict[str, int] = dict(
+        conn.execute(select(aliases.c.entity_id, func.count()).group_by(aliases.c.entity_id)).all()
+    )
+    listed = []
+    for row in conn.execute(select(entities).order_by(entities.c.kind, entities.c.id)):
+        languages = {lang or "unknown": n for entity, lang, n, _ in per_language if entity == row.id}
+        listed.append(
+            {
+                "id": row.id,
+                "name": row.name,
+                "kind": row.kind,
+                "aliases": alias_counts.get(row.id, 0),
+                "mentions": sum(languages.values()),
+                "articles": sum(docs for entity, _, _, docs in per_language if entity == row.id),
+                "by_language": languages,
+            }
+        )
+    return listed
+
+
+def mentions_of(conn: Connection, entity_id: str, since: datetime | None, limit: int) -> list[dict[str, Any]]:
+    """The mentions of one entity, newest articles first."""
+    query = (
+        select(
+            mentions.c.article_id,
+            articles.c.url,
+            articles.c.title,
+            articles.c.language,
+            sources.c.name.label("source"),
+            _WHEN.label("published"),
+            mentions.c.surface,
+            mentions.c.alias,
+            mentions.c.field,
+            mentions.c.start,
+            mentions.c.end,
+            mentions.c.score,
+            mentions.c.method,
+        )
+        .join(articles, articles.c.id == mentions.c.article_id)
+        .join(sources, sources.c.id == articles.c.source_id)
+        .where(mentions.c.entity_id == entity_id, articles.c.is_current)
+        .order_by(_WHEN.desc(), mentions.c.article_id, mentions.c.field, mentions.c.start)
+    )
+    if since is not None:
+        query = query.where(_WHEN >= since)
+    return [dict(r._mapping) for r in conn.execute(query.limit(limit))]
+
+
+MENTION_FIELDS = {
+    "article_id": "article id in this store",
+    "url": "the article's canonical URL",
+    "entity_id": "the watched entity's id",
+    "surface": "the name as written in the article",
+    "alias": "the watchlist alias it matched",
+    "field": "where it stands: title or text",
+    "start": "character offset of the first character in that field",
+    "end": "character offset just past the last character",
+    "score": "1.0 for an exact match, the similarity for a fuzzy one",
+    "method": "exact or fuzzy",
+}
+
+
+def mention_rows(conn: Connection, since: datetime | None) -> Iterator[dict[str, Any]]:
+    query = (
+        select(mentions, articles.c.url)
+        .join(articles, articles.c.id == mentions.c.article_id)
+        .where(articles.c.is_current)
+        .order_by(mentions.c.article_id, mentions.c.field, mentions.c.start)
+    )
+    if since is not None:
+        query = query.where(_WHEN >= since)
+    for row in conn.execute(query):
+        yield {name: getattr(row, name) for name in MENTION_FIELDS}

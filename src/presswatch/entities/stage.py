@@ -1,0 +1,158 @@
+"""The entities stage of `process`: mentions of watched entities and relevance per topic.
+
+Incremental: it tags the articles added since its last run. When the watchlist
+changes (its fingerprint differs), it starts over, since every old mention may
+be wrong or missing.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from sqlalchemy import Connection, delete, func, insert, select, update
+
+from ..store import Store
+from ..store.queries import now
+from ..store.schema import articles, mentions, relevance, stage_state
+from .matcher import Alias, Match, Matcher
+from .watchlist import Watchlist, load_stored
+
+log = logging.getLogger(__name__)
+
+STAGE = "entities"
+BATCH = 200
+# Relevance weights: a name in the title says more than one in the lead, which says more than one further down.
+TITLE_WEIGHT, LEAD_WEIGHT, BODY_WEIGHT = 3.0, 2.0, 1.0
+LEAD_SHARE = 0.2
+
+
+@dataclass
+class StageReport:
+    stage: str
+    articles: int = 0
+    found: int = 0
+    restarted: bool = False
+    off_reason: str | None = None
+    details: dict[str, int] = field(default_factory=dict)
+
+
+def matcher_for(watchlist: Watchlist, fuzzy_threshold: float) -> Matcher:
+    kinds = {e.id: e.kind for e in watchlist.entities}
+    every = [Alias(e.id, a.text, kinds[e.id], a.case_sensitive) for e in watchlist.entities for a in e.aliases]
+    excluded = [(e.id, text) for e in watchlist.entities for text in e.exclude]
+    return Matcher(every, excluded, fuzzy_threshold)
+
+
+def relevance_of(
+    found: list[tuple[str, Match]], text_length: int, members: dict[str, set[str]]
+) -> dict[str, tuple[float, int]]:
+    """Per topic: a score in [0, 1) from how often, and where, its entities are named; and the count."""
+    scores: dict[str, tuple[float, int]] = {}
+    for topic, entity_ids in members.items():
+        weight, count = 0.0, 0
+        for field_name, match in found:
+            if match.entity_id in entity_ids:
+                count += 1
+                if field_name == "title":
+                    weight += TITLE_WEIGHT
+                elif match.start < max(300, text_length * LEAD_SHARE):
+                    weight += LEAD_WEIGHT
+                else:
+                    weight += BODY_WEIGHT
+        if count:
+            scores[topic] = (round(1 - math.exp(-weight / 4), 3), count)
+    return scores
+
+
+def run_entities_stage(
+    store: Store, fuzzy_threshold: float, on_article: Callable[[], None] | None = None
+) -> StageReport:
+    report = StageReport(STAGE)
+    with store.connect() as conn:
+        watchlist = load_stored(conn)
+        watermark, fingerprint = _state(conn)
+    if not watchlist.entities:
+        report.off_reason = "no watchlist loaded (presswatch watchlist load FILE)"
+        return report
+    current = f"{watchlist.fingerprint()}:{fuzzy_threshold}"
+    if current != fingerprint:
+        report.restarted, watermark = fingerprint is not None, 0
+        with store.begin() as conn:
+            conn.execute(delete(mentions))
+            conn.execute(delete(relevance))
+            _save_state(conn, 0, current)
+    matcher = matcher_for(watchlist, fuzzy_threshold)
+    members = {t.id: set(t.entities) for t in watchlist.topics}
+    while True:
+        with store.begin() as conn:
+            batch = conn.execute(
+                select(articles.c.id, articles.c.title, articles.c.text)
+                .where(articles.c.id > watermark, articles.c.is_current)
+                .order_by(articles.c.id)
+                .limit(BATCH)
+            ).all()
+            if not batch:
+                break
+            for row in batch:
+                report.found += _tag(conn, matcher, members, row)
+                report.articles += 1
+                if on_article:
+                    on_article()
+            watermark = batch[-1].id
+            _save_state(conn, watermark, current)
+    return report
+
+
+def pending(store: Store) -> int:
+    """How many articles the stage has not seen yet (for a progress bar)."""
+    with store.connect() as conn:
+        watermark, _ = _state(conn)
+        query = select(func.count()).where(articles.c.id > watermark, articles.c.is_current)
+        return int(conn.execute(query).scalar() or 0)
+
+
+def _tag(conn: Connection, matcher: Matcher, members: dict[str, set[str]], row: object) -> int:
+    found = [("title", m) for m in matcher.find(row.title or "")] + [("text", m) for m in matcher.find(row.text)]  # type: ignore[attr-defined]
+    article_id = row.id  # type: ignore[attr-defined]
+    if found:
+        conn.execute(
+            insert(mentions),
+            [
+                {
+                    "article_id": article_id,
+                    "entity_id": m.entity_id,
+                    "alias": m.alias,
+                    "surface": m.surface,
+                    "field": field_name,
+                    "start": m.start,
+                    "end": m.end,
+                    "score": m.score,
+                    "method": m.method,
+                }
+                for field_name, m in found
+            ],
+        )
+    scores = relevance_of(found, len(row.text), members)  # type: ignore[attr-defined]
+    if scores:
+        conn.execute(
+            insert(relevance),
+            [
+                {"article_id": article_id, "topic_id": topic, "score": score, "mentions": count}
+                for topic, (score, count) in scores.items()
+            ],
+        )
+    return len(found)
+
+
+def _state(conn: Connection) -> tuple[int, str | None]:
+    row = conn.execute(select(stage_state).where(stage_state.c.stage == STAGE)).first()
+    return (row.watermark, row.fingerprint) if row else (0, None)
+
+
+def _save_state(conn: Connection, watermark: int, fingerprint: str) -> None:
+    values = {"watermark": watermark, "fingerprint": fingerprint, "updated_at": now()}
+    if conn.execute(update(stage_state).where(stage_state.c.stage == STAGE).values(**values)).rowcount == 0:
+        conn.execute(insert(stage_state).values(stage=STAGE, **values))

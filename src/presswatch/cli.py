@@ -616,6 +616,8 @@ def demo(
                     "changed_pages": result.changed_pages,
                     "mixed_language": result.mixed_language,
                     "queued": result.queued,
+                    "entities": result.entities,
+                    "stages": [asdict(r) for r in result.stages],
                 }
             )
         else:
@@ -644,7 +646,13 @@ def print_demo(result: Any) -> None:
         out.print(
             f"{len(result.queued)} feed entries without full text queued for fetching, e.g. {escape(result.queued[0])}"
         )
-    out.print(f"\nNext: presswatch --db {escape(result.db)} search 'your words'   |   articles list   |   export")
+    if result.entities:
+        out.print("\nwatched entities (sample watchlist), mentions by language:")
+        for entity in result.entities:
+            languages = ", ".join(f"{k} {v}" for k, v in sorted(entity["by_language"].items()))
+            out.print(f"  {escape(entity['name'])} ({entity['kind']}): {entity['articles']} articles; {languages}")
+    db = escape(result.db)
+    out.print(f"\nNext: presswatch --db {db} search 'your words'  |  mentions svi  |  entities suggest svi  |  export")
 
 
 def main() -> None:

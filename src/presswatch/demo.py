@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import func, select
 
 from .api import Presswatch, sample_dir
+from .entities.stage import StageReport
 from .errors import UsageError
 from .ingest import IngestReport, OnFile, OnOutcome, expand_paths
 from .store.schema import articles, fetch_queue
@@ -27,6 +28,8 @@ class DemoResult:
     changed_pages: list[dict[str, Any]] = field(default_factory=list)
     mixed_language: list[dict[str, Any]] = field(default_factory=list)
     queued: list[str] = field(default_factory=list)
+    entities: list[dict[str, Any]] = field(default_factory=list)
+    stages: list[StageReport] = field(default_factory=list)
 
 
 def fresh_db(path: Path) -> None:
@@ -52,7 +55,9 @@ def run_demo(pw: Presswatch, on_outcome: OnOutcome | None = None, on_file: OnFil
     fresh_db(db)
     parts = sample_parts()
     report = pw.ingest(parts, on_outcome=on_outcome, on_file=on_file)
-    return DemoResult(str(db), report, pw.stats(), *_highlights(pw))
+    pw.load_watchlist(sample_dir() / "watchlist.toml")
+    stages = pw.process()
+    return DemoResult(str(db), report, pw.stats(), *_highlights(pw), entities=pw.entities(), stages=stages)
 
 
 def _highlights(pw: Presswatch) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[str]]:

@@ -95,8 +95,7 @@ class Matcher:
         self.automaton = ahocorasick.Automaton()
         keyed: dict[str, list[Alias]] = {}
         for alias in aliases:
-            key = fold(alias.text)
-            if key.strip():
+            for key in _keys(alias.text):
                 keyed.setdefault(key, []).append(alias)
         for key, found in keyed.items():
             self.automaton.add_word(key, (key, tuple(found)))
@@ -195,6 +194,15 @@ class Matcher:
                     alias = self.person_names[hit[0]]
                     best = Match(alias.entity_id, alias.text, surface, start, end, round(hit[1] / 100, 3), "fuzzy")
         return best
+
+
+def _keys(alias: str) -> set[str]:
+    """The folded forms an alias is looked for in. Persian joins the words of a
+    name with a space or with a ZWNJ, which folding removes: both are keys."""
+    key = fold(alias).strip()
+    if not key:
+        return set()
+    return {key, key.replace(" ", "")} if _is_arabic(key) else {key}
 
 
 def _without_overlaps(matches: list[Match]) -> list[Match]:

@@ -15,7 +15,7 @@ from typing import IO, Any
 
 from sqlalchemy import Connection, func, select
 
-from .entities.queries import MENTION_FIELDS, mention_rows
+from .entities.queries import MENTION_FIELDS, RELEVANCE_FIELDS, mention_rows, relevance_rows
 from .errors import UsageError
 from .store.schema import articles, sources
 
@@ -75,6 +75,7 @@ def _article_rows(conn: Connection, since: datetime | None) -> Iterator[dict[str
 TABLES: dict[str, ExportTable] = {
     "articles": ExportTable("articles", ARTICLE_FIELDS, _article_rows),
     "mentions": ExportTable("mentions", MENTION_FIELDS, mention_rows),
+    "relevance": ExportTable("relevance", RELEVANCE_FIELDS, relevance_rows),
 }
 FORMATS = ("jsonl", "csv")
 

@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy import Connection, func, select
 
-from ..store.schema import aliases, articles, entities, mentions, sources
+from ..store.schema import aliases, articles, entities, mentions, relevance, sources
 
 _WHEN = func.coalesce(articles.c.published_at, articles.c.created_at)
 
@@ -94,3 +94,25 @@ def mention_rows(conn: Connection, since: datetime | None) -> Iterator[dict[str,
         query = query.where(_WHEN >= since)
     for row in conn.execute(query):
         yield {name: getattr(row, name) for name in MENTION_FIELDS}
+
+
+RELEVANCE_FIELDS = {
+    "article_id": "article id in this store",
+    "url": "the article's canonical URL",
+    "topic_id": "the watchlist topic",
+    "score": "relevance in [0, 1): 1 - e^(-w/4), w = 3 per title mention, 2 per lead mention, 1 per other",
+    "mentions": "how many mentions of the topic's entities the article has",
+}
+
+
+def relevance_rows(conn: Connection, since: datetime | None) -> Iterator[dict[str, Any]]:
+    query = (
+        select(relevance, articles.c.url)
+        .join(articles, articles.c.id == relevance.c.article_id)
+        .where(articles.c.is_current)
+        .order_by(relevance.c.topic_id, relevance.c.score.desc(), relevance.c.article_id)
+    )
+    if since is not None:
+        query = query.where(_WHEN >= since)
+    for row in conn.execute(query):
+        yield {name: getattr(row, name) for name in RELEVANCE_FIELDS}

@@ -1,0 +1,182 @@
+"""Entity mentions: presswatch's tagging against a hand-made gold set, and its alias suggestions.
+
+Data: the real seed digest page (<data>/seed/000_97f0bdeadcdb7fcf.txt) with the
+watchlist written for it (eval/entities_gold/seed_watchlist.toml), and the
+bundled sample corpus with its own watchlist. The gold
+(eval/entities_gold/gold.json) counts, per document, per entity, every
+surface form by which the text names the organisation or one of five people.
+
+Scoring: per document, entity and surface form (folded: case, diacritics and
+Arabic-letter variants aside), true positives are min(ours, gold); the rest
+of ours are false positives, the rest of gold false negatives. Only the
+entities in the gold are scored (the sample's camp, a place, is not).
+Precision and recall are micro-averaged; goal >= 0.95 each, exit 1 otherwise.
+
+Suggestions: for each organisation in eval/entities_gold/suggestions.json,
+the watchlist is loaded without its held-out aliases, the corpus processed,
+and the top 10 suggestions checked against every valid name of the entity.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+from _common import emit, parser, quiet_libraries, require, temp_store
+
+from presswatch import Presswatch, sample_dir
+from presswatch.demo import sample_parts
+from presswatch.entities.watchlist import Watchlist, parse_watchlist, store_watchlist
+from presswatch.store.schema import articles, mentions
+from presswatch.text import fold
+
+GOLD = Path(__file__).parent / "entities_gold"
+SEED_URL = "https://seed.example/weekly-digest-2019-04-05"
+GOAL = 0.95
+
+
+def seed_record(data: Path, folder: Path) -> Path:
+    """The seed page as a JSONL record: its text as it is, so offsets and forms stay the gold's."""
+    text = (data / "seed" / "000_97f0bdeadcdb7fcf.txt").read_text("utf-8")
+    record = folder / "seed.jsonl"
+    record.write_text(json.dumps({"url": SEED_URL, "text": text, "source": "seed digest", "language": "en"}) + "\n")
+    return record
+
+
+def watchlist_of(held_out: dict[str, set[str]] | None = None) -> Watchlist:
+    """The seed's and the sample's watchlists together, less any held-out aliases."""
+    seed = parse_watchlist(GOLD / "seed_watchlist.toml")
+    sample = parse_watchlist(sample_dir() / "watchlist.toml")
+    merged = Watchlist(seed.topics + sample.topics, seed.entities + sample.entities)
+    for entity in merged.entities:
+        removed = {fold(text) for text in (held_out or {}).get(entity.id, set())}
+        entity.aliases = [a for a in entity.aliases if fold(a.text) not in removed]
+    return merged
+
+
+def load(pw: Presswatch, watchlist: Watchlist) -> None:
+    with pw.store.begin() as conn:
+        store_watchlist(conn, watchlist)
+    pw.process()
+
+
+def our_counts(pw: Presswatch, entity_ids: set[str]) -> dict[str, dict[str, Counter[str]]]:
+    """Per document (URL, or "seed"), per entity, folded surface → count."""
+    found: dict[str, dict[str, Counter[str]]] = {}
+    query = (
+        mentions.select()
+        .with_only_columns(articles.c.url, mentions.c.entity_id, mentions.c.surface)
+        .join_from(mentions, articles, articles.c.id == mentions.c.article_id)
+        .where(articles.c.is_current)
+    )
+    with pw.store.connect() as conn:
+        for url, entity, surface in conn.execute(query):
+            if entity in entity_ids:
+                doc = "seed" if url == SEED_URL else url
+                found.setdefault(doc, {}).setdefault(entity, Counter())[fold(surface)] += 1
+    return found
+
+
+def score(gold: dict[str, Any], ours: dict[str, dict[str, Counter[str]]]) -> dict[str, Any]:
+    """Micro precision and recall, overall, per corpus and per entity, and the differences."""
+    tallies: dict[str, Counter[str]] = {}
+    misses: list[dict[str, Any]] = []
+    for doc, by_entity in gold["documents"].items():
+        corpus = "seed" if doc == "seed" else "sample"
+        entities = set(by_entity) | set(ours.get(doc, {}))
+        for entity in entities:
+            want = Counter({fold(s): n for s, n in by_entity.get(entity, {}).items()})
+            got = ours.get(doc, {}).get(entity, Counter())
+            for key in ("all", corpus, entity):
+                tally = tallies.setdefault(key, Counter())
+                tally["tp"] += sum((want & got).values())
+                tally["fp"] += sum((got - want).values())
+                tally["fn"] += sum((want - got).values())
+            for form in set(want) | set(got):
+                if want[form] != got[form]:
+                    misses.append({"doc": doc, "entity": entity, "form": form, "gold": want[form], "ours": got[form]})
+    return {key: _rates(t) for key, t in tallies.items()} | {"differences": misses}
+
+
+def _rates(tally: Counter[str]) -> dict[str, float]:
+    tp, fp, fn = tally["tp"], tally["fp"], tally["fn"]
+    return {
+        "precision": round(tp / (tp + fp), 4) if tp + fp else 1.0,
+        "recall": round(tp / (tp + fn), 4) if tp + fn else 1.0,
+        "tp": tp,
+        "fp": fp,
+        "fn": fn,
+    }
+
+
+def suggestion_checks(data: Path, folder: Path) -> list[dict[str, Any]]:
+    """How many of the top 10 suggestions are right, with the held-out aliases removed."""
+    checks = []
+    for case in json.loads((GOLD / "suggestions.json").read_text("utf-8")):
+        held = {case["entity"]: set(case["held_out"])}
+        with temp_store() as pw:
+            pw.ingest([str(seed_record(data, folder)), *sample_parts()])
+            load(pw, watchlist_of(held))
+            found = pw.suggest_aliases(case["entity"], limit=10)
+        valid = {fold(name) for name in case["valid"]}
+        right = [s.text for s in found if fold(s.text) in valid]
+        checks.append(
+            {
+                "entity": case["entity"],
+                "suggested": [s.text for s in found],
+                "right": right,
+                "held_out_found": sorted(set(right) & set(case["held_out"])),
+            }
+        )
+    return checks
+
+
+def main() -> int:
+    options = parser(__doc__.splitlines()[0]).parse_args()
+    data = require(options.data)
+    quiet_libraries()
+    gold = json.loads((GOLD / "gold.json").read_text("utf-8"))
+    scored_entities = {e for by_entity in gold["documents"].values() for e in by_entity}
+    with temp_store() as pw:
+        folder = Path(pw.settings.db).parent
+        pw.ingest([str(seed_record(data, folder)), *sample_parts()])
+        load(pw, watchlist_of())
+        figures = score(gold, our_counts(pw, scored_entities))
+        figures["suggestions"] = suggestion_checks(data, folder)
+    overall = figures["all"]
+    figures["meets_goal"] = overall["precision"] >= GOAL and overall["recall"] >= GOAL
+    emit(figures, report_lines(figures), options.json)
+    return 0 if figures["meets_goal"] else 1
+
+
+def report_lines(figures: dict[str, Any]) -> list[str]:
+    lines = [
+        "Entity mentions against the gold (seed page + sample corpus)",
+        f"{'':28}{'precision':>10}{'recall':>8}{'tp':>6}{'fp':>5}{'fn':>5}",
+    ]
+    keys = ["all", "seed", "sample"] + sorted(
+        k for k in figures if k not in ("all", "seed", "sample", "differences", "suggestions", "meets_goal")
+    )
+    for key in keys:
+        if key in figures:
+            f = figures[key]
+            lines.append(f"{key:28}{f['precision']:10.4f}{f['recall']:8.4f}{f['tp']:6}{f['fp']:5}{f['fn']:5}")
+    lines.append(f"goal: precision and recall >= {GOAL} ... {'PASS' if figures['meets_goal'] else 'FAIL'}")
+    lines.append("differences (doc, entity, folded form: gold vs ours), first 30:")
+    for miss in figures["differences"][:30]:
+        doc = miss["doc"] if miss["doc"] == "seed" else miss["doc"].split("//")[1][:50]
+        lines.append(f"  {doc}  {miss['entity']}  {miss['form']!r}: gold {miss['gold']}, ours {miss['ours']}")
+    for check in figures["suggestions"]:
+        lines.append(
+            f"suggestions for {check['entity']}: {len(check['right'])} of the top {len(check['suggested'])} "
+            f"are right names (held-out aliases found again: {', '.join(check['held_out_found']) or 'none'})"
+        )
+        lines.extend(f"    {'+' if s in check['right'] else '-'} {s}" for s in check["suggested"])
+    return lines
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -88,7 +88,9 @@ def score(gold: dict[str, Any], ours: dict[str, dict[str, Counter[str]]]) -> dic
         corpus = "seed" if doc == "seed" else "sample"
         entities = set(by_entity) | set(ours.get(doc, {}))
         for entity in entities:
-            want = Counter({fold(s): n for s, n in by_entity.get(entity, {}).items()})
+            want: Counter[str] = Counter()
+            for surface, count in by_entity.get(entity, {}).items():
+                want[fold(surface)] += count  # "MEK" and "MeK" are one folded form
             got = ours.get(doc, {}).get(entity, Counter())
             for key in ("all", corpus, entity):
                 tally = tallies.setdefault(key, Counter())

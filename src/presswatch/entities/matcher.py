@@ -81,6 +81,11 @@ def _is_word_char(ch: str) -> bool:
     return ch.isalnum() or ch == "_"
 
 
+def _glued(cased: str, start: int) -> bool:
+    """A lower-case letter right before a capital: a scraper glued two texts ("policyMassoud")."""
+    return cased[start - 1].islower() and cased[start].isupper()
+
+
 def _is_arabic(text: str) -> bool:
     return any("\u0600" <= ch <= "\u06ff" for ch in text)
 
@@ -133,7 +138,7 @@ class Matcher:
         found: list[Match] = []
         for last, (key, aliases) in self.automaton.iter(folded.lower):
             start = last - len(key) + 1
-            if start > 0 and _is_word_char(folded.lower[start - 1]):
+            if start > 0 and _is_word_char(folded.lower[start - 1]) and not _glued(folded.cased, start):
                 continue
             end = self._token_end(folded.lower, last + 1, key)
             if end is None:
@@ -182,6 +187,8 @@ class Matcher:
     def _best_window(self, run: re.Match[str]) -> Match | None:
         """The two- or three-word stretch of a capitalised run that is closest to a watched person."""
         words = [(w.start() + run.start(), w.end() + run.start()) for w in _CAPITALISED_WORD.finditer(run.group())]
+        if words and fold(run.string[words[0][0] : words[0][1]]).rstrip(".") in _HONORIFICS:
+            words = words[1:]  # "Madam Rajavi": the title is not part of the name
         best: Match | None = None
         for size in (2, 3):
             for first in range(len(words) - size + 1):
@@ -190,10 +197,43 @@ class Matcher:
                 hit = process.extractOne(
                     name_key(surface), list(self.person_names), scorer=fuzz.ratio, score_cutoff=self.fuzzy_threshold
                 )
+                if hit is not None and not _same_first_name(name_key(surface), hit[0]):
+                    hit = None
                 if hit is not None and (best is None or hit[1] / 100 > best.score):
                     alias = self.person_names[hit[0]]
                     best = Match(alias.entity_id, alias.text, surface, start, end, round(hit[1] / 100, 3), "fuzzy")
         return best
+
+
+_HONORIFICS = {
+    "mr",
+    "mrs",
+    "ms",
+    "miss",
+    "madam",
+    "madame",
+    "dr",
+    "prof",
+    "sir",
+    "lady",
+    "zoti",
+    "zonja",
+    "z",
+    "znj",
+    "mme",
+    "m",
+    "herr",
+    "frau",
+    "sheikh",
+    "ayatollah",
+}
+# Two names may share a surname and little else ("Shah Mohammad" / "Somayeh Mohammadi"):
+# the first names must be alike too.
+_FIRST_NAME_SIMILARITY = 65
+
+
+def _same_first_name(candidate: str, alias: str) -> bool:
+    return fuzz.ratio(candidate.split()[0], alias.split()[0]) >= _FIRST_NAME_SIMILARITY
 
 
 def _keys(alias: str) -> set[str]:

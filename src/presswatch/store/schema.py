@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from sqlalchemy import (
+    BigInteger,
     Boolean,
     Column,
     DateTime,
@@ -181,4 +182,46 @@ stage_state = Table(
     Column("watermark", Integer, nullable=False, default=0),  # the last article id the stage has seen
     Column("fingerprint", String),  # of its inputs (the watchlist): when it changes, the stage starts over
     Column("updated_at", DateTime),
+)
+
+# ---- reuse (0003_reuse) -----------------------------------------------------------------------
+
+links = Table(
+    "links",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("origin_id", Integer, ForeignKey("articles.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("copy_id", Integer, ForeignKey("articles.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("kind", String, nullable=False),  # duplicate | partial | translation
+    Column("score", Float, nullable=False),
+    Column("method", String, nullable=False),  # exact-hash | minhash+jaccard | passages | anchors
+    Column("passages", Text),  # JSON [[origin_start, origin_end, copy_start, copy_end, words], ...]
+    Column("directed", Boolean, nullable=False),  # False: which came first is unknown, origin/copy is arbitrary
+    Column("confidence", Float, nullable=False),  # in the direction
+    Column("reason", Text, nullable=False),  # why this one is the origin
+    Column("created_at", DateTime, nullable=False),
+    UniqueConstraint("origin_id", "copy_id", "kind", name="uq_links_pair_kind"),
+)
+
+lsh_buckets = Table(
+    "lsh_buckets",
+    metadata,
+    Column("band", Integer, nullable=False),
+    Column("bucket", BigInteger, nullable=False),
+    Column("article_id", Integer, ForeignKey("articles.id", ondelete="CASCADE"), nullable=False),
+)
+
+passage_hashes = Table(
+    "passage_hashes",
+    metadata,
+    Column("hash", BigInteger, nullable=False),
+    Column("article_id", Integer, ForeignKey("articles.id", ondelete="CASCADE"), nullable=False),
+    Column("source_id", Integer, nullable=False),
+)
+
+anchors = Table(
+    "anchors",
+    metadata,
+    Column("key", String, nullable=False),
+    Column("article_id", Integer, ForeignKey("articles.id", ondelete="CASCADE"), nullable=False),
 )

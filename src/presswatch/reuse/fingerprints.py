@@ -1,0 +1,113 @@
+"""Fingerprints of a text, vectorised with numpy: word shingles, MinHash signatures, LSH band keys,
+and winnowed passage hashes.
+
+Words are compared folded (case, diacritics), so a copy that lost its accents
+or changed case is still a copy. Every hash is a stable 64-bit value (no
+Python `hash()`, which changes between processes), stored as signed int64
+because that is what SQLite holds.
+"""
+
+from __future__ import annotations
+
+import re
+import zlib
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..text import fold
+
+WORD = re.compile(r"\w+")
+MINHASH_SHINGLE = 5  # words per shingle for near-duplicates
+PASSAGE_SHINGLE = 8  # words per shingle for shared passages: specific enough to mean reuse
+WINNOW_WINDOW = 4  # any shared run of 8 + 4 - 1 = 11 words leaves a common fingerprint
+PERMUTATIONS = 128
+BANDS = 32  # 32 bands of 4 rows: pairs with Jaccard 0.8 collide with probability > 0.9999
+
+_MASK = np.uint64(0xFFFFFFFFFFFFFFFF)
+_SEEDS = np.random.default_rng(20261129).integers(1, 2**63, size=PERMUTATIONS, dtype=np.uint64)
+_ROLL = np.uint64(0x100000001B3)
+
+
+@dataclass(frozen=True)
+class Words:
+    """The folded words of a text, their 32-bit ids, and where each stands in the original."""
+
+    ids: np.ndarray  # uint64
+    spans: np.ndarray  # int64 (n, 2): start, end character offsets
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+
+def words_of(text: str) -> Words:
+    found = list(WORD.finditer(fold(text)))  # fold keeps offsets: one character for one character
+    ids = np.fromiter((zlib.crc32(m.group().encode("utf-8")) for m in found), dtype=np.uint64, count=len(found))
+    spans = np.array([m.span() for m in found], dtype=np.int64).reshape(-1, 2)
+    return Words(ids, spans)
+
+
+def mix(values: np.ndarray) -> np.ndarray:
+    """splitmix64's finaliser: spreads every input bit over the whole output."""
+    with np.errstate(over="ignore"):
+        z = values + np.uint64(0x9E3779B97F4A7C15)
+        z = (z ^ (z >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
+        z = (z ^ (z >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
+        return z ^ (z >> np.uint64(31))
+
+
+def shingles(words: Words, size: int) -> np.ndarray:
+    """One 64-bit hash per run of `size` consecutive words (a text shorter than that gives one)."""
+    ids = words.ids
+    if len(ids) == 0:
+        return np.zeros(0, dtype=np.uint64)
+    if len(ids) < size:
+        size = len(ids)
+    count = len(ids) - size + 1
+    hashed = np.zeros(count, dtype=np.uint64)
+    with np.errstate(over="ignore"):
+        for offset in range(size):
+            hashed = hashed * _ROLL + ids[offset : offset + count]
+    return mix(hashed)
+
+
+def minhash(shingle_hashes: np.ndarray) -> np.ndarray:
+    """A MinHash signature: for each of 128 seeded hash functions, the least value over the shingles."""
+    if len(shingle_hashes) == 0:
+        return np.full(PERMUTATIONS, np.iinfo(np.uint64).max, dtype=np.uint64)
+    unique = np.unique(shingle_hashes)
+    return mix(unique[:, None] ^ _SEEDS[None, :]).min(axis=0)
+
+
+def band_keys(signature: np.ndarray) -> list[int]:
+    """One key per LSH band: documents that agree on every row of some band become candidates."""
+    rows = signature.reshape(BANDS, -1)
+    with np.errstate(over="ignore"):
+        combined = np.zeros(BANDS, dtype=np.uint64)
+        for column in range(rows.shape[1]):
+            combined = mix(combined ^ rows[:, column])
+    return [int(v) for v in combined.view(np.int64)]
+
+
+def jaccard(a: np.ndarray, b: np.ndarray) -> float:
+    """Exact Jaccard similarity of two shingle sets: the check every candidate pair must pass."""
+    first, second = np.unique(a), np.unique(b)
+    if len(first) == 0 and len(second) == 0:
+        return 1.0
+    shared = len(np.intersect1d(first, second, assume_unique=True))
+    return shared / (len(first) + len(second) - shared)
+
+
+def winnow(hashes: np.ndarray, window: int = WINNOW_WINDOW) -> np.ndarray:
+    """The positions chosen by winnowing: the least hash of every window of `window` shingles."""
+    if len(hashes) <= window:
+        return np.array([int(np.argmin(hashes))] if len(hashes) else [], dtype=np.int64)
+    windows = np.lib.stride_tricks.sliding_window_view(hashes, window)
+    chosen = np.argmin(windows, axis=1) + np.arange(len(windows))
+    return np.unique(chosen)
+
+
+def passage_fingerprints(words: Words) -> list[int]:
+    """The winnowed passage hashes of a text, as signed 64-bit integers for the store."""
+    hashes = shingles(words, PASSAGE_SHINGLE)
+    return sorted({int(v) for v in hashes[winnow(hashes)].view(np.int64)})

@@ -140,7 +140,7 @@ def test_export_jsonl_and_csv(tmp_path: Path, corpus: Path) -> None:
 
 def test_init_and_reextract(tmp_path: Path, corpus: Path) -> None:
     db = tmp_path / "p.db"
-    assert "schema 0002_entities" in invoke(db, "init").stdout
+    assert "store ready" in invoke(db, "init").stdout
     invoke(db, "ingest", "-q", str(corpus))
     result = invoke(db, "reextract", "--json")
     assert result.exit_code == 0 and json.loads(result.stdout)["failed"] == 0

@@ -15,6 +15,7 @@ from presswatch.cli import app
 from presswatch.entities.matcher import Alias, Matcher, name_key
 from presswatch.entities.stage import relevance_of
 from presswatch.entities.watchlist import AliasEntry, parse_watchlist
+from presswatch.store.queries import StageReport
 from presswatch.text import FoldedText, fold
 
 from .conftest import page
@@ -128,14 +129,18 @@ def tagged(pw: Presswatch, tmp_path: Path) -> Presswatch:
     return pw
 
 
+def stage(pw: Presswatch, name: str) -> StageReport:
+    return {report.stage: report for report in pw.process()}[name]
+
+
 def test_process_tags_incrementally_and_starts_over_when_the_watchlist_changes(tagged: Presswatch) -> None:
-    [report] = tagged.process()
+    report = stage(tagged, "entities")
     assert report.articles == 3 and report.found > 0 and not report.restarted
     counts = {e["id"]: e for e in tagged.entities()}
     assert counts["mek"]["articles"] == 1 and counts["sm"]["articles"] == 1
-    assert tagged.process()[0].articles == 0  # nothing new, nothing done
+    assert stage(tagged, "entities").articles == 0  # nothing new, nothing done
     tagged.add_alias("mek", AliasEntry("Muxhahedinëve", lang="sq"))
-    again = tagged.process()[0]
+    again = stage(tagged, "entities")
     assert again.restarted and again.articles == 3
     assert {e["id"]: e["articles"] for e in tagged.entities()}["mek"] == 2
 

@@ -9,16 +9,17 @@ from typing import IO, Any
 
 from .config import Settings, load_settings
 from .entities.queries import entity_counts, mentions_of
-from .entities.stage import StageReport
 from .entities.suggest import EmergingName, Suggestion, emerging_names, suggest_aliases
 from .entities.watchlist import AliasEntry, Watchlist, add_alias, load_stored, parse_watchlist, store_watchlist
+from .errors import UsageError
 from .export import export_table
 from .extract import LanguageOptions
 from .ingest import IngestOptions, IngestReport, OnFile, OnOutcome, ingest_paths, reextract
 from .process import OnStage, run_stages
+from .reuse.queries import copy_network, provenance_of
 from .store import Store
 from .store import queries as q
-from .store.queries import ArticleFilter
+from .store.queries import ArticleFilter, StageReport
 
 log = logging.getLogger(__name__)
 
@@ -128,6 +129,20 @@ class Presswatch:
     def emerging(self, since: datetime, until: datetime, limit: int = 20) -> list[EmergingName]:
         with self.store.connect() as conn:
             return emerging_names(conn, since, until, limit)
+
+    # ---- provenance ---------------------------------------------------------------------------
+
+    def provenance(self, key: str) -> dict[str, Any]:
+        """An article's group origin and its links: copies, partial copies with passages, translations."""
+        article = self.article(key)
+        if article is None:
+            raise UsageError(f"no article with id or URL {key!r}; find one with `presswatch articles list`")
+        with self.store.connect() as conn:
+            return provenance_of(conn, article["id"])
+
+    def copies(self, kinds: tuple[str, ...] = ("duplicate", "partial")) -> list[dict[str, Any]]:
+        with self.store.connect() as conn:
+            return copy_network(conn, kinds)
 
     def export(self, table: str, fmt: str, since: datetime | None, out: IO[str]) -> int:
         with self.store.connect() as conn:

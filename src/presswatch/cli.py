@@ -588,6 +588,69 @@ def mentions(
     out.print(table)
 
 
+# ---- provenance ------------------------------------------------------------------------------
+
+
+@app.command()
+def provenance(key: str = typer.Argument(..., help="Article id or URL."), as_json: bool = JSON) -> None:
+    """Who published first: the origin, the copies, partial copies with aligned excerpts, translations."""
+    with session() as pw:
+        found = pw.provenance(key)
+    if as_json:
+        print_json(found)
+        return
+    article, origin = found["article"], found["origin"]
+    out.print(
+        f"[bold]{escape(article['title'] or article['url'])}[/]  ({escape(article['source'])}, "
+        f"{plain(article['published_at']) or 'no date'}, {article['language']})"
+    )
+    if origin is None:
+        out.print("no copies, partial copies or translations found: as far as presswatch knows, it is original")
+        return
+    first = "this article" if origin["id"] == article["id"] else f"#{origin['id']} {escape(origin['title'] or '')}"
+    out.print(
+        f"first published: {first} ({escape(origin['source'])}, {plain(origin['published_at']) or 'no date'}); "
+        f"{found['group_size']} linked articles"
+    )
+    for link in found["links"]:
+        other = link["article"]
+        out.print(
+            f"\n[bold]{link['relation']}[/] ({link['kind']}, score {link['score']}, "
+            f"confidence {link['confidence']}): #{other['id']} {escape(other['title'] or other['url'])}"
+        )
+        out.print(
+            f"    {escape(other['source'])}, {plain(other['published_at']) or 'no date'}, {other['language']}; "
+            f"{escape(link['reason'])}"
+        )
+        for passage in link["passages"][:3]:
+            out.print(f"    [dim]{passage['words']} words; origin:[/] {escape(passage['origin']['text'])}")
+            out.print(f"    [dim]copy:[/] {escape(passage['copy']['text'])}")
+
+
+@app.command()
+def copies(
+    kind: list[str] = typer.Option(["duplicate", "partial"], "--kind", help="Link kinds to count (repeatable)."),
+    as_json: bool = JSON,
+) -> None:
+    """Outlet × outlet: how often one republished another, with the median delay."""
+    with session() as pw:
+        rows = pw.copies(tuple(kind))
+    if as_json:
+        print_json(rows)
+        return
+    if not rows:
+        err.print("no directed copies yet; run `presswatch process` after ingesting")
+        return
+    table = Table()
+    for name in ("copier", "copied from", "copies", "kinds", "median delay (h)"):
+        table.add_column(name)
+    for row in rows:
+        kinds = ", ".join(f"{k} {n}" for k, n in sorted(row["kinds"].items()))
+        delay = "" if row["median_delay_hours"] is None else str(row["median_delay_hours"])
+        table.add_row(escape(row["copier"]), escape(row["origin"]), str(row["copies"]), kinds, delay)
+    out.print(table)
+
+
 # ---- demo ------------------------------------------------------------------------------------
 
 

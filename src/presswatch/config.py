@@ -31,6 +31,8 @@ REGISTRY: tuple[Setting, ...] = (
     Setting("feed_min_words", int, "feed entries with fewer words are queued for fetching"),
     Setting("language_accuracy", str, "lingua mode: low (fast, small) or high (1 GB, slow to load)"),
     Setting("languages", list, "ISO 639-1 codes to detect; empty for all"),
+    Setting("reuse_min_words", int, "shortest shared passage, in words, that makes a partial copy"),
+    Setting("duplicate_jaccard", float, "word-shingle Jaccard similarity at which two texts are duplicates"),
     Setting("fuzzy_name_threshold", float, "similarity (0-100) a person's name needs to match a spelling fuzzily"),
     Setting("paragraph_languages", list, "ISO 639-1 codes a page may switch into, paragraph by paragraph"),
     Setting("paragraph_language_min_chars", int, "shorter paragraphs take the article's language"),

@@ -10,9 +10,9 @@ from typing import Any
 from sqlalchemy import func, select
 
 from .api import Presswatch, sample_dir
-from .entities.stage import StageReport
 from .errors import UsageError
 from .ingest import IngestReport, OnFile, OnOutcome, expand_paths
+from .store.queries import StageReport
 from .store.schema import articles, fetch_queue
 
 # Pages first, the WARC last: it holds a corrected copy of one page, which must

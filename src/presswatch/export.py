@@ -17,6 +17,7 @@ from sqlalchemy import Connection, func, select
 
 from .entities.queries import MENTION_FIELDS, RELEVANCE_FIELDS, mention_rows, relevance_rows
 from .errors import UsageError
+from .reuse.queries import LINK_FIELDS, link_rows
 from .store.schema import articles, sources
 
 
@@ -76,6 +77,7 @@ TABLES: dict[str, ExportTable] = {
     "articles": ExportTable("articles", ARTICLE_FIELDS, _article_rows),
     "mentions": ExportTable("mentions", MENTION_FIELDS, mention_rows),
     "relevance": ExportTable("relevance", RELEVANCE_FIELDS, relevance_rows),
+    "links": ExportTable("links", LINK_FIELDS, link_rows),
 }
 FORMATS = ("jsonl", "csv")
 

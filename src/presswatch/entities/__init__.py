@@ -1,7 +1,7 @@
 """Entities across scripts: the watchlist, matching, mentions, relevance and alias suggestions."""
 
 from .matcher import Alias, Match, Matcher, name_key
-from .stage import StageReport, run_entities_stage
+from .stage import run_entities_stage
 from .watchlist import AliasEntry, EntityEntry, TopicEntry, Watchlist, parse_watchlist
 
 __all__ = [
@@ -10,7 +10,6 @@ __all__ = [
     "EntityEntry",
     "Match",
     "Matcher",
-    "StageReport",
     "TopicEntry",
     "Watchlist",
     "name_key",

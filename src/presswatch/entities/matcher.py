@@ -114,12 +114,13 @@ class Matcher:
             self.exclusions.make_automaton()
         self.has_exclusions = bool(excluded)
         # fuzzy: multi-word person aliases in Latin script, levelled
-        self.person_names = {
+        self.person_names: dict[str, Alias] = {
             name_key(a.text): a
             for found in keyed.values()
             for a in found
             if a.kind == "person" and " " in a.text.strip() and not _is_arabic(a.text)
         }
+        self.person_keys = list(self.person_names)  # built once: extractOne is called per candidate
 
     def find(self, text: str) -> list[Match]:
         """The mentions in `text`, leftmost-longest, without overlaps."""
@@ -195,7 +196,7 @@ class Matcher:
                 start, end = words[first][0], words[first + size - 1][1]
                 surface = run.string[start:end]
                 hit = process.extractOne(
-                    name_key(surface), list(self.person_names), scorer=fuzz.ratio, score_cutoff=self.fuzzy_threshold
+                    name_key(surface), self.person_keys, scorer=fuzz.ratio, score_cutoff=self.fuzzy_threshold
                 )
                 if hit is not None and not _same_first_name(name_key(surface), hit[0]):
                     hit = None

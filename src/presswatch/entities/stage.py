@@ -10,13 +10,12 @@ from __future__ import annotations
 import logging
 import math
 from collections.abc import Callable
-from dataclasses import dataclass, field
 
-from sqlalchemy import Connection, delete, func, insert, select, update
+from sqlalchemy import Connection, delete, insert, select
 
 from ..store import Store
-from ..store.queries import now
-from ..store.schema import articles, mentions, relevance, stage_state
+from ..store.queries import StageReport, save_stage_state, stage_state_of
+from ..store.schema import articles, mentions, relevance
 from .matcher import Alias, Match, Matcher
 from .watchlist import Watchlist, load_stored
 
@@ -27,16 +26,6 @@ BATCH = 200
 # Relevance weights: a name in the title says more than one in the lead, which says more than one further down.
 TITLE_WEIGHT, LEAD_WEIGHT, BODY_WEIGHT = 3.0, 2.0, 1.0
 LEAD_SHARE = 0.2
-
-
-@dataclass
-class StageReport:
-    stage: str
-    articles: int = 0
-    found: int = 0
-    restarted: bool = False
-    off_reason: str | None = None
-    details: dict[str, int] = field(default_factory=dict)
 
 
 def matcher_for(watchlist: Watchlist, fuzzy_threshold: float) -> Matcher:
@@ -106,14 +95,6 @@ def run_entities_stage(
     return report
 
 
-def pending(store: Store) -> int:
-    """How many articles the stage has not seen yet (for a progress bar)."""
-    with store.connect() as conn:
-        watermark, _ = _state(conn)
-        query = select(func.count()).where(articles.c.id > watermark, articles.c.is_current)
-        return int(conn.execute(query).scalar() or 0)
-
-
 def _tag(conn: Connection, matcher: Matcher, members: dict[str, set[str]], row: object) -> int:
     found = [("title", m) for m in matcher.find(row.title or "")] + [("text", m) for m in matcher.find(row.text)]  # type: ignore[attr-defined]
     article_id = row.id  # type: ignore[attr-defined]
@@ -148,11 +129,8 @@ def _tag(conn: Connection, matcher: Matcher, members: dict[str, set[str]], row: 
 
 
 def _state(conn: Connection) -> tuple[int, str | None]:
-    row = conn.execute(select(stage_state).where(stage_state.c.stage == STAGE)).first()
-    return (row.watermark, row.fingerprint) if row else (0, None)
+    return stage_state_of(conn, STAGE)
 
 
 def _save_state(conn: Connection, watermark: int, fingerprint: str) -> None:
-    values = {"watermark": watermark, "fingerprint": fingerprint, "updated_at": now()}
-    if conn.execute(update(stage_state).where(stage_state.c.stage == STAGE).values(**values)).rowcount == 0:
-        conn.execute(insert(stage_state).values(stage=STAGE, **values))
+    save_stage_state(conn, STAGE, watermark, fingerprint)

@@ -25,7 +25,6 @@ PERMUTATIONS = 128
 BANDS = 32  # 32 bands of 4 rows: pairs with Jaccard 0.8 collide with probability > 0.9999
 
 _MASK = np.uint64(0xFFFFFFFFFFFFFFFF)
-_SEEDS = np.random.default_rng(20261129).integers(1, 2**63, size=PERMUTATIONS, dtype=np.uint64)
 _ROLL = np.uint64(0x100000001B3)
 
 
@@ -40,9 +39,31 @@ class Words:
         return len(self.ids)
 
 
+# Word → id, remembered: crc32 of every word of every article is most of the
+# cost of fingerprinting, and news vocabularies repeat. Cleared when it grows
+# past a bound so memory stays flat however many articles stream through.
+_WORD_IDS: dict[str, int] = {}
+_WORD_IDS_LIMIT = 500_000
+
+
+def _word_id(word: str) -> int:
+    found = _WORD_IDS.get(word)
+    if found is None:
+        if len(_WORD_IDS) >= _WORD_IDS_LIMIT:
+            _WORD_IDS.clear()
+        found = _WORD_IDS[word] = zlib.crc32(word.encode("utf-8"))
+    return found
+
+
+def word_ids(text: str) -> np.ndarray:
+    """The ids of the folded words of a text, without their positions (for MinHash)."""
+    found = WORD.findall(fold(text))
+    return np.fromiter(map(_word_id, found), dtype=np.uint64, count=len(found))
+
+
 def words_of(text: str) -> Words:
     found = list(WORD.finditer(fold(text)))  # fold keeps offsets: one character for one character
-    ids = np.fromiter((zlib.crc32(m.group().encode("utf-8")) for m in found), dtype=np.uint64, count=len(found))
+    ids = np.fromiter((_word_id(m.group()) for m in found), dtype=np.uint64, count=len(found))
     spans = np.array([m.span() for m in found], dtype=np.int64).reshape(-1, 2)
     return Words(ids, spans)
 
@@ -56,9 +77,9 @@ def mix(values: np.ndarray) -> np.ndarray:
         return z ^ (z >> np.uint64(31))
 
 
-def shingles(words: Words, size: int) -> np.ndarray:
+def shingles(words: Words | np.ndarray, size: int) -> np.ndarray:
     """One 64-bit hash per run of `size` consecutive words (a text shorter than that gives one)."""
-    ids = words.ids
+    ids = words.ids if isinstance(words, Words) else words
     if len(ids) == 0:
         return np.zeros(0, dtype=np.uint64)
     if len(ids) < size:
@@ -71,12 +92,44 @@ def shingles(words: Words, size: int) -> np.ndarray:
     return mix(hashed)
 
 
+_BIN_SHIFT = np.uint64(64 - 7)  # 2**7 = 128 bins: the top bits choose the bin
+_VALUE_MASK = np.uint64((1 << 57) - 1)
+_ROTATION = np.uint64(0x9E3779B97F4A7C15 & ((1 << 57) - 1))
+_EMPTY = np.iinfo(np.uint64).max
+
+
 def minhash(shingle_hashes: np.ndarray) -> np.ndarray:
-    """A MinHash signature: for each of 128 seeded hash functions, the least value over the shingles."""
+    """A 128-value MinHash signature by one-permutation hashing with densification by rotation.
+
+    One hash per shingle (already mixed) is split into 128 bins by its top
+    bits; each bin keeps its least value (Li, Owen and Zhang 2012). Bins no
+    shingle fell into borrow from the next filled bin to the right, shifted by
+    the distance (Shrivastava and Li 2014), so two signatures still agree on a
+    share of bins that estimates the Jaccard similarity. It costs one pass over
+    the shingles instead of 128.
+    """
+    signature = np.full(PERMUTATIONS, _EMPTY, dtype=np.uint64)
     if len(shingle_hashes) == 0:
-        return np.full(PERMUTATIONS, np.iinfo(np.uint64).max, dtype=np.uint64)
-    unique = np.unique(shingle_hashes)
-    return mix(unique[:, None] ^ _SEEDS[None, :]).min(axis=0)
+        return signature
+    ordered = np.unique(shingle_hashes)  # sorted: each bin's first entry is its least value
+    bins = (ordered >> _BIN_SHIFT).astype(np.int64)
+    firsts = np.flatnonzero(np.diff(bins, prepend=-1))
+    signature[bins[firsts]] = ordered[firsts] & _VALUE_MASK
+    return _densified(signature)
+
+
+def _densified(signature: np.ndarray) -> np.ndarray:
+    filled = np.flatnonzero(signature != _EMPTY)
+    if len(filled) == len(signature):
+        return signature
+    positions = np.arange(len(signature))
+    # the next filled bin at or after each position, going round the end
+    nxt = np.searchsorted(filled, positions)
+    wrapped = nxt == len(filled)
+    donor = filled[np.where(wrapped, 0, nxt)]
+    distance = (donor - positions) % len(signature)
+    with np.errstate(over="ignore"):
+        return signature[donor] + distance.astype(np.uint64) * _ROTATION
 
 
 def band_keys(signature: np.ndarray) -> list[int]:

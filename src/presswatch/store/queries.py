@@ -6,7 +6,7 @@ import json
 import re
 import zlib
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
@@ -26,7 +26,7 @@ from sqlalchemy import (
 )
 
 from ..extract import Extracted
-from .schema import articles, fetch_queue, raw, sources
+from .schema import articles, fetch_queue, raw, sources, stage_state
 
 
 def now() -> datetime:
@@ -370,3 +370,30 @@ def stats(conn: Connection) -> dict[str, Any]:
         "by_language": {lang or "unknown": n for lang, n in by_language},
         "by_source": {name: n for name, n in by_source},
     }
+
+
+# ---- stages --------------------------------------------------------------------------------
+
+
+@dataclass
+class StageReport:
+    """What one run of one `process` stage did, or why it was off."""
+
+    stage: str
+    articles: int = 0
+    found: int = 0
+    restarted: bool = False
+    off_reason: str | None = None
+    details: dict[str, int] = field(default_factory=dict)
+
+
+def stage_state_of(conn: Connection, stage: str) -> tuple[int, str | None]:
+    """A stage's watermark (the last article id it has seen) and the fingerprint of its inputs."""
+    row = conn.execute(select(stage_state).where(stage_state.c.stage == stage)).first()
+    return (row.watermark, row.fingerprint) if row else (0, None)
+
+
+def save_stage_state(conn: Connection, stage: str, watermark: int, fingerprint: str) -> None:
+    values = {"watermark": watermark, "fingerprint": fingerprint, "updated_at": now()}
+    if conn.execute(update(stage_state).where(stage_state.c.stage == stage).values(**values)).rowcount == 0:
+        conn.execute(insert(stage_state).values(stage=stage, **values))

@@ -1,0 +1,1 @@
+"""Reuse: duplicates, partial copies, translations and provenance."""

@@ -1,0 +1,143 @@
+"""Who published first: the direction of a link, with a confidence and a stated reason.
+
+The earliest reliable date decides. A date is reliable when the page or its
+feed stated it; a capture time is not a publication time. Ties and missing
+dates are settled by evidence: the copy names its source ("Link to the
+source: URL"), a translation credits its translator, or one text holds all of
+the other. With no evidence the link stays undirected.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from urllib.parse import urlsplit
+
+RELIABLE_DATES = ("metadata", "feed", "record")
+SAME_TIME_MINUTES = 5
+TRANSLATION_CREDIT = re.compile(
+    r"(translated by|translation by|translated from|përktheu|përkthyer nga|përkthimi"
+    r"|ترجمه|مترجم|übersetzt|traduit|traducido)",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class ArticleFacts:
+    id: int
+    url: str
+    published_at: datetime | None
+    published_how: str | None
+    text: str
+    word_count: int
+
+
+@dataclass(frozen=True)
+class Direction:
+    origin: int
+    copy: int
+    directed: bool
+    confidence: float
+    reason: str
+
+
+def infer_direction(
+    a: ArticleFacts, b: ArticleFacts, kind: str, covered_a: float = 0.0, covered_b: float = 0.0
+) -> Direction:
+    """Which of two linked articles came first. `covered_x` is the share of x's words inside shared passages."""
+    for rule in (_citation, _translation_credit, _dates, _containment):
+        found = rule(a, b, kind, covered_a, covered_b)
+        if found is not None:
+            return _checked_against_dates(found, a, b)
+    first, second = sorted((a, b), key=lambda x: x.id)
+    return Direction(first.id, second.id, False, 0.5, "no date or evidence decides; stored in the order it arrived")
+
+
+def _citation(a: ArticleFacts, b: ArticleFacts, kind: str, covered_a: float, covered_b: float) -> Direction | None:
+    a_cites, b_cites = _cites(a.text, b.url), _cites(b.text, a.url)
+    if b_cites and not a_cites:
+        return Direction(a.id, b.id, True, 0.95, f"the copy links to the origin as its source ({_short(a.url)})")
+    if a_cites and not b_cites:
+        return Direction(b.id, a.id, True, 0.95, f"the copy links to the origin as its source ({_short(b.url)})")
+    return None
+
+
+def _translation_credit(
+    a: ArticleFacts, b: ArticleFacts, kind: str, covered_a: float, covered_b: float
+) -> Direction | None:
+    if kind != "translation":
+        return None
+    a_credit, b_credit = bool(TRANSLATION_CREDIT.search(a.text)), bool(TRANSLATION_CREDIT.search(b.text))
+    if b_credit and not a_credit:
+        return Direction(a.id, b.id, True, 0.85, "the translation credits its translator")
+    if a_credit and not b_credit:
+        return Direction(b.id, a.id, True, 0.85, "the translation credits its translator")
+    return None
+
+
+def _dates(a: ArticleFacts, b: ArticleFacts, kind: str, covered_a: float, covered_b: float) -> Direction | None:
+    if not (_reliable(a) and _reliable(b)):
+        return None
+    assert a.published_at is not None and b.published_at is not None
+    gap = (b.published_at - a.published_at).total_seconds() / 60
+    if abs(gap) <= SAME_TIME_MINUTES:
+        return None
+    first, second = (a, b) if gap > 0 else (b, a)
+    confidence = 0.9 if abs(gap) >= 60 else 0.75
+    return Direction(
+        first.id, second.id, True, confidence, f"published {_delay(abs(gap))} earlier ({first.published_how} date)"
+    )
+
+
+def _containment(a: ArticleFacts, b: ArticleFacts, kind: str, covered_a: float, covered_b: float) -> Direction | None:
+    # A page that holds all of another and much else (a digest republishing an article) came later.
+    if kind != "partial":
+        return None
+    if covered_a >= 0.8 and covered_b < 0.6:
+        return Direction(a.id, b.id, True, 0.7, "the copy contains all of the origin and more")
+    if covered_b >= 0.8 and covered_a < 0.6:
+        return Direction(b.id, a.id, True, 0.7, "the copy contains all of the origin and more")
+    return None
+
+
+def _checked_against_dates(found: Direction, a: ArticleFacts, b: ArticleFacts) -> Direction:
+    """Evidence that contradicts reliable dates by over an hour is worth less."""
+    by_id = {a.id: a, b.id: b}
+    origin, copy = by_id[found.origin], by_id[found.copy]
+    if _reliable(origin) and _reliable(copy) and origin.published_at and copy.published_at:
+        if (origin.published_at - copy.published_at).total_seconds() > 3600:
+            return Direction(
+                found.origin,
+                found.copy,
+                True,
+                min(found.confidence, 0.6),
+                found.reason + "; but its stated date is later",
+            )
+    return found
+
+
+def _reliable(article: ArticleFacts) -> bool:
+    return article.published_at is not None and article.published_how in RELIABLE_DATES
+
+
+def _cites(text: str, url: str) -> bool:
+    """Whether a text names a URL (with or without scheme and www)."""
+    parts = urlsplit(url)
+    if not parts.hostname:
+        return False
+    bare = (parts.hostname.removeprefix("www.") + parts.path).rstrip("/")
+    return len(bare) > 12 and bare in text
+
+
+def _short(url: str) -> str:
+    parts = urlsplit(url)
+    return (parts.hostname or url).removeprefix("www.")
+
+
+def _delay(minutes: float) -> str:
+    if minutes < 90:
+        return f"{minutes:.0f} minutes"
+    if minutes < 48 * 60:
+        return f"{minutes / 60:.1f} hours"
+    return f"{minutes / 1440:.1f} days"

@@ -1,0 +1,314 @@
+"""The reuse stage of `process`: duplicates, partial copies and translations of each new article,
+with the direction of every link.
+
+For each article not seen before, candidates come from indexes kept in the
+store (LSH buckets for near-duplicates, winnowed passage hashes for shared
+passages, anchor keys for translations); every candidate is then checked with
+a real measure (exact Jaccard, aligned passages, translation score) before it
+becomes a link. Then the article's own fingerprints join the indexes.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+import numpy as np
+from sqlalchemy import Connection, and_, func, insert, or_, select, tuple_
+
+from ..store import Store
+from ..store.queries import StageReport, now, save_stage_state, stage_state_of
+from ..store.schema import anchors, articles, links, lsh_buckets, passage_hashes
+from .fingerprints import (
+    MINHASH_SHINGLE,
+    PASSAGE_SHINGLE,
+    Words,
+    band_keys,
+    jaccard,
+    minhash,
+    passage_fingerprints,
+    shingles,
+    words_of,
+)
+from .passages import Passage, character_spans, shared_passages
+from .provenance import ArticleFacts, infer_direction
+from .translation import TRANSLATION_THRESHOLD, TranslationProfile, anchor_keys, profile, translation_score
+
+log = logging.getLogger(__name__)
+
+STAGE = "reuse"
+BATCH = 100
+MIN_SHARED_HASHES = 3  # a passage of 50 words leaves about 20 winnowed hashes; 3 is chance-proof
+MIN_SHARED_ANCHORS = 3
+TRANSLATION_WINDOW = timedelta(days=60)
+BOILERPLATE_SAMPLE = 12  # other pages of the outlet looked at
+BOILERPLATE_SHARE = 0.3  # a passage this share of them also carry is the outlet's, not reuse
+
+
+@dataclass(frozen=True)
+class ReuseOptions:
+    min_words: int = 50
+    duplicate_jaccard: float = 0.8
+
+
+@dataclass
+class _Article:
+    """An article as the stage needs it: facts for provenance, words for alignment."""
+
+    row: Any
+    words: Words
+
+    @property
+    def facts(self) -> ArticleFacts:
+        r = self.row
+        return ArticleFacts(r.id, r.url, r.published_at, r.published_how, r.text, r.word_count)
+
+
+_COLUMNS = (
+    articles.c.id,
+    articles.c.url,
+    articles.c.source_id,
+    articles.c.language,
+    articles.c.title,
+    articles.c.published_at,
+    articles.c.published_how,
+    articles.c.created_at,
+    articles.c.text,
+    articles.c.word_count,
+    articles.c.content_hash,
+)
+
+
+def run_reuse_stage(store: Store, options: ReuseOptions, on_article: Callable[[], None] | None = None) -> StageReport:
+    report = StageReport(STAGE)
+    fingerprint = f"{options.min_words}:{options.duplicate_jaccard}:{TRANSLATION_THRESHOLD}"
+    with store.connect() as conn:
+        watermark, seen = stage_state_of(conn, STAGE)
+    if seen is not None and seen != fingerprint:
+        log.warning("reuse settings changed; links already made stay, new articles use the new settings")
+    while True:
+        with store.begin() as conn:
+            batch = conn.execute(
+                select(*_COLUMNS)
+                .where(articles.c.id > watermark, articles.c.is_current)
+                .order_by(articles.c.id)
+                .limit(BATCH)
+            ).all()
+            if not batch:
+                break
+            for row in batch:
+                found = _process_article(conn, _Article(row, words_of(row.text)), options)
+                report.found += found
+                report.details[row.language or "unknown"] = report.details.get(row.language or "unknown", 0) + found
+                report.articles += 1
+                if on_article:
+                    on_article()
+            watermark = batch[-1].id
+            save_stage_state(conn, STAGE, watermark, fingerprint)
+    return report
+
+
+def _process_article(conn: Connection, article: _Article, options: ReuseOptions) -> int:
+    shingle_set = shingles(article.words, MINHASH_SHINGLE)
+    keys = band_keys(minhash(shingle_set))
+    passage_fps = passage_fingerprints(article.words)
+    translation = profile(article.row.text, article.row.language or "und", article.row.title)
+    made = 0
+    duplicates = _duplicates(conn, article, shingle_set, keys, options)
+    for other, score, method in duplicates:
+        made += _link(conn, article, other, "duplicate", score, method, [])
+    done = {other.row.id for other, _, _ in duplicates}
+    for other, passages in _partials(conn, article, passage_fps, options, done):
+        made += _link(conn, article, other, "partial", _coverage_score(article, other, passages), "passages", passages)
+    for other, score in _translations(conn, article, translation):
+        made += _link(conn, article, other, "translation", score, "anchors", [])
+    _index(conn, article, keys, passage_fps, translation)
+    return made
+
+
+# ---- candidates ------------------------------------------------------------------------------
+
+
+def _others(conn: Connection, article: _Article, ids: set[int]) -> list[_Article]:
+    """Current articles with these ids, other than this one and its own earlier versions."""
+    ids.discard(article.row.id)
+    if not ids:
+        return []
+    rows = conn.execute(
+        select(*_COLUMNS).where(articles.c.id.in_(ids), articles.c.is_current, articles.c.url != article.row.url)
+    ).all()
+    return [_Article(r, words_of(r.text)) for r in rows]
+
+
+def _duplicates(
+    conn: Connection, article: _Article, shingle_set: np.ndarray, keys: list[int], options: ReuseOptions
+) -> list[tuple[_Article, float, str]]:
+    exact = set(
+        conn.execute(
+            select(articles.c.id).where(articles.c.content_hash == article.row.content_hash, articles.c.is_current)
+        ).scalars()
+    )
+    bucketed = set(
+        conn.execute(
+            select(lsh_buckets.c.article_id).where(
+                tuple_(lsh_buckets.c.band, lsh_buckets.c.bucket).in_(list(enumerate(keys)))
+            )
+        ).scalars()
+    )
+    found = []
+    for other in _others(conn, article, exact | bucketed):
+        if other.row.content_hash == article.row.content_hash:
+            found.append((other, 1.0, "exact-hash"))
+            continue
+        similarity = jaccard(shingle_set, shingles(other.words, MINHASH_SHINGLE))
+        if similarity >= options.duplicate_jaccard:
+            found.append((other, round(similarity, 4), "minhash+jaccard"))
+    return found
+
+
+def _partials(
+    conn: Connection, article: _Article, fps: list[int], options: ReuseOptions, done: set[int]
+) -> list[tuple[_Article, list[Passage]]]:
+    if not fps:
+        return []
+    shared = conn.execute(
+        select(passage_hashes.c.article_id)
+        .where(passage_hashes.c.hash.in_(fps))
+        .group_by(passage_hashes.c.article_id)
+        .having(func.count() >= MIN_SHARED_HASHES)
+    ).scalars()
+    found = []
+    for other in _others(conn, article, set(shared) - done):
+        passages = shared_passages(other.words, article.words, options.min_words)
+        if other.row.source_id == article.row.source_id:
+            passages = _without_boilerplate(conn, other, article, passages)
+        if passages:
+            found.append((other, passages))
+    return found
+
+
+def _without_boilerplate(conn: Connection, a: _Article, b: _Article, passages: list[Passage]) -> list[Passage]:
+    """Drop passages that other pages of the same outlet carry too: footers, standard notes, subscribe boxes.
+
+    Looked up in the outlet's stored pages rather than in the fingerprint
+    index, so it works whatever order the pages arrive in.
+    """
+    others = (
+        conn.execute(
+            select(articles.c.text)
+            .where(
+                articles.c.source_id == b.row.source_id,
+                articles.c.is_current,
+                articles.c.id.not_in([a.row.id, b.row.id]),
+            )
+            .order_by(articles.c.id.desc())
+            .limit(BOILERPLATE_SAMPLE)
+        )
+        .scalars()
+        .all()
+    )
+    if not others:
+        return passages  # two pages of an outlet and nothing else: no way to tell
+    sampled = [set(shingles(words_of(text), PASSAGE_SHINGLE).tolist()) for text in others]
+    b_hashes = shingles(b.words, PASSAGE_SHINGLE)
+    kept = []
+    for passage in passages:
+        inside = set(b_hashes[passage.b_start : max(passage.b_start + 1, passage.b_end - PASSAGE_SHINGLE + 1)].tolist())
+        carrying = sum(1 for hashes in sampled if len(inside & hashes) >= len(inside) / 2)
+        if carrying < max(1, len(sampled) * BOILERPLATE_SHARE):
+            kept.append(passage)
+    return kept
+
+
+def _translations(conn: Connection, article: _Article, translation: TranslationProfile) -> list[tuple[_Article, float]]:
+    keys = sorted(anchor_keys(translation))
+    if not keys or not article.row.language:
+        return []
+    shared = set(
+        conn.execute(
+            select(anchors.c.article_id)
+            .where(anchors.c.key.in_(keys))
+            .group_by(anchors.c.article_id)
+            .having(func.count() >= MIN_SHARED_ANCHORS)
+        ).scalars()
+    )
+    found = []
+    for other in _others(conn, article, shared):
+        if other.row.language in (None, article.row.language) or not _within_window(article, other):
+            continue
+        theirs = profile(other.row.text, other.row.language, other.row.title)
+        score = translation_score(translation, theirs)
+        if score >= TRANSLATION_THRESHOLD:
+            found.append((other, round(score, 4)))
+    return found
+
+
+def _within_window(a: _Article, b: _Article) -> bool:
+    first = a.row.published_at or a.row.created_at
+    second = b.row.published_at or b.row.created_at
+    return abs(first - second) <= TRANSLATION_WINDOW
+
+
+# ---- links and indexes -----------------------------------------------------------------------
+
+
+def _coverage_score(article: _Article, other: _Article, passages: list[Passage]) -> float:
+    shared = sum(p.words for p in passages)
+    return round(shared / max(1, min(len(article.words), len(other.words))), 4)
+
+
+def _link(
+    conn: Connection, article: _Article, other: _Article, kind: str, score: float, method: str, passages: list[Passage]
+) -> int:
+    """Store one link with its direction; 0 when the pair is linked that way already."""
+    a, b = other, article  # passages were aligned with `other` as a and `article` as b
+    pair = or_(
+        and_(links.c.origin_id == a.row.id, links.c.copy_id == b.row.id),
+        and_(links.c.origin_id == b.row.id, links.c.copy_id == a.row.id),
+    )
+    if conn.execute(select(links.c.id).where(pair, links.c.kind == kind)).first() is not None:
+        return 0
+    covered_a = sum(p.a_end - p.a_start for p in passages) / max(1, len(a.words))
+    covered_b = sum(p.b_end - p.b_start for p in passages) / max(1, len(b.words))
+    direction = infer_direction(a.facts, b.facts, kind, covered_a, covered_b)
+    origin_is_a = direction.origin == a.row.id
+    spans = []
+    for p in passages:
+        a_span, b_span = character_spans(a.words, p.a_start, p.a_end), character_spans(b.words, p.b_start, p.b_end)
+        origin_span, copy_span = (a_span, b_span) if origin_is_a else (b_span, a_span)
+        spans.append([*origin_span, *copy_span, p.words])
+    conn.execute(
+        insert(links).values(
+            origin_id=direction.origin,
+            copy_id=direction.copy,
+            kind=kind,
+            score=score,
+            method=method,
+            passages=json.dumps(spans) if spans else None,
+            directed=direction.directed,
+            confidence=direction.confidence,
+            reason=direction.reason,
+            created_at=now(),
+        )
+    )
+    return 1
+
+
+def _index(
+    conn: Connection, article: _Article, keys: list[int], fps: list[int], translation: TranslationProfile
+) -> None:
+    article_id, source_id = article.row.id, article.row.source_id
+    conn.execute(
+        insert(lsh_buckets), [{"band": band, "bucket": key, "article_id": article_id} for band, key in enumerate(keys)]
+    )
+    if fps:
+        conn.execute(
+            insert(passage_hashes), [{"hash": h, "article_id": article_id, "source_id": source_id} for h in fps]
+        )
+    anchor_rows = [{"key": key, "article_id": article_id} for key in sorted(anchor_keys(translation))]
+    if anchor_rows:
+        conn.execute(insert(anchors), anchor_rows)

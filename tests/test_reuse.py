@@ -1,0 +1,147 @@
+"""Reuse: fingerprints, aligned passages, provenance, the stage on the sample corpus, the CLI."""
+
+from __future__ import annotations
+
+import json
+import random
+from datetime import datetime
+from pathlib import Path
+
+import numpy as np
+import pytest
+from typer.testing import CliRunner
+
+from presswatch import Presswatch, sample_dir
+from presswatch.cli import app
+from presswatch.reuse.fingerprints import band_keys, jaccard, minhash, shingles, words_of
+from presswatch.reuse.passages import character_spans, shared_passages
+from presswatch.reuse.provenance import ArticleFacts, infer_direction
+
+from .conftest import page
+
+GOLD = json.loads((sample_dir() / "gold.json").read_text("utf-8"))
+
+
+def prose(seed: int, words: int) -> str:
+    rng = random.Random(seed)
+    vocabulary = [f"w{n}" for n in range(4000)]
+    return " ".join(rng.choice(vocabulary) for _ in range(words))
+
+
+def test_minhash_estimates_jaccard_and_lsh_finds_near_duplicates() -> None:
+    text = prose(1, 600)
+    near = text.replace(text.split()[300], "changed", 1)
+    a, b, c = (shingles(words_of(t), 5) for t in (text, near, prose(2, 600)))
+    assert jaccard(a, a) == 1.0 and jaccard(a, b) > 0.9 and jaccard(a, c) < 0.05
+    agree = (minhash(a) == minhash(b)).mean()
+    assert abs(agree - jaccard(a, b)) < 0.1
+    assert set(band_keys(minhash(a))) & set(band_keys(minhash(b)))
+    assert not set(band_keys(minhash(a))) & set(band_keys(minhash(c)))
+    assert np.array_equal(minhash(a), minhash(shingles(words_of(text), 5)))  # stable, no per-process salt
+
+
+def test_a_republished_article_with_typos_is_one_aligned_passage() -> None:
+    article = prose(3, 300)
+    words = article.split()
+    words[100] = "typo"
+    words.insert(200, "inserted")
+    digest = prose(4, 400) + " " + " ".join(words) + " " + prose(5, 100)
+    a, d = words_of(article), words_of(digest)
+    [passage] = shared_passages(a, d, 50)
+    assert passage.words >= 295
+    start, end = character_spans(a, passage.a_start, passage.a_end)
+    assert (start, end) == (0, len(article))
+    d_start, _ = character_spans(d, passage.b_start, passage.b_end)
+    assert digest[d_start:].startswith(" ".join(words[:5]))
+
+
+def test_short_overlaps_are_not_passages() -> None:
+    quote = prose(6, 30)
+    assert shared_passages(words_of(prose(7, 200) + " " + quote), words_of(quote + " " + prose(8, 200)), 50) == []
+
+
+def facts(article_id: int, url: str, text: str, when: str | None, how: str | None = "metadata") -> ArticleFacts:
+    moment = datetime.fromisoformat(when) if when else None
+    return ArticleFacts(article_id, url, moment, how if when else None, text, len(text.split()))
+
+
+def test_direction_from_dates_citations_credits_and_containment() -> None:
+    origin = facts(1, "https://first.example/story-about-the-camp", "text", "2026-10-01T08:00")
+    copy = facts(2, "https://second.example/copy", "text", "2026-10-01T12:00")
+    found = infer_direction(copy, origin, "duplicate")
+    assert (found.origin, found.copy, found.directed) == (1, 2, True) and "4.0 hours earlier" in found.reason
+    citing = facts(3, "https://third.example/x", "Link to the source: first.example/story-about-the-camp", None)
+    undated = facts(1, origin.url, "text", None)
+    assert infer_direction(citing, undated, "duplicate").reason.startswith("the copy links to the origin")
+    credited = facts(4, "https://t.example/sq", "Përktheu: Arta Mema", None)
+    assert infer_direction(credited, facts(5, "https://t.example/en", "text", None), "translation").origin == 5
+    contained = infer_direction(
+        facts(6, "https://a.example/1", "x", None),
+        facts(7, "https://b.example/2", "y", None),
+        "partial",
+        covered_a=0.95,
+        covered_b=0.2,
+    )
+    assert contained.origin == 6 and contained.directed
+    unknown = infer_direction(
+        facts(9, "https://a.example/9", "x", None), facts(8, "https://b.example/8", "y", None), "duplicate"
+    )
+    assert not unknown.directed and unknown.origin == 8
+
+
+@pytest.fixture(scope="module")
+def sample_store(tmp_path_factory: pytest.TempPathFactory) -> Presswatch:
+    db = tmp_path_factory.mktemp("reuse") / "sample.db"
+    result = CliRunner().invoke(app, ["demo", "--db", str(db), "--quiet"])
+    assert result.exit_code == 0, result.output
+    return Presswatch(db=str(db))
+
+
+def linked(pw: Presswatch) -> set[tuple[str, str, str]]:
+    rows = pw.store.engine.connect().exec_driver_sql(
+        "SELECT l.kind, o.url, c.url FROM links l "
+        "JOIN articles o ON o.id = l.origin_id JOIN articles c ON c.id = l.copy_id"
+    )
+    return {tuple(row) for row in rows}  # type: ignore[misc]
+
+
+def test_every_gold_link_of_the_sample_is_found_in_the_right_direction(sample_store: Presswatch) -> None:
+    found = linked(sample_store)
+    for gold in GOLD["links"]:
+        assert (gold["kind"], gold["origin"], gold["copy"]) in found, gold
+
+
+def test_processing_again_changes_nothing(sample_store: Presswatch) -> None:
+    before = linked(sample_store)
+    reports = {r.stage: r for r in sample_store.process()}
+    assert reports["reuse"].articles == 0 and linked(sample_store) == before
+
+
+def test_outlet_boilerplate_does_not_link_pages(tmp_path: Path) -> None:
+    pw = Presswatch(db=str(tmp_path / "b.db"))
+    footer = prose(9, 70)
+    for number in range(4):
+        text = prose(10 + number, 250) + "\n" + footer
+        (tmp_path / f"p{number}.html").write_text(page(f"Story {number}", text, url=f"https://one.example/{number}"))
+    pw.ingest([str(tmp_path / "*.html")])
+    pw.process()
+    assert linked(pw) == set()
+    pw.close()
+
+
+def test_provenance_copies_and_link_export_commands(sample_store: Presswatch) -> None:
+    runner = CliRunner()
+    db = ["--db", str(sample_store.settings.db)]
+    digest = next(a for a in sample_store.articles() if "Digest" in (a["title"] or ""))
+    shown = json.loads(runner.invoke(app, [*db, "provenance", str(digest["id"]), "--json"]).stdout)
+    relations = {link["relation"] for link in shown["links"]}
+    assert relations == {"copied from"} and len(shown["links"]) >= 4
+    passage = shown["links"][0]["passages"][0]
+    assert passage["words"] >= 50 and passage["origin"]["text"] and passage["copy"]["text"]
+    network = json.loads(runner.invoke(app, [*db, "copies", "--json"]).stdout)
+    assert any(row["copier"] == "Vanguard Watch" for row in network)
+    assert all(row["median_delay_hours"] is None or row["median_delay_hours"] >= 0 for row in network)
+    rows = [json.loads(line) for line in runner.invoke(app, [*db, "export", "links"]).stdout.splitlines()]
+    assert rows and {"origin_url", "copy_url", "kind", "confidence", "reason"} <= set(rows[0])
+    original = runner.invoke(app, [*db, "provenance", "999999"])
+    assert original.exit_code == 2

@@ -10,7 +10,7 @@ Measures, with IDF weights over all the articles as the scoring context:
   against us). Goals: >= 0.95 for sqi and fas, >= 0.90 on average.
 * at TRANSLATION_THRESHOLD: the false-link rate (share of non-translation
   (non-English, English) pairs scoring >= it; goal <= 1%) and the recall (share
-  of true pairs scoring >= it; goal >= 0.95).
+  of true pairs scoring >= it; our own floor >= 0.90).
 * the same figures on two halves of the doc_ids (even / odd positions), to
   show that the threshold is not fitted to one half; and without the IDF
   context (translation_score(a, b) alone).
@@ -54,7 +54,7 @@ ISO_639_1 = {
 PRECISION_GOALS = {"sqi": 0.95, "fas": 0.95}
 MEAN_PRECISION_GOAL = 0.90
 FALSE_LINK_GOAL = 0.01
-RECALL_GOAL = 0.95
+RECALL_GOAL = 0.9  # our own floor (the issue gates P@1 and false links); see TRANSLATION_THRESHOLD
 
 
 def load(path: Path) -> list[dict[str, Any]]:

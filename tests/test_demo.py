@@ -77,3 +77,4 @@ def test_demo_prints_a_readable_report(tmp_path: Path) -> None:
     assert result.exit_code == 0
     assert "50 articles from 14 outlets" in result.stdout
     assert "changed page" in result.stdout and "queued for fetching" in result.stdout
+    assert "who copies whom" in result.stdout and "Sunrise Vanguard of Iran (organisation)" in result.stdout

@@ -36,3 +36,14 @@ def test_entity_eval_gate_passes(shared_data: Path) -> None:
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-2000:]
     figures = json.loads(done.stdout)
     assert figures["all"]["precision"] >= 0.95 and figures["all"]["recall"] >= 0.95
+
+
+def test_translation_eval_gate_passes(shared_data: Path) -> None:
+    done = subprocess.run(
+        [sys.executable, str(PROJECT / "eval" / "translations.py"), "--data", str(shared_data), "--json"],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        cwd=PROJECT,
+    )
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-2000:]

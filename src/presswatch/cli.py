@@ -680,6 +680,8 @@ def demo(
                     "mixed_language": result.mixed_language,
                     "queued": result.queued,
                     "entities": result.entities,
+                    "links": result.links,
+                    "copy_network": result.copy_network,
                     "stages": [asdict(r) for r in result.stages],
                 }
             )
@@ -709,6 +711,12 @@ def print_demo(result: Any) -> None:
         out.print(
             f"{len(result.queued)} feed entries without full text queued for fetching, e.g. {escape(result.queued[0])}"
         )
+    if result.links:
+        counts = ", ".join(f"{n} {kind}" for kind, n in sorted(result.links.items()))
+        out.print(f"\nreuse: {counts} links; who copies whom (directed):")
+        for row in result.copy_network[:6]:
+            delay = "" if row["median_delay_hours"] is None else f", median delay {row['median_delay_hours']} h"
+            out.print(f"  {escape(row['copier'])} ← {escape(row['origin'])}: {row['copies']}{delay}")
     if result.entities:
         out.print("\nwatched entities (sample watchlist), mentions by language:")
         for entity in result.entities:

@@ -13,7 +13,7 @@ from .api import Presswatch, sample_dir
 from .errors import UsageError
 from .ingest import IngestReport, OnFile, OnOutcome, expand_paths
 from .store.queries import StageReport
-from .store.schema import articles, fetch_queue
+from .store.schema import articles, fetch_queue, links
 
 # Pages first, the WARC last: it holds a corrected copy of one page, which must
 # arrive after the original to show up as version 2.
@@ -30,6 +30,8 @@ class DemoResult:
     queued: list[str] = field(default_factory=list)
     entities: list[dict[str, Any]] = field(default_factory=list)
     stages: list[StageReport] = field(default_factory=list)
+    links: dict[str, int] = field(default_factory=dict)
+    copy_network: list[dict[str, Any]] = field(default_factory=list)
 
 
 def fresh_db(path: Path) -> None:
@@ -57,7 +59,18 @@ def run_demo(pw: Presswatch, on_outcome: OnOutcome | None = None, on_file: OnFil
     report = pw.ingest(parts, on_outcome=on_outcome, on_file=on_file)
     pw.load_watchlist(sample_dir() / "watchlist.toml")
     stages = pw.process()
-    return DemoResult(str(db), report, pw.stats(), *_highlights(pw), entities=pw.entities(), stages=stages)
+    with pw.store.connect() as conn:
+        by_kind = dict(conn.execute(select(links.c.kind, func.count()).group_by(links.c.kind)).all())
+    return DemoResult(
+        str(db),
+        report,
+        pw.stats(),
+        *_highlights(pw),
+        entities=pw.entities(),
+        stages=stages,
+        links=by_kind,
+        copy_network=pw.copies(),
+    )
 
 
 def _highlights(pw: Presswatch) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[str]]:

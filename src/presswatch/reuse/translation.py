@@ -74,16 +74,16 @@ EXPANSION = {
 # The spread of the log length ratio of true translations around the expected one.
 LENGTH_SIGMA = 0.18
 
-# The score at or above which a pair is linked as a translation, chosen on
-# NTREX-128 (eval/translations.py: 62 English articles and their translations
-# into 8 languages): the highest non-translation pair scores 0.29 with IDF
-# context (0.32 without), while 98% of true pairs score >= 0.35 and 99% >= 0.30.
-# 0.35 keeps recall at 0.98 with no false link and leaves a margin over the
-# highest non-translation pair, because real coverage holds articles in
-# different languages on the *same* story, which share more names than
-# NTREX's unrelated stories do. Both halves of the doc_ids give the same
-# picture (the eval prints them).
-TRANSLATION_THRESHOLD = 0.35
+# The score at or above which a pair is linked as a translation. On NTREX-128
+# (eval/translations.py: 62 English articles and their translations into 8
+# languages) the highest non-translation pair scores 0.29 with IDF context
+# (0.32 without) and 98% of true pairs score >= 0.35. But real coverage holds
+# articles in different languages on the *same* story, which share names and
+# numbers without being translations: on the bundled sample such pairs score
+# up to 0.50, true translations 0.47-0.75. 0.45 keeps NTREX recall at 0.95
+# (no false link) and drops most same-story pairs; the eval prints both halves
+# of the doc_ids to show the figure is not fitted to one.
+TRANSLATION_THRESHOLD = 0.45
 
 # Month names (and the stems of their inflected forms) per language, folded to ASCII → month number.
 # Persian "مه" (May) is left out: it also means fog.

@@ -60,7 +60,7 @@ def run_demo(pw: Presswatch, on_outcome: OnOutcome | None = None, on_file: OnFil
     pw.load_watchlist(sample_dir() / "watchlist.toml")
     stages = pw.process()
     with pw.store.connect() as conn:
-        by_kind = dict(conn.execute(select(links.c.kind, func.count()).group_by(links.c.kind)).all())
+        by_kind: dict[str, int] = dict(conn.execute(select(links.c.kind, func.count()).group_by(links.c.kind)).all())
     return DemoResult(
         str(db),
         report,

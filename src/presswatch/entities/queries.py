@@ -84,16 +84,19 @@ MENTION_FIELDS = {
 
 
 def mention_rows(conn: Connection, since: datetime | None) -> Iterator[dict[str, Any]]:
-    query = (
-        select(mentions, articles.c.url)
-        .join(articles, articles.c.id == mentions.c.article_id)
-        .where(articles.c.is_current)
-        .order_by(mentions.c.article_id, mentions.c.field, mentions.c.start)
-    )
+    query = select(mentions, articles.c.url).order_by(mentions.c.article_id, mentions.c.field, mentions.c.start)
+    return _current_rows(conn, query, mentions.c.article_id, MENTION_FIELDS, since)
+
+
+def _current_rows(
+    conn: Connection, query: Any, article_id: Any, fields: dict[str, str], since: datetime | None
+) -> Iterator[dict[str, Any]]:
+    """The export rows of a per-article table, current versions only, published since a date."""
+    query = query.join(articles, articles.c.id == article_id).where(articles.c.is_current)
     if since is not None:
         query = query.where(_WHEN >= since)
     for row in conn.execute(query):
-        yield {name: getattr(row, name) for name in MENTION_FIELDS}
+        yield {name: getattr(row, name) for name in fields}
 
 
 RELEVANCE_FIELDS = {
@@ -106,13 +109,7 @@ RELEVANCE_FIELDS = {
 
 
 def relevance_rows(conn: Connection, since: datetime | None) -> Iterator[dict[str, Any]]:
-    query = (
-        select(relevance, articles.c.url)
-        .join(articles, articles.c.id == relevance.c.article_id)
-        .where(articles.c.is_current)
-        .order_by(relevance.c.topic_id, relevance.c.score.desc(), relevance.c.article_id)
+    query = select(relevance, articles.c.url).order_by(
+        relevance.c.topic_id, relevance.c.score.desc(), relevance.c.article_id
     )
-    if since is not None:
-        query = query.where(_WHEN >= since)
-    for row in conn.execute(query):
-        yield {name: getattr(row, name) for name in RELEVANCE_FIELDS}
+    return _current_rows(conn, query, relevance.c.article_id, RELEVANCE_FIELDS, since)

@@ -176,3 +176,43 @@ def test_entity_cli_commands(tagged: Presswatch, tmp_path: Path) -> None:
 def test_the_sample_watchlist_loads(pw: Presswatch) -> None:
     loaded = pw.load_watchlist(sample_dir() / "watchlist.toml")
     assert len(loaded.entities) >= 6 and loaded.topics
+
+
+def test_suggestions_from_names_in_translations(pw: Presswatch, tmp_path: Path) -> None:
+    english = (
+        "Officials in Tirana said on 14 October 2026 that Pishgaman Khorshid had filed 12 complaints in 2025. "
+        "The interior ministry of Albania answered 7 of them, the Council of Europe none. "
+    ) * 4
+    persian = (
+        "مقامات در تیرانا روز ۱۴ اکتبر ۲۰۲۶ گفتند که پیشگامان خورشید در سال ۲۰۲۵ دوازده شکایت ثبت کرده است. "
+        "وزارت کشور آلبانی به ۷ مورد پاسخ داد و شورای اروپا به هیچ کدام. "
+    ) * 4
+    lines = [
+        json.dumps(
+            {
+                "url": "https://en.example/1",
+                "title": "Complaints",
+                "text": english,
+                "language": "en",
+                "published": "2026-10-14T08:00:00Z",
+            }
+        ),
+        json.dumps(
+            {
+                "url": "https://fa.example/1",
+                "title": "شکایت",
+                "text": persian,
+                "language": "fa",
+                "published": "2026-10-14T12:00:00Z",
+            }
+        ),
+    ]
+    (tmp_path / "pair.jsonl").write_text("\n".join(lines))
+    pw.ingest([str(tmp_path / "pair.jsonl")])
+    watchlist = tmp_path / "w.toml"
+    watchlist.write_text('[[entity]]\nid = "spk"\nname = "Pishgaman Khorshid"\nkind = "organisation"\n')
+    pw.load_watchlist(watchlist)
+    reports = {r.stage: r for r in pw.process()}
+    assert reports["reuse"].found >= 1  # the two are linked as translations
+    found = {s.text: s for s in pw.suggest_aliases("spk")}
+    assert "پیشگامان خورشید" in found and found["پیشگامان خورشید"].evidence == "translation"

@@ -6,8 +6,9 @@ mention the entity:
   where one side is already an alias;
 * spelling variants: names written close to an alias (after levelling
   transliterations) that no alias matched.
-Names that stand in the same place across translation pairs need the
-provenance stage's translation links; until that stage runs there are none.
+* translation pairs (found by the reuse stage): where one article names the
+  entity, its translation names it too, at about the same place in the text,
+  in a spelling that transliterates to the same consonants.
 """
 
 from __future__ import annotations
@@ -17,11 +18,13 @@ import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from rapidfuzz import fuzz
 from sqlalchemy import Connection, func, select
 
-from ..store.schema import articles, mentions
+from ..reuse.translation import skeleton
+from ..store.schema import articles, links, mentions
 from ..text import fold
 from .matcher import name_key
 from .watchlist import AliasEntry, Watchlist
@@ -63,8 +66,79 @@ def suggest_aliases(conn: Connection, watchlist: Watchlist, entity_id: str, limi
             suggestion.count += 1
             if len(suggestion.examples) < 3:
                 suggestion.examples.append({"article_id": row.id, "url": row.url})
-    ranked = sorted(found.values(), key=lambda s: (s.evidence != "parenthetical", -s.count, s.text))
+    for article_id, url, text, close in _from_translations(conn, entity_id):
+        if fold(text) in known:
+            continue
+        suggestion = found.setdefault(fold(text), Suggestion(text, "translation", close_to=close))
+        suggestion.count += 1
+        if len(suggestion.examples) < 3:
+            suggestion.examples.append({"article_id": article_id, "url": url})
+    strength = {"parenthetical": 0, "translation": 1, "variant": 2}
+    ranked = sorted(found.values(), key=lambda s: (strength[s.evidence], -s.count, s.text))
     return ranked[:limit]
+
+
+TRANSLATION_WINDOW = 0.08  # how far, as a share of the text, the name may have moved in translation
+SKELETON_SIMILARITY = 80
+
+
+def _from_translations(conn: Connection, entity_id: str) -> list[tuple[int, str, str, str]]:
+    """Names at the place, in a translation, where the other article names the entity."""
+    spans: dict[int, list[tuple[int, int, str]]] = defaultdict(list)
+    for m in conn.execute(select(mentions).where(mentions.c.entity_id == entity_id, mentions.c.field == "text")):
+        spans[m.article_id].append((m.start, m.end, m.surface))
+    if not spans:
+        return []
+    pairs: list[tuple[int, int]] = [
+        (r.origin_id, r.copy_id)
+        for r in conn.execute(select(links.c.origin_id, links.c.copy_id).where(links.c.kind == "translation"))
+    ]
+    wanted = {x for pair in pairs for x in pair if (pair[0] in spans) != (pair[1] in spans) or x in spans}
+    rows = {
+        r.id: r
+        for r in conn.execute(
+            select(articles.c.id, articles.c.url, articles.c.text, articles.c.language).where(
+                articles.c.id.in_(wanted), articles.c.is_current
+            )
+        )
+    }
+    found = []
+    for first, second in pairs + [(b, a) for a, b in pairs]:
+        if first in spans and first in rows and second in rows:
+            found.extend(_counterparts(rows[first], spans[first], rows[second], spans.get(second, [])))
+    return found
+
+
+def _counterparts(
+    named: Any, named_spans: list[tuple[int, int, str]], other: Any, taken: list[tuple[int, int, str]]
+) -> list[tuple[int, str, str, str]]:
+    tokens = [(m.start(), m.end()) for m in _TOKEN.finditer(other.text)]
+    found = []
+    for start, _, surface in named_spans:
+        centre = start / max(1, len(named.text)) * len(other.text)
+        reach = TRANSLATION_WINDOW * len(other.text)
+        size = len(surface.split())
+        best: tuple[float, str] | None = None
+        for first in range(len(tokens) - size + 1):
+            begin, end = tokens[first][0], tokens[first + size - 1][1]
+            if abs(begin - centre) > reach or any(s < end and begin < e for s, e, _ in taken):
+                continue
+            candidate = other.text[begin:end]
+            if not _could_be_name(candidate) or re.search(r"[\n.,;:!?()«»\"]", candidate):
+                continue
+            theirs, ours = _consonants(candidate, other.language), _consonants(surface, named.language)
+            if min(len(theirs.replace(" ", "")), len(ours.replace(" ", ""))) < 3:
+                continue  # "است" and "SVI" are too short to tell apart from chance
+            similarity = fuzz.ratio(theirs, ours)
+            if similarity >= SKELETON_SIMILARITY and (best is None or similarity > best[0]):
+                best = (similarity, candidate)
+        if best is not None:
+            found.append((other.id, other.url, best[1], surface))
+    return found
+
+
+def _consonants(name: str, language: str | None) -> str:
+    return " ".join(skeleton(word, language) for word in name.split())
 
 
 @dataclass

@@ -15,6 +15,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -43,7 +44,11 @@ log = logging.getLogger(__name__)
 STAGE = "reuse"
 BATCH = 100
 MIN_SHARED_HASHES = 3  # a passage of 50 words leaves about 20 winnowed hashes; 3 is chance-proof
+MAX_HASH_ARTICLES = 100
+MAX_PASSAGE_CANDIDATES = 60
 MIN_SHARED_ANCHORS = 3
+MAX_ANCHOR_ARTICLES = 200  # an anchor in more articles than this is too common to find candidates with
+MAX_TRANSLATION_CANDIDATES = 40  # scored per article: the ones sharing the most rare anchors
 TRANSLATION_WINDOW = timedelta(days=60)
 BOILERPLATE_SAMPLE = 12  # other pages of the outlet looked at
 BOILERPLATE_SHARE = 0.3  # a passage this share of them also carry is the outlet's, not reuse
@@ -57,16 +62,33 @@ class ReuseOptions:
 
 @dataclass
 class _Article:
-    """An article as the stage needs it: facts for provenance, words for alignment."""
+    """An article as the stage needs it: facts for provenance; words and anchors when asked for."""
 
     row: Any
-    words: Words
+
+    @cached_property
+    def words(self) -> Words:
+        return words_of(self.row.text)
+
+    @property
+    def translation(self) -> TranslationProfile:
+        """The article's translation anchors, remembered for the run: a text is read by many others."""
+        key = (self.row.id, self.row.content_hash)  # ids repeat across stores; the text's hash does not
+        found = _PROFILES.get(key)
+        if found is None:
+            if len(_PROFILES) >= _PROFILES_KEPT:
+                _PROFILES.clear()
+            found = _PROFILES[key] = profile(self.row.text, self.row.language or "und", self.row.title)
+        return found
 
     @property
     def facts(self) -> ArticleFacts:
         r = self.row
         return ArticleFacts(r.id, r.url, r.published_at, r.published_how, r.text, r.word_count)
 
+
+_PROFILES: dict[tuple[int, str], TranslationProfile] = {}
+_PROFILES_KEPT = 20_000
 
 _COLUMNS = (
     articles.c.id,
@@ -101,7 +123,7 @@ def run_reuse_stage(store: Store, options: ReuseOptions, on_article: Callable[[]
             if not batch:
                 break
             for row in batch:
-                found = _process_article(conn, _Article(row, words_of(row.text)), options)
+                found = _process_article(conn, _Article(row), options)
                 report.found += found
                 report.details[row.language or "unknown"] = report.details.get(row.language or "unknown", 0) + found
                 report.articles += 1
@@ -116,7 +138,7 @@ def _process_article(conn: Connection, article: _Article, options: ReuseOptions)
     shingle_set = shingles(article.words, MINHASH_SHINGLE)
     keys = band_keys(minhash(shingle_set))
     passage_fps = passage_fingerprints(article.words)
-    translation = profile(article.row.text, article.row.language or "und", article.row.title)
+    translation = article.translation
     made = 0
     duplicates = _duplicates(conn, article, shingle_set, keys, options)
     for other, score, method in duplicates:
@@ -133,15 +155,15 @@ def _process_article(conn: Connection, article: _Article, options: ReuseOptions)
 # ---- candidates ------------------------------------------------------------------------------
 
 
-def _others(conn: Connection, article: _Article, ids: set[int]) -> list[_Article]:
+def _others(conn: Connection, article: _Article, ids: set[int], other_language: bool = False) -> list[_Article]:
     """Current articles with these ids, other than this one and its own earlier versions."""
     ids.discard(article.row.id)
     if not ids:
         return []
-    rows = conn.execute(
-        select(*_COLUMNS).where(articles.c.id.in_(ids), articles.c.is_current, articles.c.url != article.row.url)
-    ).all()
-    return [_Article(r, words_of(r.text)) for r in rows]
+    query = select(*_COLUMNS).where(articles.c.id.in_(ids), articles.c.is_current, articles.c.url != article.row.url)
+    if other_language:
+        query = query.where(articles.c.language.is_not(None), articles.c.language != article.row.language)
+    return [_Article(r) for r in conn.execute(query)]
 
 
 def _duplicates(
@@ -175,12 +197,31 @@ def _partials(
 ) -> list[tuple[_Article, list[Passage]]]:
     if not fps:
         return []
-    shared = conn.execute(
-        select(passage_hashes.c.article_id)
-        .where(passage_hashes.c.hash.in_(fps))
-        .group_by(passage_hashes.c.article_id)
-        .having(func.count() >= MIN_SHARED_HASHES)
-    ).scalars()
+    # A fingerprint in very many pages is an outlet's boilerplate or a stock phrase: it finds
+    # candidates by the thousand and proves nothing, so candidates come from the rarer ones.
+    common = (
+        conn.execute(
+            select(passage_hashes.c.hash)
+            .where(passage_hashes.c.hash.in_(fps))
+            .group_by(passage_hashes.c.hash)
+            .having(func.count() > MAX_HASH_ARTICLES)
+        )
+        .scalars()
+        .all()
+    )
+    rare = sorted(set(fps) - set(common))
+    shared = (
+        conn.execute(
+            select(passage_hashes.c.article_id)
+            .where(passage_hashes.c.hash.in_(rare))
+            .group_by(passage_hashes.c.article_id)
+            .having(func.count() >= MIN_SHARED_HASHES)
+            .order_by(func.count().desc())
+            .limit(MAX_PASSAGE_CANDIDATES)
+        )
+        .scalars()
+        .all()
+    )
     found = []
     for other in _others(conn, article, set(shared) - done):
         passages = shared_passages(other.words, article.words, options.min_words)
@@ -228,20 +269,37 @@ def _translations(conn: Connection, article: _Article, translation: TranslationP
     keys = sorted(anchor_keys(translation))
     if not keys or not article.row.language:
         return []
-    shared = set(
+    # Anchors every article shares (the topic's main names, the year) find everything and
+    # tell nothing: candidates come from the rarer ones, the best-supported first.
+    frequent = (
+        conn.execute(
+            select(anchors.c.key)
+            .where(anchors.c.key.in_(keys))
+            .group_by(anchors.c.key)
+            .having(func.count() > MAX_ANCHOR_ARTICLES)
+        )
+        .scalars()
+        .all()
+    )
+    rare = sorted(set(keys) - set(frequent))
+    shared = (
         conn.execute(
             select(anchors.c.article_id)
-            .where(anchors.c.key.in_(keys))
+            .join(articles, articles.c.id == anchors.c.article_id)
+            .where(anchors.c.key.in_(rare), articles.c.is_current, articles.c.language != article.row.language)
             .group_by(anchors.c.article_id)
             .having(func.count() >= MIN_SHARED_ANCHORS)
-        ).scalars()
+            .order_by(func.count().desc(), anchors.c.article_id.desc())
+            .limit(MAX_TRANSLATION_CANDIDATES)
+        )
+        .scalars()
+        .all()
     )
     found = []
-    for other in _others(conn, article, shared):
-        if other.row.language in (None, article.row.language) or not _within_window(article, other):
+    for other in _others(conn, article, set(shared), other_language=True):
+        if not _within_window(article, other):
             continue
-        theirs = profile(other.row.text, other.row.language, other.row.title)
-        score = translation_score(translation, theirs)
+        score = translation_score(translation, other.translation)
         if score >= TRANSLATION_THRESHOLD:
             found.append((other, round(score, 4)))
     return found

@@ -44,6 +44,7 @@ log = logging.getLogger(__name__)
 STAGE = "reuse"
 BATCH = 100
 MIN_SHARED_HASHES = 3  # a passage of 50 words leaves about 20 winnowed hashes; 3 is chance-proof
+MAX_DUPLICATE_LINKS = 3  # the most similar distinct texts a new article is linked to as a duplicate
 MAX_HASH_ARTICLES = 100
 MAX_PASSAGE_CANDIDATES = 60
 MIN_SHARED_ANCHORS = 3
@@ -181,7 +182,7 @@ def _duplicates(
             )
         ).scalars()
     )
-    found = []
+    found: list[tuple[_Article, float, str]] = []
     for other in _others(conn, article, exact | bucketed):
         if other.row.content_hash == article.row.content_hash:
             found.append((other, 1.0, "exact-hash"))
@@ -189,7 +190,22 @@ def _duplicates(
         similarity = jaccard(shingle_set, shingles(other.words, MINHASH_SHINGLE))
         if similarity >= options.duplicate_jaccard:
             found.append((other, round(similarity, 4), "minhash+jaccard"))
-    return found
+    return _one_per_text(found)
+
+
+def _one_per_text(found: list[tuple[_Article, float, str]]) -> list[tuple[_Article, float, str]]:
+    """Link a copy to the first of each set of identical texts, not to all of them.
+
+    Thirty identical pages would otherwise make 435 links; linking each new one
+    to the earliest is the same information, and provenance follows the chain.
+    """
+    earliest: dict[str, tuple[_Article, float, str]] = {}
+    for other, score, method in sorted(
+        found, key=lambda f: (f[0].row.published_at or f[0].row.created_at, f[0].row.id)
+    ):
+        earliest.setdefault(other.row.content_hash, (other, score, method))
+    best = sorted(earliest.values(), key=lambda f: -f[1])
+    return best[:MAX_DUPLICATE_LINKS]
 
 
 def _partials(

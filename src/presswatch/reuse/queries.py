@@ -172,7 +172,7 @@ LINK_FIELDS = {
     "origin_id": "id of the origin article in this store",
     "copy_id": "id of the copy in this store",
     "kind": "duplicate, partial or translation",
-    "score": "the similarity behind the link (Jaccard, shared share of words, translation score)",
+    "score": "the similarity behind the link (Jaccard, share of words in shared passages, translation score)",
     "method": "exact-hash, minhash+jaccard, passages or anchors",
     "directed": "whether the evidence says which came first",
     "confidence": "confidence in the direction, 0 to 1",

@@ -44,6 +44,7 @@ log = logging.getLogger(__name__)
 STAGE = "reuse"
 BATCH = 100
 MIN_SHARED_HASHES = 3  # a passage of 50 words leaves about 20 winnowed hashes; 3 is chance-proof
+WHOLE_COPY = 0.9  # passages covering this share of both texts make them duplicates
 MAX_DUPLICATE_LINKS = 3  # the most similar distinct texts a new article is linked to as a duplicate
 MAX_HASH_ARTICLES = 100
 MAX_PASSAGE_CANDIDATES = 60
@@ -146,8 +147,14 @@ def _process_article(conn: Connection, article: _Article, options: ReuseOptions)
         made += _link(conn, article, other, "duplicate", score, method, [])
     done = {other.row.id for other, _, _ in duplicates}
     for other, passages in _partials(conn, article, passage_fps, options, done):
-        made += _link(conn, article, other, "partial", _coverage_score(article, other, passages), "passages", passages)
-    for other, score in _translations(conn, article, translation):
+        covered_other, covered_article = _covered(passages, len(other.words), len(article.words))
+        done.add(other.row.id)
+        if min(covered_other, covered_article) >= WHOLE_COPY:
+            # A copy with typos keeps every passage but breaks many shingles: it is a duplicate.
+            made += _link(conn, article, other, "duplicate", min(covered_other, covered_article), "passages", passages)
+        else:
+            made += _link(conn, article, other, "partial", max(covered_other, covered_article), "passages", passages)
+    for other, score in _translations(conn, article, translation, done):
         made += _link(conn, article, other, "translation", score, "anchors", [])
     _index(conn, article, keys, passage_fps, translation)
     return made
@@ -281,7 +288,10 @@ def _without_boilerplate(conn: Connection, a: _Article, b: _Article, passages: l
     return kept
 
 
-def _translations(conn: Connection, article: _Article, translation: TranslationProfile) -> list[tuple[_Article, float]]:
+def _translations(
+    conn: Connection, article: _Article, translation: TranslationProfile, done: set[int]
+) -> list[tuple[_Article, float]]:
+    """Articles in other languages whose anchors agree; not those already linked as copies (they share words)."""
     keys = sorted(anchor_keys(translation))
     if not keys or not article.row.language:
         return []
@@ -312,7 +322,7 @@ def _translations(conn: Connection, article: _Article, translation: TranslationP
         .all()
     )
     found = []
-    for other in _others(conn, article, set(shared), other_language=True):
+    for other in _others(conn, article, set(shared) - done, other_language=True):
         if not _within_window(article, other):
             continue
         score = translation_score(translation, other.translation)
@@ -330,9 +340,15 @@ def _within_window(a: _Article, b: _Article) -> bool:
 # ---- links and indexes -----------------------------------------------------------------------
 
 
-def _coverage_score(article: _Article, other: _Article, passages: list[Passage]) -> float:
-    shared = sum(p.words for p in passages)
-    return round(shared / max(1, min(len(article.words), len(other.words))), 4)
+def _covered(passages: list[Passage], a_words: int, b_words: int) -> tuple[float, float]:
+    """The share of each text's words inside shared passages, each word counted once.
+
+    A digest that prints an article's opening twice (a teaser, then the whole
+    piece) holds two passages over the same words: the union counts them once.
+    """
+    a_positions = {i for p in passages for i in range(p.a_start, p.a_end)}
+    b_positions = {i for p in passages for i in range(p.b_start, p.b_end)}
+    return round(len(a_positions) / max(1, a_words), 4), round(len(b_positions) / max(1, b_words), 4)
 
 
 def _link(

@@ -225,3 +225,57 @@ anchors = Table(
     Column("key", String, nullable=False),
     Column("article_id", Integer, ForeignKey("articles.id", ondelete="CASCADE"), nullable=False),
 )
+
+# ---- stories and digests (0004_stories) ---------------------------------------------------------
+
+stories = Table(
+    "stories",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("title", Text),  # the title of its most central article
+    Column("title_article_id", Integer, ForeignKey("articles.id", ondelete="SET NULL")),
+    Column("first_seen", DateTime, index=True),
+    Column("last_seen", DateTime, index=True),
+    Column("articles", Integer, nullable=False, default=0),
+    Column("languages", Text),  # JSON {language: articles}
+    Column("outlets", Text),  # JSON {outlet name: articles}
+    Column("updated_at", DateTime),
+)
+
+story_articles = Table(
+    "story_articles",
+    metadata,
+    Column("story_id", Integer, ForeignKey("stories.id", ondelete="CASCADE"), primary_key=True),
+    Column("article_id", Integer, ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True),
+    Column("score", Float, nullable=False),  # how well it matched the story when it joined
+    Column("joined_by", String, nullable=False),  # provenance | similarity | new
+)
+
+digests = Table(
+    "digests",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("period", String, nullable=False),  # ISO week "2026-W42", or "2026-10-01..2026-10-08"
+    Column("topic_id", String),
+    Column("version", Integer, nullable=False),  # 0 the draft; 1, 2, ... published versions, never changed
+    Column("status", String, nullable=False),  # draft | published
+    Column("title", Text),
+    Column("created_at", DateTime, nullable=False),
+    Column("published_at", DateTime),
+    UniqueConstraint("period", "topic_id", "version", name="uq_digest_version"),
+)
+
+digest_items = Table(
+    "digest_items",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("digest_id", Integer, ForeignKey("digests.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("story_id", Integer, ForeignKey("stories.id", ondelete="SET NULL")),
+    Column("position", Integer, nullable=False),
+    Column("included", Boolean, nullable=False, default=True),
+    Column("language", String),
+    Column("title", Text),
+    Column("summary", Text),
+    Column("story_articles", Integer),  # the story's size when the item was made: a story that grew may return
+    Column("data", Text),  # JSON: outlets with links, first publisher, also in, also read
+)

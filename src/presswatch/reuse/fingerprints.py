@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 import zlib
 from dataclasses import dataclass
+from itertools import chain
 
 import numpy as np
 
@@ -55,10 +56,29 @@ def _word_id(word: str) -> int:
     return found
 
 
+class _TokenIds(dict[bytes, tuple[int, ...]]):
+    """Raw byte token → ids of the folded words in it; filled on first sight of a token."""
+
+    def __missing__(self, token: bytes) -> tuple[int, ...]:
+        if len(self) >= _WORD_IDS_LIMIT:
+            self.clear()
+        found = self[token] = tuple(_word_id(w) for w in WORD.findall(fold(token.decode("utf-8", "replace"))))
+        return found
+
+
+_TOKEN_IDS = _TokenIds()
+# ASCII punctuation becomes a space and capitals lower case, in one pass over the bytes;
+# everything else (accents, other scripts, curly quotes) is folded once per distinct token.
+_ASCII_NOT_WORD = bytes(c for c in range(128) if not (chr(c).isalnum() or chr(c) == "_"))
+_ASCII_TABLE = bytes.maketrans(
+    _ASCII_NOT_WORD + bytes(range(65, 91)), b" " * len(_ASCII_NOT_WORD) + bytes(range(97, 123))
+)
+
+
 def word_ids(text: str) -> np.ndarray:
-    """The ids of the folded words of a text, without their positions (for MinHash)."""
-    found = WORD.findall(fold(text))
-    return np.fromiter(map(_word_id, found), dtype=np.uint64, count=len(found))
+    """The ids of the folded words of a text, without their positions: the MinHash path, built for speed."""
+    tokens = text.encode("utf-8", "replace").translate(_ASCII_TABLE).split()
+    return np.fromiter(chain.from_iterable(map(_TOKEN_IDS.__getitem__, tokens)), dtype=np.uint64)
 
 
 def words_of(text: str) -> Words:
@@ -111,7 +131,7 @@ def minhash(shingle_hashes: np.ndarray) -> np.ndarray:
     signature = np.full(PERMUTATIONS, _EMPTY, dtype=np.uint64)
     if len(shingle_hashes) == 0:
         return signature
-    ordered = np.unique(shingle_hashes)  # sorted: each bin's first entry is its least value
+    ordered = np.sort(shingle_hashes)  # sorted: each bin's first entry is its least value (repeats do no harm)
     bins = (ordered >> _BIN_SHIFT).astype(np.int64)
     firsts = np.flatnonzero(np.diff(bins, prepend=-1))
     signature[bins[firsts]] = ordered[firsts] & _VALUE_MASK
@@ -132,14 +152,15 @@ def _densified(signature: np.ndarray) -> np.ndarray:
         return signature[donor] + distance.astype(np.uint64) * _ROTATION
 
 
+_ROW_WEIGHTS = mix(np.arange(1, PERMUTATIONS // BANDS + 1, dtype=np.uint64)) | np.uint64(1)
+
+
 def band_keys(signature: np.ndarray) -> list[int]:
     """One key per LSH band: documents that agree on every row of some band become candidates."""
-    rows = signature.reshape(BANDS, -1)
     with np.errstate(over="ignore"):
-        combined = np.zeros(BANDS, dtype=np.uint64)
-        for column in range(rows.shape[1]):
-            combined = mix(combined ^ rows[:, column])
-    return [int(v) for v in combined.view(np.int64)]
+        combined = mix((signature.reshape(BANDS, -1) * _ROW_WEIGHTS).sum(axis=1, dtype=np.uint64))
+    keys: list[int] = combined.view(np.int64).tolist()
+    return keys
 
 
 def jaccard(a: np.ndarray, b: np.ndarray) -> float:

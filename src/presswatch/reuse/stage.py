@@ -33,6 +33,7 @@ from .fingerprints import (
     minhash,
     passage_fingerprints,
     shingles,
+    word_ids,
     words_of,
 )
 from .passages import Passage, character_spans, shared_passages
@@ -70,7 +71,13 @@ class _Article:
 
     @cached_property
     def words(self) -> Words:
+        """Words with their places in the text, for aligning passages."""
         return words_of(self.row.text)
+
+    @cached_property
+    def shingle_set(self) -> np.ndarray:
+        """Word 5-shingles for MinHash and Jaccard, by the fast path that skips places."""
+        return shingles(word_ids(self.row.text), MINHASH_SHINGLE)
 
     @property
     def translation(self) -> TranslationProfile:
@@ -137,8 +144,8 @@ def run_reuse_stage(store: Store, options: ReuseOptions, on_article: Callable[[]
 
 
 def _process_article(conn: Connection, article: _Article, options: ReuseOptions) -> int:
-    shingle_set = shingles(article.words, MINHASH_SHINGLE)
-    keys = band_keys(minhash(shingle_set))
+    shingle_set = article.shingle_set
+    keys = band_keys(minhash(shingle_set)) if len(shingle_set) else []  # empty texts would all collide
     passage_fps = passage_fingerprints(article.words)
     translation = article.translation
     made = 0
@@ -194,7 +201,7 @@ def _duplicates(
         if other.row.content_hash == article.row.content_hash:
             found.append((other, 1.0, "exact-hash"))
             continue
-        similarity = jaccard(shingle_set, shingles(other.words, MINHASH_SHINGLE))
+        similarity = jaccard(shingle_set, other.shingle_set)
         if similarity >= options.duplicate_jaccard:
             found.append((other, round(similarity, 4), "minhash+jaccard"))
     return _one_per_text(found)
@@ -392,9 +399,9 @@ def _index(
     conn: Connection, article: _Article, keys: list[int], fps: list[int], translation: TranslationProfile
 ) -> None:
     article_id, source_id = article.row.id, article.row.source_id
-    conn.execute(
-        insert(lsh_buckets), [{"band": band, "bucket": key, "article_id": article_id} for band, key in enumerate(keys)]
-    )
+    if keys:
+        buckets = [{"band": band, "bucket": key, "article_id": article_id} for band, key in enumerate(keys)]
+        conn.execute(insert(lsh_buckets), buckets)
     if fps:
         conn.execute(
             insert(passage_hashes), [{"hash": h, "article_id": article_id, "source_id": source_id} for h in fps]

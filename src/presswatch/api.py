@@ -8,6 +8,17 @@ from pathlib import Path
 from typing import IO, Any
 
 from .config import Settings, load_settings
+from .digest import (
+    Digest,
+    Period,
+    build_digest,
+    build_site,
+    list_versions,
+    load_digest,
+    open_draft,
+    publish,
+    save_draft,
+)
 from .entities.queries import entity_counts, mentions_of
 from .entities.suggest import EmergingName, Suggestion, emerging_names, suggest_aliases
 from .entities.watchlist import AliasEntry, Watchlist, add_alias, load_stored, parse_watchlist, store_watchlist
@@ -143,6 +154,32 @@ class Presswatch:
     def copies(self, kinds: tuple[str, ...] = ("duplicate", "partial")) -> list[dict[str, Any]]:
         with self.store.connect() as conn:
             return copy_network(conn, kinds)
+
+    # ---- digest --------------------------------------------------------------------------------
+
+    def build_digest(self, period: Period, topic: str | None = None, limit: int = 12) -> Digest:
+        """Select, rank and summarise the period's stories, and save the result as the period's draft."""
+        with self.store.begin() as conn:
+            found = build_digest(conn, period, topic=topic, limit=limit)
+            save_draft(conn, found)
+        return found
+
+    def publish_digest(self, period: Period, topic: str | None = None) -> int:
+        """Make the draft an immutable numbered version; return the version."""
+        with self.store.begin() as conn:
+            return publish(conn, period, topic)
+
+    def digest_to_send(self, period: Period, topic: str | None = None) -> Digest:
+        """The latest published version of the period, else its draft (built if there is none)."""
+        with self.store.begin() as conn:
+            versions = [v for v in list_versions(conn, period, topic) if v.version > 0]
+            if versions:
+                return load_digest(conn, max(versions, key=lambda v: v.version).digest_id)
+            return open_draft(conn, period, topic)
+
+    def build_site(self, out_dir: str | Path) -> list[Path]:
+        with self.store.connect() as conn:
+            return build_site(conn, out_dir)
 
     def export(self, table: str, fmt: str, since: datetime | None, out: IO[str]) -> int:
         with self.store.connect() as conn:

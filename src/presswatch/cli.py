@@ -37,6 +37,10 @@ articles_app = typer.Typer(help="List and show stored articles.", no_args_is_hel
 app.add_typer(articles_app, name="articles")
 watchlist_app = typer.Typer(help="Load and inspect the watchlist of entities and their aliases.", no_args_is_help=True)
 app.add_typer(watchlist_app, name="watchlist")
+digest_app = typer.Typer(help="The weekly digest: build, publish, send.", no_args_is_help=True)
+app.add_typer(digest_app, name="digest")
+site_app = typer.Typer(help="The static archive of published digests.", no_args_is_help=True)
+app.add_typer(site_app, name="site")
 entities_app = typer.Typer(help="Watched entities: counts, alias suggestions, emerging names.", no_args_is_help=True)
 app.add_typer(entities_app, name="entities")
 
@@ -649,6 +653,108 @@ def copies(
         delay = "" if row["median_delay_hours"] is None else str(row["median_delay_hours"])
         table.add_row(escape(row["copier"]), escape(row["origin"]), str(row["copies"]), kinds, delay)
     out.print(table)
+
+
+# ---- digest ----------------------------------------------------------------------------------
+
+WEEK = typer.Option(None, "--week", help="ISO week, e.g. 2026-W42 [default: the last complete week].")
+DATE_FROM = typer.Option(None, "--from", help="First day of the period (YYYY-MM-DD), instead of --week.")
+DATE_TO = typer.Option(None, "--to", help="Last day of the period (YYYY-MM-DD), included.")
+TOPIC = typer.Option(None, "--topic", help="Watchlist topic id [default: every topic].")
+
+
+def period_from(week: str | None, date_from: str | None, date_to: str | None) -> Any:
+    from .digest import resolve_period
+
+    try:
+        first, last = parse_when(date_from, "--from"), parse_when(date_to, "--to")
+        return resolve_period(week, first, last)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--week/--from/--to") from None
+
+
+@digest_app.command("build")
+def digest_build(
+    week: str | None = WEEK,
+    date_from: str | None = DATE_FROM,
+    date_to: str | None = DATE_TO,
+    topic: str | None = TOPIC,
+    fmt: str = typer.Option("md", "--format", "-f", help="md, html, json, atom or eml."),
+    output: Path | None = typer.Option(None, "--out", "-o", help="Write to this file instead of standard output."),
+    limit: int = typer.Option(12, "--limit", min=1, help="At most this many items."),
+) -> None:
+    """Build the period's digest, save it as the draft, and render it."""
+    from .digest import FORMATS, render
+
+    if fmt not in FORMATS:
+        raise typer.BadParameter(f"choose one of {', '.join(FORMATS)}", param_hint="--format")
+    period = period_from(week, date_from, date_to)
+    with session() as pw:
+        built = pw.build_digest(period, topic, limit)
+    text = render(built, fmt)
+    if output is None:
+        out.out(text, end="")
+    else:
+        output.write_text(text, encoding="utf-8")
+    items = sum(len(section.items) for section in built.sections)
+    err.print(
+        f"digest {period.label}: {items} items" + (f", written to {output}" if output else "") + " (saved as the draft)"
+    )
+
+
+@digest_app.command("publish")
+def digest_publish(
+    week: str | None = WEEK, date_from: str | None = DATE_FROM, date_to: str | None = DATE_TO, topic: str | None = TOPIC
+) -> None:
+    """Publish the period's draft as a new version that never changes."""
+    period = period_from(week, date_from, date_to)
+    with session() as pw:
+        version = pw.publish_digest(period, topic)
+    out.print(f"digest {period.label} published as version {version}")
+
+
+@digest_app.command("send")
+def digest_send(
+    to: list[str] = typer.Option(..., "--to", help="Recipient (repeatable)."),
+    smtp_host: str = typer.Option(..., "--smtp-host", help="SMTP server."),
+    smtp_port: int = typer.Option(25, "--smtp-port", help="SMTP port."),
+    starttls: bool = typer.Option(False, "--starttls", help="Upgrade the connection with STARTTLS."),
+    user: str | None = typer.Option(None, "--user", help="SMTP login."),
+    password_env: str | None = typer.Option(None, "--password-env", help="Environment variable holding the password."),
+    sender: str = typer.Option("presswatch@localhost", "--sender", help="From address."),
+    week: str | None = WEEK,
+    date_from: str | None = DATE_FROM,
+    date_to: str | None = DATE_TO,
+    topic: str | None = TOPIC,
+) -> None:
+    """Mail the period's latest published digest (its draft if none is published) as text and HTML."""
+    import os
+    import smtplib
+
+    from .digest import send
+
+    password = None
+    if password_env:
+        password = os.environ.get(password_env)
+        if password is None:
+            raise typer.BadParameter(f"environment variable {password_env} is not set", param_hint="--password-env")
+    period = period_from(week, date_from, date_to)
+    with session() as pw:
+        chosen = pw.digest_to_send(period, topic)
+    try:
+        send(chosen, to, smtp_host, smtp_port, starttls, user, password, sender)
+    except (OSError, smtplib.SMTPException) as exc:
+        err.print(f"[red]error:[/] could not send through {escape(smtp_host)}:{smtp_port}: {escape(str(exc))}")
+        raise typer.Exit(1) from None
+    out.print(f"digest {period.label} sent to {', '.join(to)}")
+
+
+@site_app.command("build")
+def site_build(folder: Path = typer.Argument(..., help="Output folder (created).")) -> None:
+    """Write the static archive of published digests: index, one page each, an Atom feed."""
+    with session() as pw:
+        written = pw.build_site(folder)
+    out.print(f"{len(written)} files written to {escape(str(folder))}; open {escape(str(folder / 'index.html'))}")
 
 
 # ---- demo ------------------------------------------------------------------------------------

@@ -1,0 +1,95 @@
+"""The weekly digest: select and rank the period's stories, summarise them, save drafts and published
+versions, render them (Markdown, HTML, JSON, Atom, .eml), send them, and build the archive site."""
+
+from __future__ import annotations
+
+from .drafts import (
+    DigestVersion,
+    edit_item,
+    list_versions,
+    load_digest,
+    open_draft,
+    publish,
+    published_digests,
+    reorder,
+    save_draft,
+    set_included,
+)
+from .mail import render_eml, send
+from .model import (
+    JSON_SCHEMA,
+    SCHEMA,
+    AlsoIn,
+    AlsoRead,
+    Digest,
+    FirstPublisher,
+    Item,
+    Outlet,
+    Period,
+    Section,
+    digest_dict,
+    period_of,
+    resolve_period,
+)
+from .render import html_body, render_atom, render_html, render_json, render_markdown, render_text
+from .select import build_digest
+from .site import build_site
+from .summary import split_sentences, summarise
+
+FORMATS = ("md", "html", "json", "atom", "eml")
+
+
+def render(digest: Digest, fmt: str, sender: str = "presswatch@localhost", to: str = "undisclosed-recipients:;") -> str:
+    """One digest in one of FORMATS, as text (the .eml as its wire form)."""
+    if fmt == "md":
+        return render_markdown(digest)
+    if fmt == "html":
+        return render_html(digest)
+    if fmt == "json":
+        return render_json(digest)
+    if fmt == "atom":
+        return render_atom([digest])
+    if fmt == "eml":
+        return render_eml(digest, sender, to).as_string()
+    raise ValueError(f"unknown digest format {fmt!r}; choose one of {', '.join(FORMATS)}")
+
+
+__all__ = [
+    "FORMATS",
+    "JSON_SCHEMA",
+    "SCHEMA",
+    "AlsoIn",
+    "AlsoRead",
+    "Digest",
+    "DigestVersion",
+    "FirstPublisher",
+    "Item",
+    "Outlet",
+    "Period",
+    "Section",
+    "build_digest",
+    "build_site",
+    "digest_dict",
+    "edit_item",
+    "html_body",
+    "list_versions",
+    "load_digest",
+    "open_draft",
+    "period_of",
+    "publish",
+    "published_digests",
+    "render",
+    "render_atom",
+    "render_eml",
+    "render_html",
+    "render_json",
+    "render_markdown",
+    "render_text",
+    "reorder",
+    "resolve_period",
+    "save_draft",
+    "send",
+    "set_included",
+    "split_sentences",
+    "summarise",
+]

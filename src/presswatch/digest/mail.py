@@ -1,0 +1,55 @@
+"""The digest as a mail: a multipart/alternative .eml (text and HTML parts), and sending it over SMTP."""
+
+from __future__ import annotations
+
+import smtplib
+import ssl
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from email.message import EmailMessage
+from email.utils import format_datetime, make_msgid
+
+from .model import Digest
+from .render import render_html, render_text
+
+
+def render_eml(digest: Digest, sender: str, to: str | Sequence[str], date: datetime | None = None) -> EmailMessage:
+    """A multipart/alternative message: the plain text first, the HTML last (the one mail clients prefer).
+    ``date`` is UTC (naive or aware); by default the publication time, else now."""
+    recipients = [to] if isinstance(to, str) else list(to)
+    message = EmailMessage()
+    message["Subject"] = " ".join(digest.title.split())
+    message["From"] = sender
+    message["To"] = ", ".join(recipients)
+    moment = date or digest.published_at or datetime.now(UTC)
+    message["Date"] = format_datetime(moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment)
+    domain = sender.rpartition("@")[2].strip("> ") or "presswatch.invalid"
+    message["Message-ID"] = make_msgid("presswatch-digest", domain=domain)
+    message.set_content(render_text(digest), subtype="plain", charset="utf-8")
+    message.add_alternative(render_html(digest), subtype="html", charset="utf-8")
+    return message
+
+
+def send(
+    digest: Digest,
+    to: str | Sequence[str],
+    host: str,
+    port: int = 25,
+    starttls: bool = False,
+    user: str | None = None,
+    password: str | None = None,
+    sender: str = "presswatch@localhost",
+    timeout: float = 30.0,
+) -> EmailMessage:
+    """Send the digest to ``to`` through an SMTP server (STARTTLS with certificate checks when asked, login
+    when a user is given). Returns the message sent."""
+    message = render_eml(digest, sender, to)
+    with smtplib.SMTP(host, port, timeout=timeout) as smtp:
+        smtp.ehlo()
+        if starttls:
+            smtp.starttls(context=ssl.create_default_context())
+            smtp.ehlo()
+        if user:
+            smtp.login(user, password or "")
+        smtp.send_message(message)
+    return message

@@ -1,0 +1,306 @@
+"""Renderers: Markdown, plain text, HTML that survives mail clients, JSON and Atom. All third-party text is
+escaped; only http(s) links are made; dates are UTC."""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+import xml.etree.ElementTree as ET
+from collections.abc import Callable, Sequence
+from datetime import datetime
+from urllib.parse import quote
+
+from .model import RTL, Digest, Item, digest_dict, iso, language_name
+
+ATOM = "http://www.w3.org/2005/Atom"
+
+
+def safe_url(url: str | None) -> str | None:
+    """The URL when it is http(s) (or a relative page of the archive site), with spaces and brackets quoted;
+    None otherwise: no javascript:, data: or mailto: link is ever made from article data."""
+    if not url:
+        return None
+    url = url.strip()
+    if not re.match(r"^https?://", url, re.IGNORECASE):
+        return None
+    return quote(url, safe=":/?#[]@!$&'*+,;=%~-._")
+
+
+def day(moment: datetime | None) -> str:
+    return "" if moment is None else f"{moment.day} {moment.strftime('%b %Y')}"
+
+
+def short_day(moment: datetime | None) -> str:
+    return "" if moment is None else f"{moment.day} {moment.strftime('%b')}"
+
+
+def stamp(moment: datetime | None) -> str:
+    return "date unknown" if moment is None else f"{day(moment)} {moment.strftime('%H:%M')} UTC"
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _counts(digest: Digest) -> str:
+    items = digest.included
+    languages = {lang for item in items for lang in item.languages}
+    stories = "story" if len(items) == 1 else "stories"
+    return (
+        f"{digest.period.describe()} · {len(items)} {stories} · "
+        f"{sum(i.articles for i in items)} articles in {len(languages)} languages"
+    )
+
+
+def _returning(item: Item) -> str | None:
+    if item.previous_articles is None:
+        return None
+    return f"Back with {item.articles - item.previous_articles} new articles since the last digest carried it."
+
+
+# ---- Markdown -----------------------------------------------------------------------------------------
+
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|~])")
+
+
+def md(text: str) -> str:
+    """Third-party text made inert in Markdown: one line, special characters backslash-escaped."""
+    text = _one_line(text)
+    text = _MD_SPECIAL.sub(r"\\\1", text)
+    text = re.sub(r"^(\d+)([.)])", r"\1\\\2", text)
+    return re.sub(r"^([-=+#])", r"\\\1", text)
+
+
+def md_link(text: str, url: str | None) -> str:
+    target = safe_url(url)
+    return f"[{md(text)}]({target})" if target else md(text)
+
+
+def _md_item(item: Item) -> list[str]:
+    lines = [f"### {md_link(item.title or 'Untitled', item.url)}", ""]
+    if item.summary:
+        lines += [md(item.summary), ""]
+    outlets = ", ".join(f"{md_link(o.name, o.url)} ({short_day(o.published)})" for o in item.outlets)
+    lines.append(f"- **Outlets:** {outlets}")
+    if item.first_publisher:
+        fp = item.first_publisher
+        lines.append(f"- **First published by:** {md_link(fp.name, fp.url)}, {stamp(fp.published)}")
+    if item.also_in:
+        also = "; ".join(
+            f"{language_name(a.language)}: {md_link(a.title or a.outlet, a.url)} — {md(a.outlet)}"
+            + (" (translation)" if a.translation else "")
+            for a in item.also_in
+        )
+        lines.append(f"- **Also in:** {also}")
+    if item.also_read:
+        read = "; ".join(f"{md_link(r.title, r.url)} — {md(r.outlet)}, {day(r.date)}" for r in item.also_read)
+        lines.append(f"- **Also read:** {read}")
+    back = _returning(item)
+    if back:
+        lines.append(f"- {back}")
+    return [*lines, ""]
+
+
+def render_markdown(digest: Digest) -> str:
+    lines = [f"# {md(digest.title)}", "", _counts(digest), ""]
+    if not digest.included:
+        lines += ["No stories on this topic in this period.", ""]
+    for section in digest.sections:
+        lines += [f"## In {section.name}", ""]
+        for item in section.items:
+            lines += _md_item(item)
+    return "\n".join(lines).rstrip() + "\n"
+
+
+# ---- plain text (the text part of the mail) ----------------------------------------------------------
+
+
+def render_text(digest: Digest) -> str:
+    lines = [_one_line(digest.title), "", _counts(digest), ""]
+    for section in digest.sections:
+        lines += [f"In {section.name}:", ""]
+        for item in section.items:
+            lines.append(f"++ {_one_line(item.title)}")
+            if item.summary:
+                lines.append(_one_line(item.summary))
+            lines.append("Outlets: " + ", ".join(f"{o.name} <{o.url}>" for o in item.outlets))
+            if item.first_publisher:
+                lines.append(
+                    f"First published by: {item.first_publisher.name}, {stamp(item.first_publisher.published)}"
+                )
+            if item.also_in:
+                lines.append(
+                    "Also in: "
+                    + "; ".join(f"{language_name(a.language)}: {_one_line(a.title)} <{a.url}>" for a in item.also_in)
+                )
+            for r in item.also_read:
+                lines.append(f"Also read: {_one_line(r.title)} — {r.outlet}, {day(r.date)} <{r.url}>")
+            back = _returning(item)
+            if back:
+                lines.append(back)
+            lines.append("")
+    return "\n".join(lines).rstrip() + "\n"
+
+
+# ---- HTML -------------------------------------------------------------------------------------------------
+
+FONT = "font-family:-apple-system,'Segoe UI',Roboto,'Noto Sans','Noto Sans Arabic',Tahoma,Arial,sans-serif"
+S_BODY = "margin:0;padding:0;background-color:#f4f4f2;color:#1b1b1b;"
+S_WRAP = f"max-width:640px;margin:0 auto;padding:16px;{FONT};font-size:16px;line-height:1.5;color:#1b1b1b;"
+S_H1 = "font-size:24px;line-height:1.25;margin:0 0 4px 0;color:#1b1b1b;"
+S_META = "font-size:14px;color:#595959;margin:0 0 16px 0;"
+S_H2 = "font-size:19px;margin:24px 0 8px 0;padding-bottom:4px;border-bottom:2px solid #b0b0b0;color:#1b1b1b;"
+S_CARD = "background-color:#ffffff;border:1px solid #dcdcdc;border-radius:6px;padding:12px 14px;margin:0 0 12px 0;"
+S_H3 = "font-size:17px;line-height:1.3;margin:0 0 6px 0;"
+S_A = "color:#0b57a4;text-decoration:underline;word-break:break-word;"
+S_P = "margin:0 0 8px 0;"
+S_FACT = "margin:0 0 4px 0;font-size:14px;color:#3a3a3a;"
+S_FOOT = "font-size:12px;color:#6b6b6b;margin:24px 0 0 0;"
+DARK = (
+    "@media (prefers-color-scheme: dark) {"
+    " .pw-body, .pw-wrap { background-color:#121212 !important; color:#e8e8e8 !important; }"
+    " .pw-card { background-color:#1e1e1e !important; border-color:#3a3a3a !important; }"
+    " .pw-body h1, .pw-body h2, .pw-body h3, .pw-fact { color:#e8e8e8 !important; }"
+    " .pw-body a { color:#8ab4f8 !important; } }"
+)
+
+
+def esc(text: str) -> str:
+    return html.escape(_one_line(text), quote=True)
+
+
+def a(text: str, url: str | None) -> str:
+    target = safe_url(url)
+    if not target:
+        return esc(text)
+    return f'<a href="{html.escape(target, quote=True)}" style="{S_A}">{esc(text)}</a>'
+
+
+def _lang_attrs(language: str) -> str:
+    direction = "rtl" if language in RTL else "ltr"
+    return f'lang="{esc(language)}" dir="{direction}"'
+
+
+def _html_item(item: Item) -> str:
+    parts = [
+        f'<div class="pw-card" {_lang_attrs(item.language)} style="{S_CARD}">',
+        f'<h3 style="{S_H3}">{a(item.title or "Untitled", item.url)}</h3>',
+    ]
+    if item.summary:
+        parts.append(f'<p style="{S_P}">{esc(item.summary)}</p>')
+    facts = []
+    outlets = ", ".join(
+        f'<span lang="{esc(o.language)}">{a(o.name, o.url)}</span> ({esc(short_day(o.published))})'
+        for o in item.outlets
+    )
+    facts.append(f"<b>Outlets:</b> {outlets}")
+    if item.first_publisher:
+        fp = item.first_publisher
+        facts.append(f"<b>First published by:</b> {a(fp.name, fp.url)}, {esc(stamp(fp.published))}")
+    if item.also_in:
+        facts.append(
+            "<b>Also in:</b> "
+            + "; ".join(
+                f"{esc(language_name(x.language))}: <span {_lang_attrs(x.language)}>{a(x.title or x.outlet, x.url)}"
+                f"</span> — {esc(x.outlet)}" + (" (translation)" if x.translation else "")
+                for x in item.also_in
+            )
+        )
+    if item.also_read:
+        facts.append(
+            "<b>Also read:</b> "
+            + "; ".join(f"{a(r.title, r.url)} — {esc(r.outlet)}, {esc(day(r.date))}" for r in item.also_read)
+        )
+    back = _returning(item)
+    if back:
+        facts.append(esc(back))
+    # the facts are in English: they read left to right even inside a right-to-left card
+    parts += [f'<p class="pw-fact" dir="ltr" lang="en" style="{S_FACT}">{fact}</p>' for fact in facts]
+    parts.append("</div>")
+    return "\n".join(parts)
+
+
+def html_body(digest: Digest) -> str:
+    """The digest as an HTML fragment with inline styles: for pages, mails and Atom entries."""
+    parts = [f'<h1 style="{S_H1}">{esc(digest.title)}</h1>', f'<p style="{S_META}">{esc(_counts(digest))}</p>']
+    if not digest.included:
+        parts.append(f'<p style="{S_P}">No stories on this topic in this period.</p>')
+    for section in digest.sections:
+        parts.append(f'<div class="pw-section" data-language="{esc(section.language)}">')
+        parts.append(f'<h2 style="{S_H2}">In {esc(section.name)}</h2>')
+        parts += [_html_item(item) for item in section.items]
+        parts.append("</div>")
+    return "\n".join(parts)
+
+
+def render_html(digest: Digest, header: str = "", footer: str = "") -> str:
+    """A whole page: inline CSS, no JavaScript, a 640px column that narrows on a phone, light and dark.
+    ``header``/``footer`` are trusted HTML (the archive site's navigation)."""
+    foot = footer or f"Made with presswatch from public reporting. Version {digest.version or 'draft'}."
+    return (
+        "<!DOCTYPE html>\n"
+        '<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        '<meta name="color-scheme" content="light dark">\n<meta name="supported-color-schemes" content="light dark">\n'
+        f"<title>{esc(digest.title)}</title>\n<style>{DARK}</style>\n</head>\n"
+        f'<body class="pw-body" style="{S_BODY}">\n<div class="pw-wrap" style="{S_WRAP}">\n'
+        f"{header}{html_body(digest)}\n"
+        f'<p style="{S_FOOT}">{foot if footer else esc(foot)}</p>\n</div>\n</body>\n</html>\n'
+    )
+
+
+# ---- JSON ---------------------------------------------------------------------------------------------------
+
+
+def render_json(digest: Digest) -> str:
+    return json.dumps(digest_dict(digest), ensure_ascii=False, indent=2) + "\n"
+
+
+# ---- Atom ---------------------------------------------------------------------------------------------------
+
+
+def entry_id(digest: Digest, base: str = "tag:presswatch,2026:digest") -> str:
+    return f"{base}/{quote(digest.period.label)}/{quote(digest.topic or 'all')}/v{digest.version}"
+
+
+def render_atom(
+    digests: Sequence[Digest],
+    title: str = "presswatch digests",
+    feed_id: str = "tag:presswatch,2026:digests",
+    self_url: str | None = None,
+    link_for: Callable[[Digest], str] | None = None,
+) -> str:
+    """An Atom 1.0 feed with one entry per digest (its HTML as content). ``link_for`` gives each entry's page."""
+    ET.register_namespace("", ATOM)
+
+    def sub(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) -> ET.Element:
+        node = ET.SubElement(parent, f"{{{ATOM}}}{tag}", attrs)
+        if text is not None:
+            node.text = text
+        return node
+
+    def when(d: Digest) -> datetime:
+        return d.published_at or d.created_at or d.period.until
+
+    feed = ET.Element(f"{{{ATOM}}}feed")
+    sub(feed, "title", title)
+    sub(feed, "id", feed_id)
+    sub(feed, "updated", iso(max((when(d) for d in digests), default=datetime(1970, 1, 1))))
+    author = sub(feed, "author")
+    sub(author, "name", "presswatch")
+    sub(feed, "generator", "presswatch")
+    if self_url:
+        sub(feed, "link", rel="self", href=self_url, type="application/atom+xml")
+    for digest in digests:
+        entry = sub(feed, "entry")
+        sub(entry, "title", _one_line(digest.title))
+        sub(entry, "id", entry_id(digest))
+        sub(entry, "updated", iso(when(digest)))
+        if digest.published_at:
+            sub(entry, "published", iso(digest.published_at))
+        if link_for:
+            sub(entry, "link", rel="alternate", type="text/html", href=link_for(digest))
+        sub(entry, "summary", _counts(digest))
+        sub(entry, "content", html_body(digest), type="html")
+    return '<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(feed, encoding="unicode") + "\n"

@@ -31,6 +31,7 @@ from .reuse.queries import copy_network, provenance_of
 from .store import Store
 from .store import queries as q
 from .store.queries import ArticleFilter, StageReport
+from .stories import list_stories, story_detail
 
 log = logging.getLogger(__name__)
 
@@ -154,6 +155,21 @@ class Presswatch:
     def copies(self, kinds: tuple[str, ...] = ("duplicate", "partial")) -> list[dict[str, Any]]:
         with self.store.connect() as conn:
             return copy_network(conn, kinds)
+
+    # ---- stories -------------------------------------------------------------------------------
+
+    def stories(
+        self, since: datetime | None = None, until: datetime | None = None, limit: int = 50
+    ) -> list[dict[str, Any]]:
+        with self.store.connect() as conn:
+            return list_stories(conn, since, until, limit)
+
+    def story(self, story_id: int) -> dict[str, Any]:
+        with self.store.connect() as conn:
+            found = story_detail(conn, story_id)
+        if found is None:
+            raise UsageError(f"no story {story_id}; list them with `presswatch stories list`")
+        return found
 
     # ---- digest --------------------------------------------------------------------------------
 

@@ -37,6 +37,8 @@ articles_app = typer.Typer(help="List and show stored articles.", no_args_is_hel
 app.add_typer(articles_app, name="articles")
 watchlist_app = typer.Typer(help="Load and inspect the watchlist of entities and their aliases.", no_args_is_help=True)
 app.add_typer(watchlist_app, name="watchlist")
+stories_app = typer.Typer(help="Stories: articles about one event, across outlets and languages.", no_args_is_help=True)
+app.add_typer(stories_app, name="stories")
 digest_app = typer.Typer(help="The weekly digest: build, publish, send.", no_args_is_help=True)
 app.add_typer(digest_app, name="digest")
 site_app = typer.Typer(help="The static archive of published digests.", no_args_is_help=True)
@@ -655,6 +657,65 @@ def copies(
     out.print(table)
 
 
+# ---- stories ---------------------------------------------------------------------------------
+
+
+@stories_app.command("list")
+def stories_list(
+    week: str | None = typer.Option(None, "--week", help="Only stories active in this ISO week, e.g. 2026-W42."),
+    limit: int = LIMIT,
+    as_json: bool = JSON,
+) -> None:
+    """Stories, latest first: title, dates, size, outlets and languages."""
+    from .dates import week_bounds
+
+    since = until = None
+    if week:
+        try:
+            since, until = week_bounds(week)
+        except ValueError as exc:
+            raise typer.BadParameter(str(exc), param_hint="--week") from None
+    with session() as pw:
+        rows = pw.stories(since, until, limit)
+    if as_json:
+        print_json(rows)
+        return
+    table = Table()
+    for name in ("id", "first seen", "last seen", "articles", "languages", "outlets", "title"):
+        table.add_column(name, overflow="fold")
+    for row in rows:
+        languages = ", ".join(f"{k} {v}" for k, v in sorted((row["languages"] or {}).items()))
+        table.add_row(
+            str(row["id"]),
+            plain(row["first_seen"]) or "",
+            plain(row["last_seen"]) or "",
+            str(row["articles"]),
+            languages,
+            str(len(row["outlets"] or {})),
+            escape(row["title"] or ""),
+        )
+    out.print(table)
+
+
+@stories_app.command("show")
+def stories_show(story_id: int = typer.Argument(..., help="Story id."), as_json: bool = JSON) -> None:
+    """One story: its articles, outlets, languages and first publisher."""
+    with session() as pw:
+        found = pw.story(story_id)
+    if as_json:
+        print_json(found)
+        return
+    out.print(f"[bold]{escape(found['title'] or '')}[/]  ({plain(found['first_seen'])} … {plain(found['last_seen'])})")
+    first = found.get("first_publisher")
+    if first:
+        out.print(f"first published by {escape(first['source'])}: {escape(first['url'])}")
+    for article in found["articles_list"]:
+        out.print(
+            f"  #{article['id']} {plain(article['published_at']) or ''} {article['language'] or '?'} "
+            f"{escape(article['source'])}: {escape(article['title'] or article['url'])}  [dim]{article['joined_by']}[/]"
+        )
+
+
 # ---- digest ----------------------------------------------------------------------------------
 
 WEEK = typer.Option(None, "--week", help="ISO week, e.g. 2026-W42 [default: the last complete week].")
@@ -788,6 +849,8 @@ def demo(
                     "entities": result.entities,
                     "links": result.links,
                     "copy_network": result.copy_network,
+                    "stories": result.stories,
+                    "digest": {"items": result.digest_items, "files": result.digest_files},
                     "stages": [asdict(r) for r in result.stages],
                 }
             )
@@ -828,8 +891,11 @@ def print_demo(result: Any) -> None:
         for entity in result.entities:
             languages = ", ".join(f"{k} {v}" for k, v in sorted(entity["by_language"].items()))
             out.print(f"  {escape(entity['name'])} ({entity['kind']}): {entity['articles']} articles; {languages}")
+    out.print(f"\n{result.stories} stories found.")
+    for path in result.digest_files:
+        out.print(f"weekly digest ({result.digest_items} items) written to [bold]{escape(path)}[/]")
     db = escape(result.db)
-    out.print(f"\nNext: presswatch --db {db} search 'your words'  |  mentions svi  |  entities suggest svi  |  export")
+    out.print(f"\nNext: presswatch --db {db} search 'your words'  |  stories list  |  provenance ID  |  digest build")
 
 
 def main() -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -32,6 +33,9 @@ class DemoResult:
     stages: list[StageReport] = field(default_factory=list)
     links: dict[str, int] = field(default_factory=dict)
     copy_network: list[dict[str, Any]] = field(default_factory=list)
+    stories: int = 0
+    digest_files: list[str] = field(default_factory=list)
+    digest_items: int = 0
 
 
 def fresh_db(path: Path) -> None:
@@ -61,7 +65,7 @@ def run_demo(pw: Presswatch, on_outcome: OnOutcome | None = None, on_file: OnFil
     stages = pw.process()
     with pw.store.connect() as conn:
         by_kind: dict[str, int] = dict(conn.execute(select(links.c.kind, func.count()).group_by(links.c.kind)).all())
-    return DemoResult(
+    result = DemoResult(
         str(db),
         report,
         pw.stats(),
@@ -70,7 +74,34 @@ def run_demo(pw: Presswatch, on_outcome: OnOutcome | None = None, on_file: OnFil
         stages=stages,
         links=by_kind,
         copy_network=pw.copies(),
+        stories=len(pw.stories(limit=100_000)),
     )
+    _write_digest(pw, db, result)
+    return result
+
+
+def _write_digest(pw: Presswatch, db: Path, result: DemoResult) -> None:
+    """The digest of the sample's busiest week, as HTML and Markdown beside the demo store."""
+    from .digest import period_of, render
+
+    busiest = _busiest_week(pw)
+    if busiest is None:
+        return
+    digest = pw.build_digest(period_of(busiest))
+    result.digest_items = sum(len(section.items) for section in digest.sections)
+    for fmt in ("html", "md"):
+        path = db.with_name(f"{db.stem}-digest-{busiest}.{fmt}")
+        path.write_text(render(digest, fmt), encoding="utf-8")
+        result.digest_files.append(str(path))
+
+
+def _busiest_week(pw: Presswatch) -> str | None:
+    from .dates import week_of
+
+    with pw.store.connect() as conn:
+        dates = conn.execute(select(articles.c.published_at).where(articles.c.is_current)).scalars().all()
+    weeks = Counter(week_of(d) for d in dates if d is not None)
+    return max(sorted(weeks), key=lambda w: weeks[w]) if weeks else None
 
 
 def _highlights(pw: Presswatch) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[str]]:

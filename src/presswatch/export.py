@@ -19,6 +19,7 @@ from .entities.queries import MENTION_FIELDS, RELEVANCE_FIELDS, mention_rows, re
 from .errors import UsageError
 from .reuse.queries import LINK_FIELDS, link_rows
 from .store.schema import articles, sources
+from .stories import STORY_FIELDS, story_rows
 
 
 @dataclass(frozen=True)
@@ -78,6 +79,7 @@ TABLES: dict[str, ExportTable] = {
     "mentions": ExportTable("mentions", MENTION_FIELDS, mention_rows),
     "relevance": ExportTable("relevance", RELEVANCE_FIELDS, relevance_rows),
     "links": ExportTable("links", LINK_FIELDS, link_rows),
+    "stories": ExportTable("stories", STORY_FIELDS, story_rows),
 }
 FORMATS = ("jsonl", "csv")
 

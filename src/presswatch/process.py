@@ -1,8 +1,9 @@
 """`presswatch process`: the analysis stages, in order, each incremental and idempotent.
 
 reuse (duplicates, partial copies, translations, who was first), then
-entities (mentions, relevance). A stage that is not configured (no watchlist
-yet, say) turns itself off and says why; the others run.
+entities (mentions, relevance), then stories (clusters of articles about one
+event, across outlets and languages). A stage that is not configured (no
+watchlist yet, say) turns itself off and says why; the others run.
 """
 
 from __future__ import annotations
@@ -18,11 +19,12 @@ from .reuse.stage import ReuseOptions, run_reuse_stage
 from .store import Store
 from .store.queries import StageReport, stage_state_of
 from .store.schema import articles
+from .stories import run_stories_stage
 
 log = logging.getLogger(__name__)
 
 OnStage = Callable[[str, int], Callable[[], None]]
-STAGES = ("reuse", "entities")
+STAGES = ("reuse", "entities", "stories")
 
 
 def pending(store: Store, stage: str) -> int:
@@ -41,8 +43,10 @@ def run_stages(store: Store, settings: Settings, on_stage: OnStage | None = None
         if stage == "reuse":
             options = ReuseOptions(settings.reuse_min_words, settings.duplicate_jaccard)
             report = run_reuse_stage(store, options, tick)
-        else:
+        elif stage == "entities":
             report = run_entities_stage(store, settings.fuzzy_name_threshold, tick)
+        else:
+            report = run_stories_stage(store, tick)
         if report.off_reason:
             log.info("stage %s is off: %s", stage, report.off_reason)
         reports.append(report)

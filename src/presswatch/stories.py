@@ -42,7 +42,7 @@ from sklearn.feature_extraction.text import HashingVectorizer
 from sqlalchemy import Connection, bindparam, delete, func, insert, or_, select, update
 
 from .store import Store
-from .store.queries import StageReport, now, save_stage_state, stage_state_of
+from .store.queries import StageReport, now, stage_state_of, unseen_batches
 from .store.schema import anchors, articles, links, mentions, sources, stories, story_articles
 
 log = logging.getLogger(__name__)
@@ -543,23 +543,12 @@ def run_stories_stage(store: Store, on_article: Callable[[], None] | None = None
         if seen is not None and seen != FINGERPRINT:
             log.warning("stories settings changed; stories already made stay, new articles use the new settings")
         clusterer = _Clusterer(conn, watermark)
-    while True:
-        with store.begin() as conn:
-            rows = conn.execute(
-                _article_query()
-                .where(articles.c.id > watermark, articles.c.is_current)
-                .order_by(articles.c.id)
-                .limit(BATCH)
-            ).all()
-            if not rows:
-                break
-            joined, opened = clusterer.run_batch(conn, rows)
-            report.articles += len(rows)
-            report.found += opened
-            report.details["joined"] = report.details.get("joined", 0) + joined
-            report.details["opened"] = report.details.get("opened", 0) + opened
-            watermark = rows[-1].id
-            save_stage_state(conn, STAGE, watermark, FINGERPRINT)
+    for conn, rows in unseen_batches(store, STAGE, _article_query(), watermark, FINGERPRINT, BATCH):
+        joined, opened = clusterer.run_batch(conn, rows)
+        report.articles += len(rows)
+        report.found += opened
+        report.details["joined"] = report.details.get("joined", 0) + joined
+        report.details["opened"] = report.details.get("opened", 0) + opened
         if on_article:
             for _ in rows:
                 on_article()

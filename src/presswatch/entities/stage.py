@@ -14,7 +14,7 @@ from collections.abc import Callable
 from sqlalchemy import Connection, delete, insert, select
 
 from ..store import Store
-from ..store.queries import StageReport, save_stage_state, stage_state_of
+from ..store.queries import StageReport, save_stage_state, stage_state_of, unseen_batches
 from ..store.schema import articles, mentions, relevance
 from .matcher import Alias, Match, Matcher
 from .watchlist import Watchlist, load_stored
@@ -75,23 +75,13 @@ def run_entities_stage(
             _save_state(conn, 0, current)
     matcher = matcher_for(watchlist, fuzzy_threshold)
     members = {t.id: set(t.entities) for t in watchlist.topics}
-    while True:
-        with store.begin() as conn:
-            batch = conn.execute(
-                select(articles.c.id, articles.c.title, articles.c.text)
-                .where(articles.c.id > watermark, articles.c.is_current)
-                .order_by(articles.c.id)
-                .limit(BATCH)
-            ).all()
-            if not batch:
-                break
-            for row in batch:
-                report.found += _tag(conn, matcher, members, row)
-                report.articles += 1
-                if on_article:
-                    on_article()
-            watermark = batch[-1].id
-            _save_state(conn, watermark, current)
+    query = select(articles.c.id, articles.c.title, articles.c.text)
+    for conn, batch in unseen_batches(store, STAGE, query, watermark, current, BATCH):
+        for row in batch:
+            report.found += _tag(conn, matcher, members, row)
+            report.articles += 1
+            if on_article:
+                on_article()
     return report
 
 

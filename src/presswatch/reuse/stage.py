@@ -22,7 +22,7 @@ import numpy as np
 from sqlalchemy import Connection, and_, func, insert, or_, select, tuple_
 
 from ..store import Store
-from ..store.queries import StageReport, now, save_stage_state, stage_state_of
+from ..store.queries import StageReport, now, stage_state_of, unseen_batches
 from ..store.schema import anchors, articles, links, lsh_buckets, passage_hashes
 from .fingerprints import (
     MINHASH_SHINGLE,
@@ -121,25 +121,14 @@ def run_reuse_stage(store: Store, options: ReuseOptions, on_article: Callable[[]
         watermark, seen = stage_state_of(conn, STAGE)
     if seen is not None and seen != fingerprint:
         log.warning("reuse settings changed; links already made stay, new articles use the new settings")
-    while True:
-        with store.begin() as conn:
-            batch = conn.execute(
-                select(*_COLUMNS)
-                .where(articles.c.id > watermark, articles.c.is_current)
-                .order_by(articles.c.id)
-                .limit(BATCH)
-            ).all()
-            if not batch:
-                break
-            for row in batch:
-                found = _process_article(conn, _Article(row), options)
-                report.found += found
-                report.details[row.language or "unknown"] = report.details.get(row.language or "unknown", 0) + found
-                report.articles += 1
-                if on_article:
-                    on_article()
-            watermark = batch[-1].id
-            save_stage_state(conn, STAGE, watermark, fingerprint)
+    for conn, batch in unseen_batches(store, STAGE, select(*_COLUMNS), watermark, fingerprint, BATCH):
+        for row in batch:
+            found = _process_article(conn, _Article(row), options)
+            report.found += found
+            report.details[row.language or "unknown"] = report.details.get(row.language or "unknown", 0) + found
+            report.articles += 1
+            if on_article:
+                on_article()
     return report
 
 

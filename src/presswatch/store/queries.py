@@ -397,3 +397,25 @@ def save_stage_state(conn: Connection, stage: str, watermark: int, fingerprint: 
     values = {"watermark": watermark, "fingerprint": fingerprint, "updated_at": now()}
     if conn.execute(update(stage_state).where(stage_state.c.stage == stage).values(**values)).rowcount == 0:
         conn.execute(insert(stage_state).values(stage=stage, **values))
+
+
+def unseen_batches(
+    store: Any, stage: str, query: Any, watermark: int, fingerprint: str, size: int
+) -> Iterator[tuple[Connection, list[Row[Any]]]]:
+    """Batches of the current articles a stage has not seen, oldest first, each in its own transaction.
+
+    The stage's watermark moves past a batch in the same transaction as the
+    stage's own writes for it, so an interrupted run loses no work and redoes none.
+    """
+    while True:
+        with store.begin() as conn:
+            rows = list(
+                conn.execute(
+                    query.where(articles.c.id > watermark, articles.c.is_current).order_by(articles.c.id).limit(size)
+                )
+            )
+            if not rows:
+                return
+            yield conn, rows
+            watermark = rows[-1].id
+            save_stage_state(conn, stage, watermark, fingerprint)

@@ -48,7 +48,7 @@ from .store.schema import anchors, articles, links, mentions, sources, stories, 
 log = logging.getLogger(__name__)
 
 STAGE = "stories"
-BATCH = 500
+BATCH = 1000
 FEATURES = 2**20
 TITLE_WEIGHT = 2.0
 ANCHOR_WEIGHT = 1.0

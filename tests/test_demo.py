@@ -52,7 +52,7 @@ def test_demo_stores_every_gold_article_with_its_language_and_date(demo_db: tupl
 def test_demo_shows_the_changed_page_and_the_queued_teasers(demo_db: tuple[Path, dict]) -> None:  # type: ignore[type-arg]
     _, summary = demo_db
     assert [page["url"] for page in summary["changed_pages"]] == [v["url"] for v in GOLD["versions"]]
-    assert sorted(summary["queued"]) == sorted(GOLD["feed_stubs"])
+    assert sorted(summary["queued"]) == sorted(GOLD["feed_teasers"])
 
 
 def test_demo_finds_the_mixed_language_digest(demo_db: tuple[Path, dict]) -> None:  # type: ignore[type-arg]

@@ -27,7 +27,9 @@ def run_eval(script: str, data: Path) -> dict[str, Any]:
     return figures
 
 
-@pytest.mark.parametrize("script", ["feeds.py", "warc.py", "extraction.py", "translations.py", "reuse.py", "stories.py"])
+@pytest.mark.parametrize(
+    "script", ["feeds.py", "warc.py", "extraction.py", "translations.py", "reuse.py", "stories.py"]
+)
 def test_eval_gate_passes(script: str, shared_data: Path) -> None:
     assert run_eval(script, shared_data)
 

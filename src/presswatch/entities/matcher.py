@@ -22,7 +22,7 @@ from ..text import FoldedText, fold
 # are a hyphen or apostrophe and a few letters.
 _JOINED_SUFFIX = re.compile(r"[-'][^\W\d_]{1,4}(?![\w])")
 # Albanian case endings attached to a full word (Tolu → Tolut, Këlliçi → Këlliçit).
-_LATIN_ENDINGS = ("a", "e", "i", "u", "s", "t", "it", "in", "ut", "se", "ve", "es", "en", "ja", "ne", "ri", "rit", "ne")
+_LATIN_ENDINGS = ("a", "e", "i", "u", "s", "t", "it", "in", "ut", "se", "ve", "es", "en", "ja", "ne", "ri", "rit")
 # Persian plural and ezafe endings attached (or once attached with ZWNJ, which folding removed).
 _ARABIC_ENDINGS = ("ی", "ها", "های", "هایی", "ای", "یی")
 _CAPITALISED_RUN = re.compile(r"\b[A-Z\u00C0-\u00DE][\w'’-]+(?:[ \t]+[A-Z\u00C0-\u00DE][\w'’-]+)+")

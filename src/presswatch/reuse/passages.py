@@ -34,22 +34,20 @@ class Passage:
         return min(self.a_end - self.a_start, self.b_end - self.b_start)
 
 
-def shared_passages(a: Words, b: Words, min_words: int, ignore: set[int] | None = None) -> list[Passage]:
+def shared_passages(a: Words, b: Words, min_words: int) -> list[Passage]:
     """The passages of at least `min_words` words that `a` and `b` share, in the order of `a`."""
-    runs = _runs(shingles(a, PASSAGE_SHINGLE), shingles(b, PASSAGE_SHINGLE), ignore or set())
+    runs = _runs(shingles(a, PASSAGE_SHINGLE), shingles(b, PASSAGE_SHINGLE))
     merged = _merge(runs)
     return [p for p in merged if p.words >= min_words]
 
 
-def _runs(a_hashes: np.ndarray, b_hashes: np.ndarray, ignore: set[int]) -> list[Passage]:
+def _runs(a_hashes: np.ndarray, b_hashes: np.ndarray) -> list[Passage]:
     """Maximal runs of consecutive equal shingles, as word ranges in both texts."""
     where: dict[int, list[int]] = defaultdict(list)
     for position, value in enumerate(b_hashes.tolist()):
         where[value].append(position)
     matches: dict[int, list[int]] = defaultdict(list)  # diagonal (j - i) → positions i in a
     for i, value in enumerate(a_hashes.tolist()):
-        if value in ignore:
-            continue
         for j in where.get(value, ()):
             matches[j - i].append(i)
     runs = []

@@ -459,7 +459,7 @@ def page_html(a, modified=None, text_id=None):
 """
 
 
-def feed_xml(outlet, items, stubs):
+def feed_xml(outlet, items, teasers):
     o = OUTLETS[outlet]
     rows = []
     entries = []
@@ -475,7 +475,7 @@ def feed_xml(outlet, items, stubs):
       <description>{escape(ps[0])}</description>
       <content:encoded><![CDATA[{html_body}]]></content:encoded>
     </item>"""))
-    for (_, slug, pub, author, title, desc) in stubs:
+    for (_, slug, pub, author, title, desc) in teasers:
         d = datetime.fromisoformat(pub)
         u = o["base"] + o["url"].format(slug=slug, dd=f"{d.day:02d}", mm=f"{d.month:02d}", yyyy=d.year, num=None)
         entries.append((pub, f"""    <item>
@@ -552,7 +552,7 @@ def main():
         "versions": [dict(url=url_of(hl3), ingest="warc", published=hl3["published"],
                           modified="2026-10-16T10:05:00+00:00",
                           change="'at least 38 former Western officials' became 'at least 29'; a Correction: paragraph was added")],
-        "feed_stubs": [o_base for o_base in (OUTLETS["northgateobserver"]["base"] + OUTLETS["northgateobserver"]["url"].format(
+        "feed_teasers": [o_base for o_base in (OUTLETS["northgateobserver"]["base"] + OUTLETS["northgateobserver"]["url"].format(
             slug=s[1], dd=s[2][8:10], mm=s[2][5:7], yyyy=s[2][:4], num=None) for s in FEED_STUBS)],
     }
     (HERE / "gold.json").write_text(json.dumps(gold, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")

@@ -40,6 +40,12 @@ sources = Table(
     Column("error_streak", Integer, nullable=False, default=0),
     Column("status", String, nullable=False, default="ok"),
     Column("created_at", DateTime, nullable=False),
+    # polling (0005_monitor)
+    Column("kind", String),  # feed | sitemap | page
+    Column("poll_interval", Integer),  # seconds, adapted after each poll
+    Column("last_polled_at", DateTime),
+    Column("last_status", Integer),  # HTTP status of the last poll
+    Column("items_found", Integer, nullable=False, default=0),
 )
 
 raw = Table(
@@ -101,6 +107,9 @@ fetch_queue = Table(
     Column("published_at", DateTime),
     Column("status", String, nullable=False, default="pending"),
     Column("queued_at", DateTime, nullable=False),
+    Column("attempts", Integer, nullable=False, default=0),  # 0005_monitor
+    Column("last_error", Text),
+    Column("fetched_at", DateTime),
 )
 
 # ---- watchlist and mentions (0002_entities) -------------------------------------------------

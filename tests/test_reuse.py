@@ -9,6 +9,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from sqlalchemy import select
 from typer.testing import CliRunner
 
 from presswatch import Presswatch, sample_dir
@@ -16,8 +17,10 @@ from presswatch.cli import app
 from presswatch.reuse.fingerprints import band_keys, jaccard, minhash, shingles, words_of
 from presswatch.reuse.passages import character_spans, shared_passages
 from presswatch.reuse.provenance import ArticleFacts, infer_direction
+from presswatch.store.schema import articles
 
 from .conftest import page
+from .test_ingest import write_warc
 
 GOLD = json.loads((sample_dir() / "gold.json").read_text("utf-8"))
 
@@ -126,6 +129,27 @@ def test_outlet_boilerplate_does_not_link_pages(tmp_path: Path) -> None:
     pw.ingest([str(tmp_path / "*.html")])
     pw.process()
     assert linked(pw) == set()
+    pw.close()
+
+
+def test_a_copy_that_declares_its_origin_canonical_is_the_copy(tmp_path: Path) -> None:
+    origin_url, copy_url = "https://wire.example/2026/10/camp-fire", "https://syndicator.example/news/88121"
+    text = prose(20, 300)
+    copy_page = page("Fire in the camp", text, url=origin_url).encode()  # names the origin as canonical
+    origin_page = page("Fire in the camp", text, url=origin_url).encode()
+    # The copy arrives first and neither page states a date: only the canonical link can tell.
+    warc = write_warc(
+        tmp_path / "crawl.warc.gz", [(copy_url, copy_page, "text/html"), (origin_url, origin_page, "text/html")]
+    )
+    pw = Presswatch(db=str(tmp_path / "c.db"))
+    pw.ingest([str(warc)])
+    pw.process()
+    with pw.store.connect() as conn:
+        declared = conn.execute(select(articles.c.url, articles.c.declared_url)).all()
+    assert sorted(declared) == [(copy_url, origin_url), (origin_url, None)]
+    assert linked(pw) == {("duplicate", origin_url, copy_url)}
+    [(directed, reason)] = pw.store.engine.connect().exec_driver_sql("SELECT directed, reason FROM links").all()
+    assert directed and reason.startswith("the copy declares the origin as its canonical page")
     pw.close()
 
 

@@ -32,6 +32,7 @@ class ExportTable:
 ARTICLE_FIELDS = {
     "id": "article id in this store",
     "url": "canonical URL",
+    "declared_url": "the page's rel=canonical when it names another page (a syndicated copy names its origin)",
     "source": "outlet name",
     "title": "headline",
     "author": "byline",
@@ -60,6 +61,7 @@ def _article_rows(conn: Connection, since: datetime | None) -> Iterator[dict[str
         yield {
             "id": row.id,
             "url": row.url,
+            "declared_url": row.declared_url,
             "source": row.source,
             "title": row.title,
             "author": row.author,

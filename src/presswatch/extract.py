@@ -5,7 +5,7 @@ from __future__ import annotations
 import codecs
 import logging
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 from urllib.parse import urldefrag, urlsplit
@@ -64,6 +64,7 @@ class Extracted:
     language_confidence: float
     paragraph_languages: list[list[object]] = field(default_factory=list)
     extractor: str = EXTRACTOR
+    declared_url: str | None = None  # the page's canonical link when it names another page
 
 
 @dataclass(frozen=True)
@@ -141,7 +142,7 @@ def extract_html(html: str, hints: Hints, options: LanguageOptions, default_url:
     if found is None or not getattr(found, "text", None):
         raise NoArticle("no article text found on the page")
     extracted_date = precise_date(parse_iso(found.date), html)
-    return finish(
+    article = finish(
         found.text or "",
         Hints(
             url=hints.url or found.url or default_url,
@@ -155,6 +156,9 @@ def extract_html(html: str, hints: Hints, options: LanguageOptions, default_url:
         options,
         sitename=found.sitename or hints.sitename,
     )
+    # A syndicated copy fetched at its own URL often names its origin as canonical: evidence of who was first.
+    declared = canonical_url(found.url)
+    return replace(article, declared_url=declared) if declared and declared != article.url else article
 
 
 def finish(text: str, hints: Hints, options: LanguageOptions, sitename: str | None = None) -> Extracted:

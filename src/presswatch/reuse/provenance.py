@@ -3,8 +3,9 @@
 The earliest reliable date decides. A date is reliable when the page or its
 feed stated it; a capture time is not a publication time. Ties and missing
 dates are settled by evidence: the copy names its source ("Link to the
-source: URL"), a translation credits its translator, or one text holds all of
-the other. With no evidence the link stays undirected.
+source: URL") or declares the origin as its canonical page, a translation
+credits its translator, or one text holds all of the other. With no evidence
+the link stays undirected.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ class ArticleFacts:
     published_how: str | None
     text: str
     word_count: int
+    declared_url: str | None = None  # the page's rel=canonical when it names another page
 
 
 @dataclass(frozen=True)
@@ -46,7 +48,7 @@ def infer_direction(
     a: ArticleFacts, b: ArticleFacts, kind: str, covered_a: float = 0.0, covered_b: float = 0.0
 ) -> Direction:
     """Which of two linked articles came first. `covered_x` is the share of x's words inside shared passages."""
-    for rule in (_citation, _translation_credit, _dates, _containment):
+    for rule in (_citation, _canonical, _translation_credit, _dates, _containment):
         found = rule(a, b, kind, covered_a, covered_b)
         if found is not None:
             return _checked_against_dates(found, a, b)
@@ -60,6 +62,16 @@ def _citation(a: ArticleFacts, b: ArticleFacts, kind: str, covered_a: float, cov
         return Direction(a.id, b.id, True, 0.95, f"the copy links to the origin as its source ({_short(a.url)})")
     if a_cites and not b_cites:
         return Direction(b.id, a.id, True, 0.95, f"the copy links to the origin as its source ({_short(b.url)})")
+    return None
+
+
+def _canonical(a: ArticleFacts, b: ArticleFacts, kind: str, covered_a: float, covered_b: float) -> Direction | None:
+    # Syndication partners are asked to point rel=canonical at the original; a copy rarely does so by accident.
+    a_names_b, b_names_a = a.declared_url == b.url, b.declared_url == a.url
+    if b_names_a and not a_names_b:
+        return Direction(a.id, b.id, True, 0.9, f"the copy declares the origin as its canonical page ({_short(a.url)})")
+    if a_names_b and not b_names_a:
+        return Direction(b.id, a.id, True, 0.9, f"the copy declares the origin as its canonical page ({_short(b.url)})")
     return None
 
 

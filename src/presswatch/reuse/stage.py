@@ -93,7 +93,7 @@ class _Article:
     @property
     def facts(self) -> ArticleFacts:
         r = self.row
-        return ArticleFacts(r.id, r.url, r.published_at, r.published_how, r.text, r.word_count)
+        return ArticleFacts(r.id, r.url, r.published_at, r.published_how, r.text, r.word_count, r.declared_url)
 
 
 _PROFILES: dict[tuple[int, str], TranslationProfile] = {}
@@ -111,6 +111,7 @@ _COLUMNS = (
     articles.c.text,
     articles.c.word_count,
     articles.c.content_hash,
+    articles.c.declared_url,
 )
 
 

@@ -191,6 +191,7 @@ def save_article(
         "word_count": extracted.word_count,
         "content_hash": extracted.content_hash,
         "extractor": extracted.extractor,
+        "declared_url": extracted.declared_url,
         "created_at": now(),
     }
     article_id = _inserted_id(conn, insert(articles).values(values))

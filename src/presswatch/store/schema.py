@@ -93,6 +93,8 @@ articles = Table(
     Column("content_hash", String, nullable=False, index=True),
     Column("extractor", String),
     Column("created_at", DateTime, nullable=False),
+    # the page's rel=canonical / og:url when it names another URL (0005_monitor)
+    Column("declared_url", String),
     UniqueConstraint("url", "version", name="uq_articles_url_version"),
 )
 

@@ -1,4 +1,5 @@
-"""monitor: how each source is polled (kind, adaptive interval), what the last poll saw, and fetch attempts per URL
+"""monitor: how each source is polled (kind, adaptive interval), what the last poll saw, and fetch attempts per URL;
+the canonical URL a page declares when it is not the page's own (syndicated copies point to their origin)
 
 Revision ID: 0005_monitor
 Revises: 0004_stories
@@ -20,6 +21,8 @@ def upgrade() -> None:
         batch.add_column(sa.Column("last_polled_at", sa.DateTime))
         batch.add_column(sa.Column("last_status", sa.Integer))  # HTTP status of the last poll
         batch.add_column(sa.Column("items_found", sa.Integer, nullable=False, server_default="0"))
+    with op.batch_alter_table("articles") as batch:
+        batch.add_column(sa.Column("declared_url", sa.String))
     with op.batch_alter_table("fetch_queue") as batch:
         batch.add_column(sa.Column("attempts", sa.Integer, nullable=False, server_default="0"))
         batch.add_column(sa.Column("last_error", sa.Text))
@@ -27,6 +30,8 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("articles") as batch:
+        batch.drop_column("declared_url")
     with op.batch_alter_table("fetch_queue") as batch:
         for column in ("fetched_at", "last_error", "attempts"):
             batch.drop_column(column)

@@ -169,3 +169,21 @@ def test_provenance_copies_and_link_export_commands(sample_store: Presswatch) ->
     assert rows and {"origin_url", "copy_url", "kind", "confidence", "reason"} <= set(rows[0])
     original = runner.invoke(app, [*db, "provenance", "999999"])
     assert original.exit_code == 2
+
+
+def test_redo_reuse_clears_its_links_and_finds_them_again(tmp_path: Path) -> None:
+    pw = Presswatch(db=str(tmp_path / "r.db"))
+    text = prose(30, 300)
+    for number in range(2):
+        (tmp_path / f"c{number}.html").write_text(page("Copy", text, url=f"https://outlet{number}.example/a"))
+    pw.ingest([str(tmp_path / "*.html")])
+    pw.process()
+    before = linked(pw)
+    assert len(before) == 1
+    [reuse] = [r for r in pw.process(redo=("reuse",)) if r.stage == "reuse"]
+    assert reuse.articles == 2 and linked(pw) == before
+    [again] = [r for r in pw.process() if r.stage == "reuse"]
+    assert again.articles == 0
+    result = CliRunner().invoke(app, ["--db", str(tmp_path / "r.db"), "process", "--redo", "nothing"])
+    assert result.exit_code == 2 and "no stage 'nothing'" in result.output
+    pw.close()

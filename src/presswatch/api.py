@@ -121,9 +121,9 @@ class Presswatch:
         with self.store.begin() as conn:
             return add_alias(conn, entity_id, alias)
 
-    def process(self, on_stage: OnStage | None = None) -> list[StageReport]:
-        """Run the analysis stages over what they have not seen yet."""
-        return run_stages(self.store, self.settings, on_stage)
+    def process(self, on_stage: OnStage | None = None, redo: tuple[str, ...] = ()) -> list[StageReport]:
+        """Run the analysis stages over what they have not seen yet; the stages in `redo` start over."""
+        return run_stages(self.store, self.settings, on_stage, redo)
 
     def entities(self) -> list[dict[str, Any]]:
         with self.store.connect() as conn:

@@ -455,11 +455,17 @@ def watchlist_add_alias(
 
 
 @app.command()
-def process(quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."), as_json: bool = JSON) -> None:
-    """Run the analysis stages over the articles they have not seen yet (mentions and relevance)."""
+def process(
+    redo: list[str] = typer.Option(
+        [], "--redo", help="Start this stage over (reuse, entities, stories), e.g. after changing its settings."
+    ),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
+    as_json: bool = JSON,
+) -> None:
+    """Run the analysis stages (reuse, entities, stories) over the articles they have not seen yet."""
     with session() as pw:
         with stage_progress(quiet or as_json) as on_stage:
-            reports = pw.process(on_stage)
+            reports = pw.process(on_stage, tuple(redo))
     if as_json:
         print_json([asdict(r) for r in reports])
         return

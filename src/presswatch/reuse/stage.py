@@ -121,7 +121,7 @@ def run_reuse_stage(store: Store, options: ReuseOptions, on_article: Callable[[]
     with store.connect() as conn:
         watermark, seen = stage_state_of(conn, STAGE)
     if seen is not None and seen != fingerprint:
-        log.warning("reuse settings changed: links already made stay; `presswatch process --redo reuse` remakes them all")
+        log.warning("reuse settings changed: links made stay; `presswatch process --redo reuse` remakes them")
     for conn, batch in unseen_batches(store, STAGE, select(*_COLUMNS), watermark, fingerprint, BATCH):
         for row in batch:
             found = _process_article(conn, _Article(row), options)

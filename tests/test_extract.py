@@ -51,6 +51,15 @@ def test_extraction_takes_metadata_and_drops_boilerplate() -> None:
     assert found.word_count > 60
 
 
+def test_persian_keeps_its_zero_width_non_joiners() -> None:
+    # trafilatura drops non-printable characters; Persian words must not fuse (خانواده‌ها, not خانوادهها)
+    body = PERSIAN.replace("ها ", "\u200cها ") + "\nخانواده&zwnj;ها و گروه&#8204;های تبعیدی در برابر قرارگاه گرد آمدند."
+    found = extract_html(page("خانواده\u200cها در برابر قرارگاه", body, lang="fa"), Hints(), LanguageOptions())
+    assert found.title == "خانواده\u200cها در برابر قرارگاه"
+    assert "خانواده\u200cها و گروه\u200cهای تبعیدی" in found.text
+    assert "\ufffc" not in found.text and found.language == "fa"
+
+
 def test_each_paragraph_gets_its_language() -> None:
     text = "\n".join([ENGLISH.split("\n")[0], ALBANIAN.split("\n")[0], PERSIAN.split("\n")[0]])
     report = detect(text)

@@ -133,7 +133,7 @@ def extract_html(html: str, hints: Hints, options: LanguageOptions, default_url:
     # bare_extraction gives the same text as extract() in its plain-text form,
     # without the fingerprint and serialisation extract() adds on top.
     found: Any = trafilatura.bare_extraction(
-        html,
+        _keep_zwnj(html),
         url=hints.url or default_url,
         with_metadata=True,
         include_comments=False,
@@ -141,6 +141,7 @@ def extract_html(html: str, hints: Hints, options: LanguageOptions, default_url:
     )
     if found is None or not getattr(found, "text", None):
         raise NoArticle("no article text found on the page")
+    found.text, found.title = _restore_zwnj(found.text), _restore_zwnj(found.title)
     extracted_date = precise_date(parse_iso(found.date), html)
     article = finish(
         found.text or "",
@@ -159,6 +160,23 @@ def extract_html(html: str, hints: Hints, options: LanguageOptions, default_url:
     # A syndicated copy fetched at its own URL often names its origin as canonical: evidence of who was first.
     declared = canonical_url(found.url)
     return replace(article, declared_url=declared) if declared and declared != article.url else article
+
+
+# trafilatura drops every non-printable character, the zero-width non-joiner
+# too: Persian then loses the break inside words (می‌گوید becomes میگوید). It
+# passes through extraction as a printable stand-in that pages do not use.
+_ZWNJ_FORMS = re.compile(r"\u200c|&zwnj;|&#8204;|&#x200c;", re.IGNORECASE)
+_ZWNJ_STAND_IN = "\ufffc"
+
+
+def _keep_zwnj(html: str) -> str:
+    if _ZWNJ_STAND_IN in html:
+        return html  # the stand-in would not be told apart; losing the non-joiners is the lesser harm
+    return _ZWNJ_FORMS.sub(_ZWNJ_STAND_IN, html)
+
+
+def _restore_zwnj(text: str | None) -> str | None:
+    return text.replace(_ZWNJ_STAND_IN, "\u200c") if text else text
 
 
 def finish(text: str, hints: Hints, options: LanguageOptions, sitename: str | None = None) -> Extracted:

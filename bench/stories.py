@@ -13,17 +13,22 @@ Method
   copies of an earlier article of their story (same text, another outlet,
   a `duplicate` link) and 10% are translations of one (another language, a
   `translation` link); every article gets `anchors` rows for its names and
-  numbers (as reuse would). No watchlist, so no mentions.
+  numbers (as reuse would). Topic relevance as the entities stage would
+  leave it: a third of the stories are on the watchlist's one topic, and
+  their articles get a `relevance` row (score 0.3-1.0); there are no
+  `mentions` rows, so the entity bonus of clustering is not exercised.
 * Articles, sources, links and anchors are inserted straight into a temporary
   SQLite store's tables (executemany), in date order, then
   `run_stories_stage(store)` is timed over all of them: articles per second
   (goal >= 1,000). Generation and insertion are not timed.
-* Digest figure: the digest module is written separately, so this times the
-  SQL that selects one week's stories with their articles, outlets and
-  languages (`presswatch.stories.week_stories` for week 6), best of 3
-  (goal <= 5 s). It is not the digest build itself.
-* Peak memory: the process's peak RSS after generation and insertion, and
-  after clustering (ru_maxrss), so the stage's own growth shows.
+* Digest figure: one week's digest (the 6th of the 12, an ISO week) built
+  the way `presswatch digest build --week W` builds it: `Presswatch.build_digest`
+  (select, rank, summarise, save the draft) then `render(digest, "md")`;
+  timed end to end (goal <= 5 s), best and worst of 3 (the draft is saved
+  again each time). The week's stories straight from SQL
+  (`presswatch.stories.week_stories`) are timed too, as a floor.
+* Peak memory: the process's peak RSS after generation and insertion, after
+  clustering and after the digests (ru_maxrss), so each step's growth shows.
 * Sanity figure: B-cubed F1 of the clustering against the generated stories.
 Prints and exits 0.
 """
@@ -47,7 +52,8 @@ from typing import Any
 from sqlalchemy import insert, select
 
 from presswatch import Presswatch
-from presswatch.store.schema import anchors, articles, links, sources, story_articles
+from presswatch.digest import period_of, render
+from presswatch.store.schema import anchors, articles, links, relevance, sources, story_articles, topics
 from presswatch.stories import run_stories_stage, week_stories
 
 SEED = 20261020
@@ -56,6 +62,8 @@ START = datetime(2026, 7, 6)
 DAYS = 84
 OUTLETS = 60
 COPY_SHARE, TRANSLATION_SHARE = 0.15, 0.10
+ON_TOPIC = 1 / 3  # share of stories about the watchlist's topic
+DIGEST_WEEK = 6
 LETTERS = {"en": "bcdfghklmnprstvw", "sq": "bcdfghjklmnprstvxzëç", "fa": "بپتجچخدرزسشغفقکگلمنهی"}
 VOWELS = {"en": "aeiou", "sq": "aeiouyë", "fa": "اوی"}
 
@@ -79,6 +87,7 @@ class Generator:
             "names": [word(rng, "en", 3).capitalize() for _ in range(rng.randint(2, 4))],
             "numbers": [str(rng.randint(10, 99999)) for _ in range(rng.randint(1, 3))],
             "day": rng.uniform(0, DAYS),
+            "relevance": rng.uniform(0.3, 1.0) if rng.random() < ON_TOPIC else None,
         }
 
     def text(self, story: dict[str, Any], language: str, length: int) -> str:
@@ -125,8 +134,9 @@ def generate(total: int, seed: int) -> tuple[list[dict[str, Any]], list[tuple[in
                     "origin": origin if kind else None,
                     "kind": kind,
                 }
-            item["story"], item["keys"] = (
+            item["story"], item["relevance"], item["keys"] = (
                 story_no,
+                story["relevance"],
                 [f"w:{n.lower()[:4]}" for n in story["names"]] + [f"n:{n}" for n in story["numbers"]],
             )
             members.append(item)
@@ -179,6 +189,12 @@ def insert_all(pw: Presswatch, items: list[dict[str, Any]], pairs: list[tuple[in
         conn.execute(
             insert(anchors), [{"key": key, "article_id": i + 1} for i, item in enumerate(items) for key in item["keys"]]
         )
+        conn.execute(insert(topics).values(id="bench", name="Bench topic"))
+        conn.execute(
+            insert(relevance),
+            [{"article_id": i + 1, "topic_id": "bench", "score": item["relevance"], "mentions": 2}
+             for i, item in enumerate(items) if item["relevance"] is not None],
+        )  # fmt: skip
 
 
 def peak_mb() -> float:
@@ -217,13 +233,20 @@ def main() -> int:
             report = run_stories_stage(pw.store)
             clustering = time.perf_counter() - t0
             after = peak_mb()
-            week_start = START + timedelta(weeks=6)
-            timings = []
+            week_start = START + timedelta(weeks=DIGEST_WEEK)
+            iso = week_start.isocalendar()
+            period = period_of(f"{iso.year}-W{iso.week:02d}")
+            sql_timings, digest_timings = [], []
             for _ in range(3):
                 t0 = time.perf_counter()
                 with pw.store.connect() as conn:
-                    week = week_stories(conn, week_start, week_start + timedelta(weeks=1))
-                timings.append(time.perf_counter() - t0)
+                    week = week_stories(conn, period.since, period.until)
+                sql_timings.append(time.perf_counter() - t0)
+                t0 = time.perf_counter()
+                digest = pw.build_digest(period)  # what `presswatch digest build --week` calls, then renders
+                markdown = render(digest, "md")
+                digest_timings.append(time.perf_counter() - t0)
+            after_digest = peak_mb()
             with pw.store.connect() as conn:
                 predicted = dict(conn.execute(select(story_articles.c.article_id, story_articles.c.story_id)).all())
         finally:
@@ -239,11 +262,17 @@ def main() -> int:
         "insert_s": round(inserted, 1),
         "clustering_s": round(clustering, 1),
         "articles_per_s": round(len(items) / clustering),
-        "week_sql_s": round(min(timings), 3),
+        "week": period.label,
+        "week_sql_s": round(min(sql_timings), 3),
         "week_stories": len(week),
         "week_articles": sum(len(s["articles_list"]) for s in week),
+        "digest_build_s": round(min(digest_timings), 3),
+        "digest_build_worst_s": round(max(digest_timings), 3),
+        "digest_items": sum(len(section.items) for section in digest.sections),
+        "digest_markdown_chars": len(markdown),
         "peak_rss_mb_before": round(before),
         "peak_rss_mb_after": round(after),
+        "peak_rss_mb_after_digest": round(after_digest),
         "bcubed": {"precision": round(precision, 3), "recall": round(recall, 3), "f1": round(f1, 3)},
     }
     if options.json:
@@ -256,11 +285,18 @@ def main() -> int:
         f"{figures['stories']:,} stories (gold {figures['gold_stories']:,})"
     )
     print(
-        f"  week SQL (week_stories, week 6; the digest module's own build is not measured): "
-        f"{figures['week_sql_s']} s for {figures['week_stories']:,} stories / {figures['week_articles']:,} "
-        f"articles (goal <= 5 s)"
+        f"  digest {figures['week']} (Presswatch.build_digest + render md, as `presswatch digest build`): "
+        f"{figures['digest_build_s']} s, worst of 3 {figures['digest_build_worst_s']} s (goal <= 5 s); "
+        f"{figures['digest_items']} items, {figures['digest_markdown_chars']:,} characters of Markdown"
     )
-    print(f"  peak RSS: {figures['peak_rss_mb_before']} MB before clustering, {figures['peak_rss_mb_after']} MB after")
+    print(
+        f"  week's stories from SQL (week_stories): {figures['week_sql_s']} s for {figures['week_stories']:,} "
+        f"stories / {figures['week_articles']:,} articles"
+    )
+    print(
+        f"  peak RSS: {figures['peak_rss_mb_before']} MB before clustering, {figures['peak_rss_mb_after']} MB after, "
+        f"{figures['peak_rss_mb_after_digest']} MB after the digests"
+    )
     b = figures["bcubed"]
     print(f"  B-cubed vs generated stories: P {b['precision']} R {b['recall']} F1 {b['f1']}")
     return 0

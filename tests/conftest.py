@@ -77,3 +77,41 @@ PERSIAN = (
     "جایی که صدها خانواده دهه‌ها بدون سند مالکیت در خانه‌های خود زندگی کرده‌اند.\n"
     "مقامات گفتند که این طرح ماه آینده پس از مشورت با ساکنان، مغازه‌داران و سازمان بندر منتشر خواهد شد."
 )
+
+# A title that would run script if any page put it into HTML unescaped (the web tests check it never does).
+HOSTILE_TITLE = '<script>window.__pwned=1</script><img src=x onerror="window.__pwned=2">Camp Tolou press day'
+HOSTILE_URL = "https://hostile.example/camp-tolou-press-day"
+WEB_USERS = {"viewer": "viewer-pass-1", "editor": "editor-pass-1", "admin": "admin-pass-1"}
+
+
+@pytest.fixture(scope="session")
+def web_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One pre-filled store for the web tests, built once: the sample corpus, a page with script in its
+    title, `process` run, and one user per role (name = role, password in WEB_USERS)."""
+    import json
+
+    from presswatch.demo import run_demo
+
+    folder = tmp_path_factory.mktemp("web")
+    db = folder / "web.db"
+    hostile = folder / "hostile.jsonl"
+    record = {
+        "url": HOSTILE_URL,
+        "title": HOSTILE_TITLE,
+        "text": ENGLISH + "\nFamilies gathered again outside Camp Tolou <script>window.__pwned=3</script> on Friday.",
+        "published": "2026-10-09T10:00:00Z",
+        "source": "Hostile Example <b>Wire</b>",
+        "language": "en",
+    }
+    hostile.write_text(json.dumps(record) + "\n", encoding="utf-8")
+    app = Presswatch(db=str(db))
+    try:
+        run_demo(app)
+        report = app.ingest([str(hostile)])
+        assert report.failed == 0
+        app.process()
+        for role, password in WEB_USERS.items():
+            app.add_user(role, password, role)
+    finally:
+        app.close()
+    return db

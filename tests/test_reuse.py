@@ -14,7 +14,17 @@ from typer.testing import CliRunner
 
 from presswatch import Presswatch, sample_dir
 from presswatch.cli import app
-from presswatch.reuse.fingerprints import band_keys, jaccard, minhash, shingles, words_of
+from presswatch.reuse.fingerprints import (
+    band_keys,
+    bands_of,
+    jaccard,
+    minhash,
+    minhash_shingles,
+    minhashes,
+    shingles,
+    word_ids,
+    words_of,
+)
 from presswatch.reuse.passages import character_spans, shared_passages
 from presswatch.reuse.provenance import ArticleFacts, infer_direction
 from presswatch.store.schema import articles
@@ -41,6 +51,28 @@ def test_minhash_estimates_jaccard_and_lsh_finds_near_duplicates() -> None:
     assert set(band_keys(minhash(a))) & set(band_keys(minhash(b)))
     assert not set(band_keys(minhash(a))) & set(band_keys(minhash(c)))
     assert np.array_equal(minhash(a), minhash(shingles(words_of(text), 5)))  # stable, no per-process salt
+
+
+def test_fingerprinting_a_batch_gives_what_each_text_gives_alone() -> None:
+    texts = [
+        prose(9, 700),
+        "MUXHAHEDINËT e MKO’s ‘quoted’ — İstanbul, don’t; © 2024 … «x» 😀 a_b",
+        "مجاهدین خلق ۴۱ كانيه‌ وست",
+        "",
+        "two words",
+        "x" * 3000 + " " + prose(10, 40),
+        "\ud800 lone surrogate and five more words here",
+        prose(11, 30_000),  # over 64 KiB of bytes: the running sums go across rows
+    ]
+    sets = minhash_shingles(texts)
+    for text, found in zip(texts, sets, strict=True):
+        assert np.array_equal(word_ids(text), words_of(text).ids)
+        assert np.array_equal(found, shingles(words_of(text), 5))
+    signatures = minhashes(sets)
+    for found, signature, keys in zip(sets, signatures, bands_of(signatures), strict=True):
+        assert np.array_equal(signature, minhash(found))
+        assert keys.tolist() == band_keys(minhash(found))
+    assert len(sets[3]) == 0 and len(sets[4]) == 1
 
 
 def test_a_republished_article_with_typos_is_one_aligned_passage() -> None:

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
-from presswatch import Presswatch
+from presswatch import ArticleFilter, Presswatch
 from presswatch.workers import INLINE_ITEMS, OrderedPool
 
 from .conftest import ALBANIAN, ENGLISH, page
@@ -25,7 +26,7 @@ def write_pages(folder: Path, count: int) -> None:
 
 def snapshot(pw: Presswatch) -> list[tuple[object, ...]]:
     rows = []
-    for article in pw.articles():
+    for article in pw.articles(ArticleFilter(limit=1000)):
         full = pw.article(str(article["id"]))
         assert full is not None
         rows.append((full["url"], full["version"], full["language"], full["content_hash"], full["title"]))
@@ -34,6 +35,7 @@ def snapshot(pw: Presswatch) -> list[tuple[object, ...]]:
 
 def test_workers_store_what_one_process_stores(tmp_path: Path) -> None:
     inputs = tmp_path / "in"
+    # Items past INLINE_ITEMS always go to the workers, however slowly they start.
     write_pages(inputs, INLINE_ITEMS + 16)
     results = {}
     for workers in (1, 2):
@@ -62,3 +64,15 @@ def test_ordered_pool_keeps_order_and_turns_crashes_into_item_errors() -> None:
     assert [job for job, _ in done] == list(range(40))
     assert done[7][1] == 49 and done[39][1] == 39 * 39
     assert "five is bad input" in str(done[5][1])
+
+
+def where_it_ran(_: int) -> int:
+    return os.getpid()
+
+
+def test_jobs_go_to_the_workers_once_they_are_up() -> None:
+    with OrderedPool(where_it_ran, workers=2) as pool:
+        assert pool.wait_ready(120)
+        ran = [pid for n in range(8) for _, pid in pool.submit(n)]
+        ran.extend(pid for _, pid in pool.drain())
+    assert len(ran) == 8 and os.getpid() not in ran

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 from typing import IO, Any
@@ -25,13 +26,26 @@ from .entities.watchlist import AliasEntry, Watchlist, add_alias, load_stored, p
 from .errors import UsageError
 from .export import export_table
 from .extract import LanguageOptions
+from .fetch import FetchReport, FetchSettings, FetchThread, Monitor, PollBounds, watch
+from .fetch.poll import OnEvent
 from .ingest import IngestOptions, IngestReport, OnFile, OnOutcome, ingest_paths, reextract
 from .process import OnStage, run_stages
 from .reuse.queries import copy_network, provenance_of
+from .sources import (
+    SourceEntry,
+    add_source,
+    discover,
+    find_source,
+    read_opml,
+    remove_source,
+    sources_with_health,
+    write_opml,
+)
 from .store import Store
 from .store import queries as q
 from .store.queries import ArticleFilter, StageReport
 from .stories import list_stories, story_detail
+from .web.users import User, add_user, list_users
 
 log = logging.getLogger(__name__)
 
@@ -197,9 +211,105 @@ class Presswatch:
         with self.store.connect() as conn:
             return build_site(conn, out_dir)
 
+    # ---- users of the web UI ---------------------------------------------------------------------
+
+    def add_user(self, name: str, password: str, role: str) -> User:
+        with self.store.begin() as conn:
+            return add_user(conn, name, password, role)
+
+    def users(self) -> list[dict[str, Any]]:
+        with self.store.connect() as conn:
+            return list_users(conn)
+
     def export(self, table: str, fmt: str, since: datetime | None, out: IO[str]) -> int:
         with self.store.connect() as conn:
             return export_table(conn, table, fmt, since, out)
+
+    # ---- sources and live fetching ---------------------------------------------------------
+
+    def fetch_settings(self, allow_private: bool = False) -> FetchSettings:
+        """The fetch limits in force; `allow_private` lifts the SSRF guard (an intranet, the tests)."""
+        s = self.settings
+        return FetchSettings(
+            user_agent=s.user_agent,
+            concurrency=s.fetch_concurrency,
+            host_connections=s.host_connections,
+            host_interval=s.host_interval,
+            connect_timeout=s.connect_timeout,
+            read_timeout=s.read_timeout,
+            request_timeout=s.request_timeout,
+            max_bytes=s.max_page_bytes,
+            max_redirects=s.max_redirects,
+            retries=s.fetch_retries,
+            retry_max_wait=s.retry_max_wait,
+            allow_private=allow_private,
+            warc_dir=Path(s.data_dir) / "warc",
+            warc_max_bytes=s.warc_max_bytes,
+        )
+
+    def poll_bounds(self) -> PollBounds:
+        s = self.settings
+        return PollBounds(s.poll_interval_min, s.poll_interval_max, s.blocked_after)
+
+    def add_source(
+        self,
+        url: str,
+        name: str | None = None,
+        language: str | None = None,
+        country: str | None = None,
+        allow_private: bool = False,
+    ) -> dict[str, Any]:
+        """Watch a feed or sitemap URL, or the feed a homepage names; the source with what was found."""
+        with FetchThread(self.fetch_settings(allow_private)) as net:
+            found = discover(net, url)
+        entry = SourceEntry(
+            found.url, found.kind, name or found.title, found.homepage, language or found.language, country
+        )
+        with self.store.begin() as conn:
+            source_id, created = add_source(conn, entry)
+            row = find_source(conn, str(source_id))
+        return {**dict(row._mapping), "created": created, "other_feeds": found.others}
+
+    def sources(self, watched_only: bool = False) -> list[dict[str, Any]]:
+        """Every source with its health: status (ok, failing, blocked, gone), last success and error, streak."""
+        with self.store.connect() as conn:
+            return sources_with_health(conn, watched_only)
+
+    def remove_source(self, key: str) -> str:
+        with self.store.begin() as conn:
+            return remove_source(conn, key)
+
+    def import_opml(self, path: str | Path) -> dict[str, int]:
+        """Add every feed of an OPML file (Miniflux, FreshRSS, ...); nothing is fetched until `fetch`."""
+        counts = {"added": 0, "existing": 0}
+        with self.store.begin() as conn:
+            for entry in read_opml(Path(path)):
+                counts["added" if add_source(conn, entry)[1] else "existing"] += 1
+        return counts
+
+    def export_opml(self) -> str:
+        return write_opml(self.sources(watched_only=True))
+
+    def fetch(
+        self, allow_private: bool = False, only: list[str] | None = None, on_event: OnEvent | None = None
+    ) -> FetchReport:
+        """Poll every due source once (or the named ones, due or not) and fetch the queued URLs."""
+        with self.store.connect() as conn:
+            ids = [find_source(conn, key).id for key in only] if only else None
+        with FetchThread(self.fetch_settings(allow_private)) as net:
+            return Monitor(self.store, net, self.ingest_options(), self.poll_bounds(), on_event).run_once(ids)
+
+    def watch(
+        self,
+        on_round: Callable[[FetchReport, float, float], None],
+        allow_private: bool = False,
+        on_event: OnEvent | None = None,
+        rounds: int | None = None,
+    ) -> None:
+        """Poll sources as they fall due until interrupted (KeyboardInterrupt) or `rounds` are done."""
+        with FetchThread(self.fetch_settings(allow_private)) as net:
+            monitor = Monitor(self.store, net, self.ingest_options(), self.poll_bounds(), on_event)
+            watch(monitor, on_round, rounds=rounds)
 
 
 def sample_dir() -> Path:

@@ -824,7 +824,249 @@ def site_build(folder: Path = typer.Argument(..., help="Output folder (created).
     out.print(f"{len(written)} files written to {escape(str(folder))}; open {escape(str(folder / 'index.html'))}")
 
 
+# ---- web UI ----------------------------------------------------------------------------------
+
+users_app = typer.Typer(help="Users of the web UI and their roles.", no_args_is_help=True)
+app.add_typer(users_app, name="users")
+
+
+@users_app.command("add")
+def users_add(
+    name: str = typer.Argument(..., help="Login name."),
+    role: str = typer.Option("viewer", "--role", help="viewer (reads), editor (edits and publishes digests), admin."),
+    password_env: str | None = typer.Option(
+        None, "--password-env", help="Read the password from this environment variable instead of a prompt."
+    ),
+) -> None:
+    """Create a user of the web UI; the password is stored as an argon2 hash."""
+    import os
+
+    if password_env:
+        password = os.environ.get(password_env)
+        if password is None:
+            raise typer.BadParameter(f"environment variable {password_env} is not set", param_hint="--password-env")
+    else:
+        password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
+    with session() as pw:
+        user = pw.add_user(name, password, role)
+    out.print(f"user {escape(user.name)} added with role {user.role}")
+
+
+@users_app.command("list")
+def users_list(as_json: bool = JSON) -> None:
+    """The users of the web UI and their roles."""
+    with session() as pw:
+        found = pw.users()
+    if as_json:
+        print_json(found)
+        return
+    table = Table()
+    for column in ("name", "role", "created"):
+        table.add_column(column)
+    for row in found:
+        table.add_row(escape(row["name"]), row["role"], plain(row["created_at"]))
+    out.print(table)
+
+
+@app.command()
+def serve(
+    host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on (put TLS in front for others)."),
+    port: int = typer.Option(8000, "--port", help="Port to listen on."),
+    public: bool = typer.Option(
+        False, "--public", help="Read-only pages and API without login; editing still needs one."
+    ),
+) -> None:
+    """Run the web UI and JSON API (FastAPI on uvicorn)."""
+    import uvicorn
+
+    from .web.app import create_app
+
+    with session() as pw:
+        if not public and not pw.users():
+            err.print("[yellow]no users yet:[/] add one with `presswatch users add NAME --role editor`")
+        uvicorn.run(create_app(pw, public=public), host=host, port=port, log_level="info")
+
+
 # ---- demo ------------------------------------------------------------------------------------
+
+
+# ---- sources and live fetching ------------------------------------------------------------------
+
+sources_app = typer.Typer(help="Sources to watch: feeds and sitemaps, their health, OPML.", no_args_is_help=True)
+app.add_typer(sources_app, name="sources")
+
+ALLOW_PRIVATE = typer.Option(
+    False, "--allow-private", help="Fetch from loopback, private and link-local addresses too (an intranet, tests)."
+)
+HEALTH_COLOURS = {"ok": "green", "failing": "yellow", "blocked": "red", "gone": "red"}
+
+
+@sources_app.command("add")
+def sources_add(
+    url: str = typer.Argument(..., help="A feed (RSS, Atom, JSON Feed), a sitemap, or a homepage to find feeds on."),
+    name: str | None = typer.Option(None, "--name", help="Outlet name [default: the feed's title, else the domain]."),
+    language: str | None = typer.Option(None, "--language", help="ISO 639-1 code of the outlet's usual language."),
+    country: str | None = typer.Option(None, "--country", help="Country code of the outlet."),
+    allow_private: bool = ALLOW_PRIVATE,
+    as_json: bool = JSON,
+) -> None:
+    """Watch a feed or sitemap; given a homepage, find its feed."""
+    with session() as pw:
+        added = pw.add_source(url, name=name, language=language, country=country, allow_private=allow_private)
+    if as_json:
+        print_json(added)
+        return
+    verb = "added" if added["created"] else "already watched as"
+    out.print(f"{verb} {escape(added['name'])}: {added['kind']} {escape(added['feed_url'])}")
+    for other in added["other_feeds"]:
+        out.print(f"  the page also names {escape(other)} (add it with `presswatch sources add`)")
+
+
+@sources_app.command("list")
+def sources_list(
+    watched: bool = typer.Option(False, "--watched", help="Only sources with a feed or sitemap to poll."),
+    as_json: bool = JSON,
+) -> None:
+    """Every source with its health: ok, failing, blocked or gone; last success, last error, error streak."""
+    with session() as pw:
+        rows = pw.sources(watched_only=watched)
+    if as_json:
+        print_json(rows)
+        return
+    table = Table()
+    for column in ("id", "name", "kind", "status", "last success", "errors", "last error", "next poll", "articles"):
+        table.add_column(column)
+    for row in rows:
+        colour = HEALTH_COLOURS.get(row["status"], "white")
+        table.add_row(
+            str(row["id"]),
+            escape(row["name"]),
+            row["kind"] or "-",
+            f"[{colour}]{row['status']}[/]" if row["kind"] else "-",
+            _when(row["last_success_at"]),
+            str(row["error_streak"] or ""),
+            escape((row["last_error"] or "")[:60]),
+            _when(row["next_poll_at"]) if row["kind"] else "-",
+            str(row["articles"]),
+        )
+    out.print(table)
+
+
+def _when(moment: datetime | None) -> str:
+    return moment.strftime("%Y-%m-%d %H:%M") if moment else "-"
+
+
+@sources_app.command("remove")
+def sources_remove(key: str = typer.Argument(..., help="Source id, name or feed URL.")) -> None:
+    """Stop watching a source (its articles stay)."""
+    with session() as pw:
+        out.print(escape(pw.remove_source(key)))
+
+
+@sources_app.command("import")
+def sources_import(
+    path: Path = typer.Argument(..., help="OPML file, as Miniflux, FreshRSS and other readers export it."),
+    as_json: bool = JSON,
+) -> None:
+    """Add every feed of an OPML file."""
+    with session() as pw:
+        counts = pw.import_opml(path)
+    if as_json:
+        print_json(counts)
+    else:
+        out.print(f"{counts['added']} sources added, {counts['existing']} already watched")
+
+
+@sources_app.command("export")
+def sources_export(
+    out_file: Path | None = typer.Option(None, "--out", help="File to write [default: stdout]."),
+) -> None:
+    """Write the watched sources as OPML 2.0."""
+    with session() as pw:
+        opml = pw.export_opml()
+    if out_file is None:
+        out.out(opml, end="")
+    else:
+        out_file.write_text(opml, "utf-8")
+        err.print(f"written to {escape(str(out_file))}")
+
+
+@contextmanager
+def fetch_progress(quiet: bool) -> Iterator[Any]:
+    """A live line of counts while fetching; each failure is printed above it."""
+    started = time.monotonic()
+    counts = {"poll": 0, "page": 0, "article": 0}
+    progress = Progress(
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        TextColumn("{task.fields[line]}"),
+        TimeElapsedColumn(),
+        console=err,
+        disable=quiet,
+    )
+    task = progress.add_task("fetch", total=None, line="")
+
+    def on_event(what: str, label: str, message: str, failed: bool) -> None:
+        counts[what] = counts.get(what, 0) + 1
+        rate = (counts["page"] + counts["article"]) / max(time.monotonic() - started, 1e-6)
+        line = f"{counts['poll']} sources polled, {counts['article']} pages stored, {rate:.1f} pages/s"
+        progress.update(task, line=line)
+        if failed:
+            progress.console.print(f"[red]failed[/] {escape(label)}: {escape(message)}")
+
+    with progress:
+        yield on_event
+
+
+def print_fetch_summary(report: Any, seconds: float, as_json: bool) -> None:
+    summary = report.summary()
+    if as_json:
+        problems = [{"item": p.label, "message": p.message} for p in report.problems + report.articles.problems]
+        print_json({**summary, "seconds": round(seconds, 2), "problems": problems})
+        return
+    err.print(
+        f"{summary['sources_polled']} sources polled ({summary['sources_failed']} failed), "
+        f"{summary['urls_queued']} new URLs, {summary['pages_fetched']} pages fetched "
+        f"({summary['pages_failed']} failed), {summary['articles_new']} new articles, "
+        f"{summary['articles_versions']} new versions in {seconds:.1f} s"
+    )
+
+
+@app.command()
+def fetch(
+    source: list[str] | None = typer.Option(None, "--source", help="Poll this source now, due or not (repeatable)."),
+    allow_private: bool = ALLOW_PRIVATE,
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress display."),
+    as_json: bool = typer.Option(False, "--json", help="Print the summary as JSON."),
+) -> None:
+    """Poll every due source once and fetch the new (and queued) article URLs."""
+    with session() as pw:
+        started = time.monotonic()
+        with fetch_progress(quiet or as_json) as on_event:
+            report = pw.fetch(allow_private=allow_private, only=source or None, on_event=on_event)
+        print_fetch_summary(report, time.monotonic() - started, as_json)
+    raise typer.Exit(report.exit_code)
+
+
+@app.command()
+def watch(
+    allow_private: bool = ALLOW_PRIVATE,
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="Only the line after each round."),
+) -> None:
+    """Poll sources as they fall due, until Ctrl-C."""
+    with session() as pw:
+
+        def on_round(report: Any, seconds: float, pause: float) -> None:
+            stamp = datetime.now().strftime("%H:%M:%S")
+            err.print(f"[dim]{stamp}[/] ", end="")
+            print_fetch_summary(report, seconds, False)
+            err.print(f"[dim]next round in {pause:.0f} s; Ctrl-C stops[/]")
+
+        try:
+            with fetch_progress(True) as on_event:
+                pw.watch(on_round, allow_private=allow_private, on_event=None if quiet else on_event)
+        except KeyboardInterrupt:
+            err.print("stopped; everything fetched so far is stored")
 
 
 @app.command()

@@ -36,6 +36,20 @@ REGISTRY: tuple[Setting, ...] = (
     Setting("fuzzy_name_threshold", float, "similarity (0-100) a person's name needs to match a spelling fuzzily"),
     Setting("paragraph_languages", list, "ISO 639-1 codes a page may switch into, paragraph by paragraph"),
     Setting("paragraph_language_min_chars", int, "shorter paragraphs take the article's language"),
+    Setting("user_agent", str, "the User-Agent of every request, and the name robots.txt rules are read for"),
+    Setting("fetch_concurrency", int, "requests in flight at once, over all hosts"),
+    Setting("host_connections", int, "requests in flight at once to one host; 0 for no per-host limit"),
+    Setting("host_interval", float, "seconds between two requests to one host (or its Crawl-delay); 0 for none"),
+    Setting("connect_timeout", float, "seconds to wait for a connection"),
+    Setting("read_timeout", float, "seconds to wait for the next bytes of an answer"),
+    Setting("request_timeout", float, "seconds one request may take in all, body included"),
+    Setting("max_redirects", int, "redirects followed before a URL fails"),
+    Setting("fetch_retries", int, "retries after a 429 or 5xx answer, with exponential backoff"),
+    Setting("retry_max_wait", float, "longest wait before a retry, in seconds; a longer Retry-After ends the attempt"),
+    Setting("poll_interval_min", int, "shortest interval between two polls of a source, in seconds"),
+    Setting("poll_interval_max", int, "longest interval between two polls of a source, in seconds"),
+    Setting("blocked_after", int, "consecutive 403 or 429 answers after which a source counts as blocked"),
+    Setting("warc_max_bytes", int, "a new WARC file is started when the current one passes this size"),
 )
 
 

@@ -7,7 +7,8 @@ PresswatchError
 └── ItemError          one input item failed; the run goes on
     ├── InputTooLarge  the item is over a size cap
     ├── NotText        binary junk or an undecodable charset
-    └── NoArticle      readable, but no article text in it (counted as skipped)
+    ├── NoArticle      readable, but no article text in it (counted as skipped)
+    └── FetchFailed    a URL could not be fetched: refused, too large, timed out, an HTTP error
 """
 
 from __future__ import annotations
@@ -43,3 +44,11 @@ class NotText(ItemError):
 
 class NoArticle(ItemError):
     """The item was read but holds no article text."""
+
+
+class FetchFailed(ItemError):
+    """A URL could not be fetched; `reason` is a short code (ssrf, robots, timeout, too-large, http, ...)."""
+
+    def __init__(self, message: str, reason: str) -> None:
+        super().__init__(message)
+        self.reason = reason

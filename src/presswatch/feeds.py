@@ -47,7 +47,9 @@ def parse_feed(data: bytes, url: str | None = None) -> ParsedFeed:
         return parse_json_feed(data)
     if b"<urlset" in head or b"<sitemapindex" in head:
         return parse_sitemap(data)
-    parsed = feedparser.parse(data, response_headers={"content-location": url} if url else None)
+    # With headers but no content type, feedparser flags even a valid empty feed as malformed.
+    headers = {"content-location": url, "content-type": "application/xml"} if url else None
+    parsed = feedparser.parse(data, response_headers=headers)
     problem = parsed.get("bozo_exception")
     if not parsed.entries and (problem is not None or not parsed.get("version")):
         reason = f": {problem}" if problem is not None else ""

@@ -14,6 +14,9 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from sqlalchemy import Connection
+from sqlalchemy.exc import SQLAlchemyError
+
 from .dates import parse_iso
 from .errors import ItemError, NoArticle
 from .extract import Extracted, Hints, canonical_url, decode_html, extract_html, finish, html_text
@@ -121,19 +124,77 @@ def store_result(
     store: Store, item: Item, sha: str, result: Extracted | ItemError, raw_id: int | None = None
 ) -> Outcome:
     """Store an extracted article with its raw record (kept once), or say why there is none."""
-    if isinstance(result, NoArticle):
-        if raw_id is None:
-            _keep_raw(store, item, sha, item.hints.url or item.default_url or item.label)
-        return Outcome(item.label, "skipped", str(result))
-    if isinstance(result, ItemError):
-        return Outcome(item.label, "failed", str(result))
-    result.url = result.url or item.default_url
-    with store.begin() as conn:
+    item.sha256 = sha or item.sha256
+    item.raw_id = raw_id if raw_id is not None else item.raw_id
+    writer = ResultWriter(store)
+    writer.add(item, result)
+    return writer.flush()[0]
+
+
+# Results stored per transaction: one commit per batch rather than per article,
+# the biggest share of the writer's time once the queries themselves are cheap.
+STORE_BATCH = 32
+SourceKey = tuple[str | None, str | None, str | None]
+
+
+class ResultWriter:
+    """Stores extraction results in input order, a batch per transaction; a store error fails its item only."""
+
+    def __init__(self, store: Store, batch: int = STORE_BATCH) -> None:
+        self.store = store
+        self.batch = batch
+        self.waiting: list[tuple[Item, Extracted | ItemError]] = []
+        # Looked up once per run: nearly every article of a run names a source seen before.
+        self.sources: dict[SourceKey, int] = {}
+
+    def add(self, item: Item, result: Extracted | ItemError) -> list[Outcome]:
+        """Queue a result; the outcomes of the batch when this one fills it."""
+        self.waiting.append((item, result))
+        return self.flush() if len(self.waiting) >= self.batch else []
+
+    def flush(self) -> list[Outcome]:
+        """Store what is waiting; one Outcome per result, in order."""
+        waiting, self.waiting = self.waiting, []
+        if not waiting:
+            return []
+        try:
+            with self.store.begin() as conn:
+                return [self._store(conn, item, result) for item, result in waiting]
+        except (SQLAlchemyError, ValueError):
+            # Rolled back whole: store item by item, so that only the item at fault fails.
+            self.sources.clear()
+            log.debug("a batch failed to store; storing its items one by one", exc_info=True)
+            return [self._store_alone(item, result) for item, result in waiting]
+
+    def _store_alone(self, item: Item, result: Extracted | ItemError) -> Outcome:
+        try:
+            with self.store.begin() as conn:
+                return self._store(conn, item, result)
+        except (SQLAlchemyError, ValueError) as exc:
+            self.sources.clear()
+            cause = getattr(exc, "orig", None) or exc
+            return Outcome(item.label, "failed", f"the store refused it ({type(cause).__name__}: {cause})")
+
+    def _store(self, conn: Connection, item: Item, result: Extracted | ItemError) -> Outcome:
+        sha, raw_id = item.sha256 or "", item.raw_id
+        if isinstance(result, NoArticle):
+            if raw_id is None:
+                _keep_raw_in(conn, item, sha, item.hints.url or item.default_url or item.label)
+            return Outcome(item.label, "skipped", str(result))
+        if isinstance(result, ItemError):
+            return Outcome(item.label, "failed", str(result))
+        result.url = result.url or item.default_url
         if raw_id is None:
             raw_id = q.find_raw(conn, result.url or "", sha) or q.insert_raw(conn, _raw_record(item, sha, result.url))
-        source_id = q.source_for(conn, item.hints.source, domain_of(result.url), result.sitename)
+        source_id = self._source(conn, item.hints.source, domain_of(result.url), result.sitename)
         status, article_id = q.save_article(conn, result, source_id, raw_id, item.hints.fetched_at)
-    return Outcome(item.label, status, "", article_id)
+        return Outcome(item.label, status, "", article_id)
+
+    def _source(self, conn: Connection, name: str | None, domain: str | None, sitename: str | None) -> int:
+        key = (name, domain, sitename)
+        if key not in self.sources:
+            self.sources[key] = q.source_for(conn, name, domain, sitename)
+        return self.sources[key]
 
 
 def store_item(store: Store, item: Item, options: IngestOptions) -> Outcome:
@@ -146,8 +207,12 @@ def store_item(store: Store, item: Item, options: IngestOptions) -> Outcome:
 
 def _keep_raw(store: Store, item: Item, sha: str, url: str) -> None:
     with store.begin() as conn:
-        if q.find_raw(conn, url, sha) is None:
-            q.insert_raw(conn, _raw_record(item, sha, url))
+        _keep_raw_in(conn, item, sha, url)
+
+
+def _keep_raw_in(conn: Connection, item: Item, sha: str, url: str) -> None:
+    if q.find_raw(conn, url, sha) is None:
+        q.insert_raw(conn, _raw_record(item, sha, url))
 
 
 def _raw_record(item: Item, sha: str, url: str | None) -> q.RawRecord:
@@ -162,7 +227,8 @@ def _raw_record(item: Item, sha: str, url: str | None) -> q.RawRecord:
         status=item.status,
         headers=item.headers,
         content_type=item.content_type,
-        warc_path=item.origin if item.kind == "warc" else None,
+        # WARC records, read from a file or fetched and archived by us, are kept by pointer too
+        warc_path=item.origin if item.kind in ("warc", "fetch") else None,
         warc_offset=item.warc_offset,
         hints=_hints_json(item),
     )
@@ -221,6 +287,7 @@ def ingest_paths(
 ) -> IngestReport:
     """Ingest files, directories and globs; every item ends as one Outcome in the report."""
     report = IngestReport(listener=on_outcome)
+    writer = ResultWriter(store)
     with extraction_pool(options) as pool:
         for argument in arguments:
             root = Path(argument) if Path(argument).is_dir() else None
@@ -228,10 +295,13 @@ def ingest_paths(
                 if on_file:
                     on_file(path)
                 for item_or_outcome in _read(path, root, options):
-                    for outcome in _settle(store, pool, item_or_outcome):
+                    for outcome in _settle(store, pool, writer, item_or_outcome):
                         report.add(outcome)
         for item, result in pool.drain():
-            report.add(store_result(store, item, item.sha256 or "", result))
+            for outcome in writer.add(item, result):
+                report.add(outcome)
+        for outcome in writer.flush():
+            report.add(outcome)
     return report
 
 
@@ -239,8 +309,10 @@ def extraction_pool(options: IngestOptions) -> OrderedPool[Item, Extracted]:
     return OrderedPool(partial(extract_item, options=options), worker_count(options.workers))
 
 
-def _settle(store: Store, pool: OrderedPool[Item, Extracted], found: Item | Outcome) -> Iterator[Outcome]:
-    """An outcome now, or the item handed to the pool and the outcomes of those it finished."""
+def _settle(
+    store: Store, pool: OrderedPool[Item, Extracted], writer: ResultWriter, found: Item | Outcome
+) -> Iterator[Outcome]:
+    """An outcome now, or the item handed to the pool and the outcomes of those stored meanwhile."""
     if isinstance(found, Outcome):
         yield found
         return
@@ -249,7 +321,7 @@ def _settle(store: Store, pool: OrderedPool[Item, Extracted], found: Item | Outc
         yield checked
         return
     for item, result in pool.submit(found):
-        yield store_result(store, item, item.sha256 or "", result)
+        yield from writer.add(item, result)
 
 
 def _read(path: Path, root: Path | None, options: IngestOptions) -> Iterator[Item | Outcome]:
@@ -265,6 +337,7 @@ def reextract(store: Store, options: IngestOptions, on_outcome: OnOutcome | None
     report = IngestReport(listener=on_outcome)
     with store.connect() as conn:
         raw_ids = [row.id for row in q.iter_raw(conn, ARTICLE_KINDS)]
+    writer = ResultWriter(store)
     with extraction_pool(options) as pool:
         for raw_id in raw_ids:
             item = _item_of_raw(store, raw_id)
@@ -272,9 +345,13 @@ def reextract(store: Store, options: IngestOptions, on_outcome: OnOutcome | None
                 report.add(item)
                 continue
             for done, result in pool.submit(item):
-                report.add(store_result(store, done, "", result, raw_id=done.raw_id))
+                for outcome in writer.add(done, result):
+                    report.add(outcome)
         for done, result in pool.drain():
-            report.add(store_result(store, done, "", result, raw_id=done.raw_id))
+            for outcome in writer.add(done, result):
+                report.add(outcome)
+        for outcome in writer.flush():
+            report.add(outcome)
     return report
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -35,6 +36,11 @@ ARTICLE_SAMPLE_CHARS = 600
 SHORTLIST_SAMPLE_CHARS = 150
 SHORTLIST_SIZE = 5
 PARAGRAPH_SAMPLE_CHARS = 200
+# Most paragraphs are in their article's language, and their opening words say
+# so: a paragraph whose opening the article's language plainly fits keeps it
+# without the longer look (lingua's cost grows with the text it judges).
+OPENING_CHARS = 80
+_OPENING_FITS = 0.99
 # A paragraph must be this sure, and this long, before it may differ from its
 # article: short lines ("Share this: Facebook Twitter") fool the n-gram models...
 _SWITCH_CONFIDENCE = 0.8
@@ -145,8 +151,22 @@ def _paragraph_languages(
         # already runs one worker per core.
         judge = detector(accuracy, languages).compute_language_confidence_values
         for index in worth_judging:
-            found[index] = _switch(judge(judged[index]), article_language)
+            found[index] = _paragraph_language(judge, judged[index], article_language)
     return tuple(ParagraphLanguage(start, end, lang) for (start, end), lang in zip(spans, found, strict=True))
+
+
+def _paragraph_language(
+    judge: Callable[[str], list[ConfidenceValue]], sample: str, article_language: str | None
+) -> str | None:
+    if len(sample) > OPENING_CHARS * 3 // 2:
+        opening = sample[: sample.rfind(" ", 0, OPENING_CHARS + 1)]
+        if _share(judge(opening), article_language) >= _OPENING_FITS:
+            return article_language
+    return _switch(judge(sample), article_language)
+
+
+def _share(values: list[ConfidenceValue], language: str | None) -> float:
+    return next((v.value for v in values if code_of(v.language) == language), 0.0)
 
 
 def _switch(values: list[ConfidenceValue], article_language: str | None) -> str | None:
@@ -156,5 +176,4 @@ def _switch(values: list[ConfidenceValue], article_language: str | None) -> str 
     top = values[0]
     if code_of(top.language) == article_language or top.value < _SWITCH_CONFIDENCE:
         return article_language
-    article_share = next((v.value for v in values if code_of(v.language) == article_language), 0.0)
-    return code_of(top.language) if article_share < _ARTICLE_LANGUAGE_RULED_OUT else article_language
+    return code_of(top.language) if _share(values, article_language) < _ARTICLE_LANGUAGE_RULED_OUT else article_language

@@ -8,6 +8,8 @@ server that had started lingua's thread pool could not fork safely.
 
 from __future__ import annotations
 
+import gc
+
 from . import ingest  # noqa: F401 - trafilatura, lxml and the rest, imported once for all workers
 from .language import DEFAULT_PARAGRAPH_LANGUAGES, detector
 
@@ -15,3 +17,7 @@ _SAMPLE = "The council met on Tuesday and said the plan would be published next 
 
 detector("low", ()).compute_language_confidence_values(_SAMPLE)
 detector("low", tuple(sorted(DEFAULT_PARAGRAPH_LANGUAGES))).compute_language_confidence_values(_SAMPLE)
+
+# What is loaded now lives as long as the workers: out of the collector's sight,
+# a worker's collections do not walk it again and again (nor touch its shared pages).
+gc.freeze()

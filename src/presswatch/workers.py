@@ -1,8 +1,10 @@
 """Extraction in worker processes, with results handed back in input order.
 
 Extraction (trafilatura, ftfy, lingua) is CPU-bound and pages are independent,
-so it runs on every core; the store has one writer, the calling process. The
-first few items run inline, so a small ingest never pays for starting workers.
+so it runs on every core; the store has one writer, the calling process. Items
+run inline while the workers start (the server process imports trafilatura and
+loads lingua's models, a second or two), so a small ingest never waits for
+them and a large one hands its items to them as soon as they are up.
 Results come back in the order items went in: when one run holds two captures
 of one URL, the earlier must be stored first to become version 1.
 """
@@ -14,6 +16,7 @@ import multiprocessing
 import multiprocessing.forkserver
 import os
 import sys
+import threading
 from collections import deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -29,9 +32,8 @@ log = logging.getLogger(__name__)
 Job = TypeVar("Job")
 Result = TypeVar("Result")
 
-# Items run inline before the pool takes over: a small ingest never starts
-# workers, and a large one works meanwhile while the server imports its modules.
-INLINE_ITEMS = 24
+# The most items run inline while the workers start; past that, the run waits for them.
+INLINE_ITEMS = 64
 # Items in flight per worker: enough to keep each busy, few enough to bound memory.
 IN_FLIGHT_PER_WORKER = 4
 
@@ -104,8 +106,12 @@ def _main_script_hidden() -> Iterator[None]:
                 main.__dict__.pop("__spec__", None)
 
 
+def _ready() -> None:
+    """The warm-up job: its result says that a worker is up."""
+
+
 class OrderedPool(Generic[Job, Result]):
-    """Runs `task` over jobs, inline at first and then in processes; yields (job, result) in input order."""
+    """Runs `task` over jobs, inline until the workers are up, then in them; yields (job, result) in input order."""
 
     def __init__(self, task: Callable[[Job], Result], workers: int) -> None:
         self.task = task
@@ -113,34 +119,68 @@ class OrderedPool(Generic[Job, Result]):
         self.seen = 0
         self.pool: ProcessPoolExecutor | None = None
         self.pending: deque[tuple[Job, Future[Result | ItemError]]] = deque()
+        self._up = threading.Event()  # set once a worker has answered, or the start failed
+        self._start_error: BaseException | None = None
+        self._closed = False
+        self._lock = threading.Lock()
 
     def __enter__(self) -> OrderedPool[Job, Result]:
         if self.workers > 1:
-            # Start the server now: its imports (a second or two) overlap with
-            # the first items, which run inline meanwhile.
-            _start_forkserver()
+            # Workers start in the background; items run inline meanwhile.
+            threading.Thread(target=self._start_workers, name="presswatch-workers", daemon=True).start()
         return self
 
     def __exit__(
         self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None
     ) -> None:
-        if self.pool is not None:
+        with self._lock:
+            self._closed = True
+            pool = self.pool if self._up.is_set() else None
+        if pool is not None:
             # On an interrupt, queued work is dropped; what was stored stays stored.
-            self.pool.shutdown(wait=kind is None, cancel_futures=kind is not None)
+            pool.shutdown(wait=kind is None, cancel_futures=kind is not None)
+        # A pool still starting is shut down by its starting thread: a small run does not wait for it.
+
+    def _start_workers(self) -> None:
+        try:
+            with _main_script_hidden():
+                _start_forkserver()
+                pool = ProcessPoolExecutor(self.workers, mp_context=_clean_context())
+                self.pool = pool
+                warm_up = pool.submit(_ready)
+            warm_up.result()
+        except Exception as exc:  # noqa: BLE001 - no workers is not fatal: the work goes on in this process
+            self._start_error = exc
+        with self._lock:
+            self._up.set()
+            abandoned = self._closed
+        if abandoned and self.pool is not None:
+            self.pool.shutdown(wait=False)
+
+    def wait_ready(self, timeout: float | None = None) -> bool:
+        """Wait until the workers are up (or failed to start); True when they are up."""
+        return self.workers > 1 and self._up.wait(timeout) and self._start_error is None
 
     def submit(self, job: Job) -> Iterator[tuple[Job, Result | ItemError]]:
         """Add a job; yield the results that are due, oldest first."""
         self.seen += 1
-        if self.workers <= 1 or self.seen <= INLINE_ITEMS:
-            yield from self.drain()
-            yield job, guarded(self.task, job)
+        if self.workers > 1 and (self._up.is_set() or self.seen > INLINE_ITEMS) and self.wait_ready():
+            yield from self._submit_to_workers(job)
             return
-        try:
-            with _main_script_hidden():
-                future = self._start().submit(guarded, self.task, job)
-        except (BrokenProcessPool, RuntimeError, OSError) as exc:
+        if self._start_error is not None and self.workers > 1:
             # A script without `if __name__ == "__main__":` cannot start spawned
             # workers; the work still gets done, in this process.
+            log.warning("extraction workers unavailable (%s); going on in one process", self._start_error)
+            self.workers = 1
+        yield from self.drain()
+        yield job, guarded(self.task, job)
+
+    def _submit_to_workers(self, job: Job) -> Iterator[tuple[Job, Result | ItemError]]:
+        assert self.pool is not None  # wait_ready() said the workers are up
+        try:
+            with _main_script_hidden():
+                future = self.pool.submit(guarded, self.task, job)
+        except (BrokenProcessPool, RuntimeError, OSError) as exc:
             log.warning("extraction workers unavailable (%s); going on in one process", exc)
             self.workers = 1
             yield from self.drain()
@@ -149,11 +189,6 @@ class OrderedPool(Generic[Job, Result]):
         self.pending.append((job, future))
         while len(self.pending) > self.workers * IN_FLIGHT_PER_WORKER:
             yield self._oldest()
-
-    def _start(self) -> ProcessPoolExecutor:
-        if self.pool is None:
-            self.pool = ProcessPoolExecutor(self.workers, mp_context=_clean_context())
-        return self.pool
 
     def drain(self) -> Iterator[tuple[Job, Result | ItemError]]:
         while self.pending:

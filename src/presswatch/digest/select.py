@@ -276,7 +276,10 @@ def _also_read(
     df = Counter(e for es in [*story_entities.values(), entities] for e in es)
     n = len(story_entities) + 1
     weight = {e: math.log((1 + n) / (1 + c)) + 0.05 for e, c in df.items()}
-    bags = {sid: tokens(" ".join(r.title or "" for r in member_rows if r.story_id == sid)) for sid in candidates}
+    rows_of: dict[int, list[Any]] = {}  # grouped once: scanning all rows per candidate was most of a digest's build
+    for row in member_rows:
+        rows_of.setdefault(row.story_id, []).append(row)
+    bags = {sid: tokens(" ".join(r.title or "" for r in rows_of.get(sid, []))) for sid in candidates}
     own_bag = tokens(" ".join(a.title for a in arts))
     tdf = Counter(w for bag in [*bags.values(), own_bag] for w in set(bag))
     idf = {w: math.log((2 + len(bags)) / (1 + c)) for w, c in tdf.items()}
@@ -288,7 +291,7 @@ def _also_read(
         jaccard = sum(weight[e] for e in entities & theirs) / union if union else 0.0
         text = cosine(own_vec, {w: c * idf[w] for w, c in Counter(bags[sid]).items()})
         score = 0.7 * jaccard + 0.3 * text
-        rows = [r for r in member_rows if r.story_id == sid]
+        rows = rows_of.get(sid, [])
         if score >= ALSO_READ_MIN and rows:
             scored.append((score, sid, rows))
     scored.sort(key=lambda s: (-s[0], s[1]))

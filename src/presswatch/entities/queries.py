@@ -113,3 +113,50 @@ def relevance_rows(conn: Connection, since: datetime | None) -> Iterator[dict[st
         relevance.c.topic_id, relevance.c.score.desc(), relevance.c.article_id
     )
     return _current_rows(conn, query, relevance.c.article_id, RELEVANCE_FIELDS, since)
+
+
+def article_mentions(conn: Connection, article_id: int) -> list[dict[str, Any]]:
+    """The mentions in one article, with the entity's name, in field and text order."""
+    query = (
+        select(mentions, entities.c.name.label("entity_name"), entities.c.kind.label("entity_kind"))
+        .join(entities, entities.c.id == mentions.c.entity_id)
+        .where(mentions.c.article_id == article_id)
+        .order_by(mentions.c.field, mentions.c.start)
+    )
+    return [dict(r._mapping) for r in conn.execute(query)]
+
+
+def entity_attention(conn: Connection, entity_id: str, top: int = 10) -> dict[str, Any]:
+    """How much attention one entity gets: articles per day and language, the top outlets, the spellings seen."""
+    named = (
+        select(articles.c.id, articles.c.language, articles.c.source_id, _WHEN.label("published"))
+        .where(
+            articles.c.is_current,
+            articles.c.id.in_(select(mentions.c.article_id).where(mentions.c.entity_id == entity_id)),
+        )
+        .subquery()
+    )
+    per_day = conn.execute(
+        select(func.date(named.c.published).label("day"), named.c.language, func.count().label("articles"))
+        .group_by(func.date(named.c.published), named.c.language)
+        .order_by(func.date(named.c.published), named.c.language)
+    ).all()
+    outlets = conn.execute(
+        select(sources.c.name, func.count().label("articles"))
+        .join(named, named.c.source_id == sources.c.id)
+        .group_by(sources.c.name)
+        .order_by(func.count().desc(), sources.c.name)
+        .limit(top)
+    ).all()
+    spellings = conn.execute(
+        select(mentions.c.surface, mentions.c.alias, articles.c.language, func.count().label("mentions"))
+        .join(articles, articles.c.id == mentions.c.article_id)
+        .where(mentions.c.entity_id == entity_id, articles.c.is_current)
+        .group_by(mentions.c.surface, mentions.c.alias, articles.c.language)
+        .order_by(func.count().desc(), mentions.c.surface)
+    ).all()
+    return {
+        "per_day": [{"day": str(r.day), "language": r.language or "unknown", "articles": r.articles} for r in per_day],
+        "outlets": [dict(r._mapping) for r in outlets],
+        "spellings": [dict(r._mapping) for r in spellings],
+    }

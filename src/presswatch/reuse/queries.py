@@ -80,6 +80,8 @@ def provenance_of(conn: Connection, article_id: int) -> dict[str, Any]:
         relations.append(
             {
                 "relation": _relation(link, article_id),
+                # which end of the link this article is, for the passages' "origin"/"copy" offsets
+                "side": "origin" if link.origin_id == article_id else "copy",
                 "kind": link.kind,
                 "score": link.score,
                 "method": link.method,
@@ -193,3 +195,11 @@ def link_rows(conn: Connection, since: datetime | None) -> Iterator[dict[str, An
         query = query.where(links.c.created_at >= since)
     for row in conn.execute(query):
         yield {name: getattr(row, name) for name in LINK_FIELDS}
+
+
+def copied_ids(conn: Connection, ids: list[int]) -> set[int]:
+    """Which of these articles are copies or partial copies of an earlier article (a directed link says so)."""
+    query = select(links.c.copy_id).where(
+        links.c.copy_id.in_(ids), links.c.directed, links.c.kind.in_(("duplicate", "partial"))
+    )
+    return set(conn.execute(query).scalars())

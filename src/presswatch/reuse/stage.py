@@ -28,9 +28,10 @@ from .fingerprints import (
     MINHASH_SHINGLE,
     PASSAGE_SHINGLE,
     Words,
-    band_keys,
+    bands_of,
     jaccard,
-    minhash,
+    minhash_shingles,
+    minhashes,
     passage_fingerprints,
     shingles,
     word_ids,
@@ -68,6 +69,7 @@ class _Article:
     """An article as the stage needs it: facts for provenance; words and anchors when asked for."""
 
     row: Any
+    known_shingles: np.ndarray | None = None  # made with the rest of its batch
 
     @cached_property
     def words(self) -> Words:
@@ -77,6 +79,8 @@ class _Article:
     @cached_property
     def shingle_set(self) -> np.ndarray:
         """Word 5-shingles for MinHash and Jaccard, by the fast path that skips places."""
+        if self.known_shingles is not None:
+            return self.known_shingles
         return shingles(word_ids(self.row.text), MINHASH_SHINGLE)
 
     @property
@@ -123,8 +127,12 @@ def run_reuse_stage(store: Store, options: ReuseOptions, on_article: Callable[[]
     if seen is not None and seen != fingerprint:
         log.warning("reuse settings changed: links made stay; `presswatch process --redo reuse` remakes them")
     for conn, batch in unseen_batches(store, STAGE, select(*_COLUMNS), watermark, fingerprint, BATCH):
-        for row in batch:
-            found = _process_article(conn, _Article(row), options)
+        # fingerprinting a whole batch at once costs a fraction of doing it article by article
+        shingle_sets = minhash_shingles([row.text for row in batch])
+        band_rows = bands_of(minhashes(shingle_sets)).tolist()
+        for row, shingle_set, keys in zip(batch, shingle_sets, band_rows, strict=True):
+            # empty texts would all collide
+            found = _process_article(conn, _Article(row, shingle_set), keys if len(shingle_set) else [], options)
             report.found += found
             report.details[row.language or "unknown"] = report.details.get(row.language or "unknown", 0) + found
             report.articles += 1
@@ -133,9 +141,8 @@ def run_reuse_stage(store: Store, options: ReuseOptions, on_article: Callable[[]
     return report
 
 
-def _process_article(conn: Connection, article: _Article, options: ReuseOptions) -> int:
+def _process_article(conn: Connection, article: _Article, keys: list[int], options: ReuseOptions) -> int:
     shingle_set = article.shingle_set
-    keys = band_keys(minhash(shingle_set)) if len(shingle_set) else []  # empty texts would all collide
     passage_fps = passage_fingerprints(article.words)
     translation = article.translation
     made = 0

@@ -15,6 +15,7 @@ from sqlalchemy import (
     Connection,
     Row,
     and_,
+    bindparam,
     column,
     func,
     insert,
@@ -26,7 +27,7 @@ from sqlalchemy import (
 )
 
 from ..extract import Extracted
-from .schema import articles, fetch_queue, raw, sources, stage_state
+from .schema import articles, fetch_queue, mentions, raw, relevance, sources, stage_state
 
 
 def now() -> datetime:
@@ -50,8 +51,8 @@ def source_for(conn: Connection, name: str | None, domain: str | None, sitename:
     return found if found is not None else _add_source(conn, label, domain)
 
 
-def _inserted_id(conn: Connection, statement: Any) -> int:
-    key = conn.execute(statement).inserted_primary_key
+def _inserted_id(conn: Connection, statement: Any, values: dict[str, Any] | None = None) -> int:
+    key = conn.execute(statement, values).inserted_primary_key
     assert key is not None  # every table has an integer primary key
     return int(key[0])
 
@@ -100,14 +101,28 @@ class RawRecord:
     hints: dict[str, Any] | None = None
 
 
+# The ingest path's statements, built once: building a statement costs more than running it.
+_RAW_SEEN = (
+    select(raw.c.id)
+    .where(
+        raw.c.sha256 == bindparam("sha256"),
+        raw.c.origin.is_not_distinct_from(bindparam("origin")),
+        raw.c.record.is_not_distinct_from(bindparam("record")),
+    )
+    .limit(1)
+)
+_FIND_RAW = select(raw.c.id).where(raw.c.url == bindparam("url"), raw.c.sha256 == bindparam("sha256"))
+_INSERT_RAW = insert(raw)
+
+
 def raw_seen(conn: Connection, sha256: str, origin: str | None, record: str | None) -> bool:
     """Whether this exact payload from this exact place was ingested before."""
-    query = select(raw.c.id).where(raw.c.sha256 == sha256, raw.c.origin == origin, raw.c.record == record)
-    return conn.execute(query.limit(1)).scalar() is not None
+    found = conn.execute(_RAW_SEEN, {"sha256": sha256, "origin": origin, "record": record}).scalar()
+    return found is not None
 
 
 def find_raw(conn: Connection, url: str, sha256: str) -> int | None:
-    return conn.execute(select(raw.c.id).where(raw.c.url == url, raw.c.sha256 == sha256)).scalar()
+    return conn.execute(_FIND_RAW, {"url": url, "sha256": sha256}).scalar()
 
 
 def insert_raw(conn: Connection, record: RawRecord) -> int:
@@ -128,7 +143,7 @@ def insert_raw(conn: Connection, record: RawRecord) -> int:
         "hints": json.dumps(record.hints, ensure_ascii=False, default=str) if record.hints else None,
         "created_at": now(),
     }
-    return _inserted_id(conn, insert(raw).values(values))
+    return _inserted_id(conn, _INSERT_RAW, values)
 
 
 def get_raw(conn: Connection, raw_id: int) -> Row[Any]:
@@ -158,20 +173,23 @@ def raw_body(row: Row[Any]) -> bytes:
 # ---- articles ------------------------------------------------------------------------
 
 
+_CURRENT_VERSION = select(articles.c.id, articles.c.version, articles.c.content_hash).where(
+    articles.c.url == bindparam("url"), articles.c.is_current
+)
+_SUPERSEDE = update(articles).where(articles.c.id == bindparam("article_id")).values(is_current=False)
+_INSERT_ARTICLE = insert(articles)
+
+
 def save_article(
     conn: Connection, extracted: Extracted, source_id: int, raw_id: int | None, fetched_at: datetime | None
 ) -> tuple[str, int]:
     """Store an article: 'new', a 'version' of a changed page, or 'unchanged'."""
-    current = conn.execute(
-        select(articles.c.id, articles.c.version, articles.c.content_hash).where(
-            articles.c.url == extracted.url, articles.c.is_current
-        )
-    ).first()
+    current = conn.execute(_CURRENT_VERSION, {"url": extracted.url}).first()
     if current is not None and current.content_hash == extracted.content_hash:
         return "unchanged", current.id
     version = 1 if current is None else current.version + 1
     if current is not None:
-        conn.execute(update(articles).where(articles.c.id == current.id).values(is_current=False))
+        conn.execute(_SUPERSEDE, {"article_id": current.id})
     values = {
         "url": extracted.url,
         "version": version,
@@ -194,7 +212,7 @@ def save_article(
         "declared_url": extracted.declared_url,
         "created_at": now(),
     }
-    article_id = _inserted_id(conn, insert(articles).values(values))
+    article_id = _inserted_id(conn, _INSERT_ARTICLE, values)
     return ("new" if version == 1 else "version"), article_id
 
 
@@ -219,6 +237,9 @@ class ArticleFilter:
     until: datetime | None = None
     limit: int = 50
     offset: int = 0
+    entity: str | None = None  # articles that mention this watched entity
+    topic: str | None = None  # articles relevant to this watchlist topic
+    sort: str = "relevance"  # search order: relevance | date (newest first)
 
 
 def _filtered(query: Any, where: ArticleFilter) -> Any:
@@ -227,6 +248,10 @@ def _filtered(query: Any, where: ArticleFilter) -> Any:
         conditions.append(sources.c.name == where.source)
     if where.language:
         conditions.append(articles.c.language == where.language)
+    if where.entity:
+        conditions.append(articles.c.id.in_(select(mentions.c.article_id).where(mentions.c.entity_id == where.entity)))
+    if where.topic:
+        conditions.append(articles.c.id.in_(select(relevance.c.article_id).where(relevance.c.topic_id == where.topic)))
     if where.since:
         conditions.append(func.coalesce(articles.c.published_at, articles.c.created_at) >= where.since)
     if where.until:
@@ -265,6 +290,7 @@ def get_article(conn: Connection, key: str) -> dict[str, Any] | None:
 def fts_query(user_query: str) -> str:
     """Turn what a user types into a safe FTS5 query: terms quoted, AND/OR/NOT and prefix* kept."""
     parts = []
+    user_query = _CONTROL.sub(" ", user_query)  # FTS5 reads a NUL as the end of the query string
     for phrase, word in _QUERY_TOKEN.findall(user_query):
         if phrase:
             parts.append('"' + phrase.replace('"', "") + '"')
@@ -282,6 +308,7 @@ def fts_query(user_query: str) -> str:
 
 
 _QUERY_TOKEN = re.compile(r'"([^"]*)"|(\S+)')
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _FTS = table("articles_fts", column("rowid"))
 
 
@@ -304,7 +331,8 @@ def search_articles(conn: Connection, query: str, where: ArticleFilter) -> list[
         )
         .where(text("articles_fts MATCH :match").bindparams(match=match))
     )
-    base = _filtered(base, where).order_by(rank)
+    newest = (articles.c.published_at.desc().nulls_last(), articles.c.id.desc())
+    base = _filtered(base, where).order_by(*(newest if where.sort == "date" else (rank,)))
     return [dict(r._mapping) for r in conn.execute(base.limit(where.limit).offset(where.offset))]
 
 

@@ -290,3 +290,37 @@ digest_items = Table(
     Column("story_articles", Integer),  # the story's size when the item was made: a story that grew may return
     Column("data", Text),  # JSON: outlets with links, first publisher, also in, also read
 )
+
+# ---- web UI (0006_web) ---------------------------------------------------------------------------
+
+users = Table(
+    "users",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", String, nullable=False, unique=True),
+    Column("password_hash", String, nullable=False),  # argon2id
+    Column("role", String, nullable=False),  # viewer | editor | admin
+    Column("created_at", DateTime, nullable=False),
+)
+
+web_sessions = Table(
+    "web_sessions",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("token_hash", String, nullable=False, unique=True),  # SHA-256 of the cookie's token
+    Column("user_id", Integer, ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    Column("created_at", DateTime, nullable=False),
+    Column("expires_at", DateTime, nullable=False),
+)
+
+saved_searches = Table(
+    "saved_searches",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("user_id", Integer, ForeignKey("users.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("name", Text, nullable=False),
+    Column("query", Text, nullable=False),
+    Column("filters", Text),  # JSON {language, source, entity, topic, since, until, sort}
+    Column("created_at", DateTime, nullable=False),
+    UniqueConstraint("user_id", "name", name="uq_saved_search_user_name"),
+)

@@ -1,0 +1,65 @@
+"""The SSRF guard: URLs from users and from feeds must not reach our own network.
+
+Every host is resolved first and every address it resolves to must be
+public: loopback, private, link-local (which holds the cloud metadata service
+at 169.254.169.254), shared, reserved and multicast addresses are refused.
+`allow_private` lifts the guard, for monitoring an intranet or for tests.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import ipaddress
+import socket
+from urllib.parse import urlsplit
+
+from ..errors import FetchFailed
+
+# Names that cloud providers answer with instance credentials, whatever they resolve to.
+METADATA_HOSTS = frozenset({"metadata", "metadata.google.internal", "metadata.goog", "instance-data"})
+
+
+def kind_of_address(address: str) -> str | None:
+    """Why an address is not public ('loopback', 'private', ...), or None when it is."""
+    ip = ipaddress.ip_address(address.split("%", 1)[0])
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        ip = ip.ipv4_mapped
+    for name in ("loopback", "link_local", "private", "multicast", "reserved", "unspecified"):
+        if getattr(ip, f"is_{name}"):
+            return name.replace("_", "-")
+    return None if ip.is_global else "non-public"
+
+
+async def check_url(url: str, allow_private: bool) -> None:
+    """Refuse a URL that is not http(s) or whose host is not public; raise FetchFailed('ssrf') with the reason."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise FetchFailed(f"only http and https URLs can be fetched, not {url[:80]!r}", "ssrf")
+    if allow_private:
+        return
+    host = parts.hostname.rstrip(".").lower()
+    if host in METADATA_HOSTS:
+        raise FetchFailed(f"refused: {host} is a cloud metadata address (pass --allow-private to fetch it)", "ssrf")
+    for address in await _addresses(host, parts.port or (443 if parts.scheme == "https" else 80)):
+        kind = kind_of_address(address)
+        if kind:
+            if address in ("169.254.169.254", "fd00:ec2::254"):
+                kind = "cloud metadata"
+            raise FetchFailed(
+                f"refused: {host} resolves to {address}, a {kind} address "
+                "(pass --allow-private to fetch from your own network)",
+                "ssrf",
+            )
+
+
+async def _addresses(host: str, port: int) -> list[str]:
+    try:
+        ipaddress.ip_address(host.strip("[]"))
+        return [host.strip("[]")]
+    except ValueError:
+        pass
+    try:
+        found = await asyncio.get_running_loop().getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except socket.gaierror as exc:
+        raise FetchFailed(f"cannot resolve {host} ({exc.strerror or exc})", "network") from None
+    return sorted({str(info[4][0]) for info in found})

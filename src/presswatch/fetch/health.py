@@ -1,0 +1,84 @@
+"""Source health and the adaptive poll interval: what one poll's outcome does to a source's row.
+
+status: ok; failing (any error streak); blocked (a streak of 403s or 429s,
+or robots.txt shuts us out); gone (404 or 410). The interval halves while a
+feed yields new items and grows by half while it does not, within the
+configured bounds; errors double it, and a Retry-After is honoured.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+HEALTH_STATUSES = ("ok", "failing", "blocked", "gone")
+_BLOCKING = (403, 429)
+
+
+@dataclass(frozen=True)
+class PollBounds:
+    minimum: int = 300  # seconds
+    maximum: int = 43_200
+    blocked_after: int = 3  # consecutive 403/429 answers before a source counts as blocked
+
+    def first(self) -> int:
+        return min(self.maximum, max(self.minimum, 1800))
+
+
+@dataclass(frozen=True)
+class PollOutcome:
+    """What one poll of a source came to."""
+
+    status: int | None  # HTTP status of the final answer, None when there was none
+    error: str | None = None
+    reason: str | None = None  # the fetch's reason code for the error
+    new_items: int = 0
+    retry_after: float | None = None
+    etag: str | None = None
+    last_modified: str | None = None
+
+
+def health_after(source: Any, outcome: PollOutcome, bounds: PollBounds, now: datetime) -> dict[str, Any]:
+    """The columns of `sources` to update after a poll."""
+    interval = _next_interval(source.poll_interval or bounds.first(), outcome, bounds)
+    values: dict[str, Any] = {
+        "last_polled_at": now,
+        "last_status": outcome.status,
+        "poll_interval": interval,
+        "next_poll_at": now + timedelta(seconds=interval),
+        "items_found": (source.items_found or 0) + outcome.new_items,
+    }
+    if outcome.error is None:
+        values.update(last_success_at=now, error_streak=0, status="ok")
+        if outcome.etag is not None or outcome.last_modified is not None:
+            values.update(etag=outcome.etag, last_modified=outcome.last_modified)
+        return values
+    streak = (source.error_streak or 0) + 1
+    values.update(last_error=outcome.error, last_error_at=now, error_streak=streak)
+    values["status"] = _error_status(source, outcome, streak, bounds)
+    return values
+
+
+def _error_status(source: Any, outcome: PollOutcome, streak: int, bounds: PollBounds) -> str:
+    if outcome.status in (404, 410):
+        return "gone"
+    if outcome.reason == "robots":
+        return "blocked"
+    if outcome.status in _BLOCKING:
+        # A streak of refusals: count back only over answers that were refusals too.
+        refusals = streak if source.last_status in _BLOCKING or streak == 1 else 1
+        return "blocked" if refusals >= bounds.blocked_after else "failing"
+    return "failing"
+
+
+def _next_interval(current: int, outcome: PollOutcome, bounds: PollBounds) -> int:
+    if outcome.error is not None:
+        seconds = current * 2.0
+    elif outcome.new_items:
+        seconds = current / 2.0
+    else:
+        seconds = current * 1.5
+    if outcome.retry_after:
+        seconds = max(seconds, outcome.retry_after)
+    return int(min(bounds.maximum, max(bounds.minimum, seconds)))

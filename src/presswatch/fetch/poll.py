@@ -1,0 +1,344 @@
+"""Polling: each due source's feed or sitemap once, then every new entry URL fetched as an article.
+
+The calling thread owns the store and extraction; the network thread
+(`FetchThread`) fetches. Feed documents go through `feeds.parse_feed`,
+sitemaps and sitemap indexes through ultimate-sitemap-parser, pages through
+ingest's own extraction path, so a fetched page and the same page read back
+from the WARC file become the same article.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import time
+from collections.abc import Callable, Iterator
+from concurrent.futures import FIRST_COMPLETED, Future, wait
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from sqlalchemy import Connection, or_, select, update
+
+from ..extract import Hints, canonical_url
+from ..ingest import IngestReport, domain_of, extraction_pool, precheck, store_result
+from ..inputs import IngestOptions, Item, Outcome
+from ..store import Store
+from ..store import queries as q
+from ..store.schema import fetch_queue, sources
+from ..workers import INLINE_ITEMS
+from .client import FEED_TYPES, PAGE_TYPES, Fetched
+from .health import PollBounds, PollOutcome, health_after
+from .listing import FeedLinks, read_listing
+from .thread import FetchThread
+
+log = logging.getLogger(__name__)
+
+# A URL that failed this many times is given up ("failed"); 404 and 410 are given up at once.
+MAX_ATTEMPTS = 3
+# New URLs queued from one poll of one source, newest first: a first poll of a
+# site's full sitemap must not queue fifty thousand pages.
+MAX_NEW_PER_POLL = 200
+# Refusals that no retry will change: the URL is set aside as skipped.
+_SKIP_REASONS = ("robots", "type", "ssrf")
+
+# Told of each step: (what: poll | page | article, label, status or message, whether it failed).
+OnEvent = Callable[[str, str, str, bool], None]
+
+
+@dataclass
+class FetchReport:
+    """What one `presswatch fetch` round did."""
+
+    polled: int = 0
+    polls_failed: int = 0
+    queued: int = 0
+    pages: int = 0
+    pages_failed: int = 0
+    articles: IngestReport = field(default_factory=IngestReport)
+    problems: list[Outcome] = field(default_factory=list)
+
+    @property
+    def exit_code(self) -> int:
+        return 1 if self.polls_failed or self.pages_failed or self.articles.failed else 0
+
+    def summary(self) -> dict[str, int]:
+        return {
+            "sources_polled": self.polled,
+            "sources_failed": self.polls_failed,
+            "urls_queued": self.queued,
+            "pages_fetched": self.pages,
+            "pages_failed": self.pages_failed,
+            **{f"articles_{k}": v for k, v in self.articles.summary().items() if k != "queued"},
+        }
+
+
+@dataclass
+class _Poll:
+    source: Any
+    depth: int = 0  # 0 the source's own feed; 1 a sitemap named by its sitemap index
+
+
+@dataclass
+class _Page:
+    queue_id: int
+    url: str
+    attempts: int
+
+
+class Monitor:
+    """One fetch round over the store: poll due sources, fetch queued URLs, extract, record health."""
+
+    def __init__(
+        self,
+        store: Store,
+        net: FetchThread,
+        options: IngestOptions,
+        bounds: PollBounds,
+        on_event: OnEvent | None = None,
+    ) -> None:
+        self.store = store
+        self.net = net
+        self.options = options
+        self.bounds = bounds
+        self.on_event = on_event or (lambda what, label, message, failed: None)
+        self.in_flight = max(4, net.settings.concurrency * 2)
+
+    def run_once(self, source_ids: list[int] | None = None) -> FetchReport:
+        """Poll the due sources (or those given, due or not), then fetch every pending URL."""
+        report = FetchReport()
+        polls = {self._submit_poll(source): _Poll(source) for source in self._due(source_ids)}
+        while polls:
+            done, _ = wait(polls, return_when=FIRST_COMPLETED)
+            for future in done:
+                self._after_poll(polls.pop(future), future.result(), polls, report)
+        self._fetch_pages(report)
+        return report
+
+    def _fetch_pages(self, report: FetchReport) -> None:
+        backlog = self._pending_pages()
+        # Worker processes pay off on a long backlog only; a few pages are extracted here.
+        options = self.options if len(backlog) > INLINE_ITEMS else replace(self.options, workers=1)
+        pages: dict[Future[Fetched], _Page] = {}
+        with extraction_pool(options) as pool:
+            queue = iter(backlog)
+            self._top_up(pages, queue)
+            while pages:
+                done, _ = wait(pages, return_when=FIRST_COMPLETED)
+                for future in done:
+                    for item, result in self._after_page(pages.pop(future), future.result(), report, pool):
+                        self._store(item, result, report)
+                self._top_up(pages, queue)
+            for item, result in pool.drain():
+                self._store(item, result, report)
+
+    # ---- sources --------------------------------------------------------------------------
+
+    def _due(self, source_ids: list[int] | None) -> list[Any]:
+        query = select(sources).where(sources.c.feed_url.is_not(None))
+        if source_ids is not None:
+            query = query.where(sources.c.id.in_(source_ids))
+        else:
+            query = query.where(or_(sources.c.next_poll_at.is_(None), sources.c.next_poll_at <= q.now()))
+        with self.store.connect() as conn:
+            return list(conn.execute(query.order_by(sources.c.id)))
+
+    def _submit_poll(self, source: Any, url: str | None = None) -> Future[Fetched]:
+        headers = {}
+        if url is None:  # conditional GET of the source's own feed
+            if source.etag:
+                headers["If-None-Match"] = source.etag
+            if source.last_modified:
+                headers["If-Modified-Since"] = source.last_modified
+        # Feeds are often served as text/html: the parser, not the label, decides.
+        return self.net.submit(url or source.feed_url, headers, accept=FEED_TYPES + PAGE_TYPES)
+
+    def _after_poll(
+        self, poll: _Poll, fetched: Fetched, polls: dict[Future[Fetched], _Poll], report: FetchReport
+    ) -> None:
+        source = poll.source
+        self._keep_responses(fetched, source.id)
+        new_items, error, reason = 0, fetched.error, fetched.reason
+        if fetched.ok:
+            try:
+                listing = read_listing(fetched.body, fetched.final_url, source.kind)
+            except Exception as exc:  # noqa: BLE001 - a hostile feed must fail this source only
+                listing, error, reason = FeedLinks([]), f"cannot read the feed: {exc}", "parse"
+            new_items = self._queue(source, listing)
+            if poll.depth == 0:
+                for child in listing.sitemaps[:10]:  # a sitemap index: its (first ten) sitemaps, polled once more
+                    polls[self._submit_poll(source, child)] = _Poll(source, 1)
+        report.queued += new_items
+        if poll.depth:
+            return
+        report.polled += 1
+        outcome = PollOutcome(
+            fetched.status,
+            error,
+            reason,
+            new_items,
+            fetched.retry_after,
+            fetched.headers.get("etag"),
+            fetched.headers.get("last-modified"),
+        )
+        with self.store.begin() as conn:
+            conn.execute(
+                update(sources)
+                .where(sources.c.id == source.id)
+                .values(health_after(source, outcome, self.bounds, q.now()))
+            )
+        if error:
+            report.polls_failed += 1
+            report.problems.append(Outcome(f"{source.name} ({fetched.url})", "failed", error))
+        self.on_event("poll", source.name, error or f"{new_items} new", error is not None)
+
+    def _queue(self, source: Any, listing: FeedLinks) -> int:
+        added = 0
+        with self.store.begin() as conn:
+            for link in listing.newest(MAX_NEW_PER_POLL):
+                url = canonical_url(link.url) or link.url
+                added += q.queue_url(conn, url, source.id, None, link.title, link.published)
+        return added
+
+    # ---- pages ----------------------------------------------------------------------------
+
+    def _pending_pages(self) -> list[_Page]:
+        query = (
+            select(fetch_queue.c.id, fetch_queue.c.url, fetch_queue.c.attempts)
+            .where(fetch_queue.c.status == "pending")
+            .order_by(fetch_queue.c.id)
+        )
+        with self.store.connect() as conn:
+            rows = list(conn.execute(query))
+        return [_Page(row.id, row.url, row.attempts) for row in rows]
+
+    def _top_up(self, pages: dict[Future[Fetched], _Page], backlog: Iterator[_Page]) -> None:
+        """Keep a bounded number of pages in flight: fetched bodies wait in memory until stored."""
+        while len(pages) < self.in_flight:
+            page = next(backlog, None)
+            if page is None:
+                return
+            pages[self.net.submit(page.url)] = page
+
+    def _after_page(self, page: _Page, fetched: Fetched, report: FetchReport, pool: Any) -> Iterator[tuple[Item, Any]]:
+        report.pages += 1
+        if not fetched.ok or fetched.record is None:
+            self._keep_responses(fetched, None)
+            report.pages_failed += fetched.reason not in _SKIP_REASONS
+            self._page_failed(page, fetched, report)
+            return
+        self._keep_responses(fetched, None, but_last=True)
+        self._set_page(page.queue_id, status="done", attempts=page.attempts + 1, fetched_at=q.now(), last_error=None)
+        item = page_item(fetched)
+        checked = precheck(self.store, item)
+        if isinstance(checked, Outcome):
+            report.articles.add(checked)
+            return
+        yield from pool.submit(item)
+
+    def _store(self, item: Item, result: Any, report: FetchReport) -> None:
+        outcome = store_result(self.store, item, item.sha256 or "", result)
+        report.articles.add(outcome)
+        self.on_event("article", item.label, outcome.message or outcome.status, outcome.status == "failed")
+
+    def _page_failed(self, page: _Page, fetched: Fetched, report: FetchReport) -> None:
+        attempts = page.attempts + 1
+        if fetched.reason in _SKIP_REASONS:
+            status = "skipped"
+        elif fetched.status in (404, 410) or attempts >= MAX_ATTEMPTS:
+            status = "failed"
+        else:
+            status = "pending"  # tried again next round
+        self._set_page(page.queue_id, status=status, attempts=attempts, last_error=fetched.error)
+        if status != "skipped":
+            report.problems.append(Outcome(page.url, "failed", fetched.error or "failed"))
+        self.on_event("page", page.url, fetched.error or "failed", status != "skipped")
+
+    def _set_page(self, queue_id: int, **values: Any) -> None:
+        with self.store.begin() as conn:
+            conn.execute(update(fetch_queue).where(fetch_queue.c.id == queue_id).values(**values))
+
+    # ---- the raw archive ---------------------------------------------------------------------
+
+    def _keep_responses(self, fetched: Fetched, source_id: int | None, but_last: bool = False) -> None:
+        """Reference every archived response from `raw`; a page's own record is kept by ingest's path."""
+        records = fetched.archived[:-1] if but_last else fetched.archived
+        with self.store.begin() as conn:
+            for url, status, headers, archived in records:
+                keep_response(conn, url, status, headers, archived, fetched.body if archived is fetched.record else b"")
+
+
+def keep_response(conn: Connection, url: str, status: int, headers: dict[str, str], archived: Any, body: bytes) -> None:
+    """A `raw` row pointing at one archived response (kind 'response': not an article, never re-extracted)."""
+    # The record id goes into the hash: the same error page twice is two responses, two rows.
+    sha = hashlib.sha256(body + archived.record_id.encode()).hexdigest()
+    q.insert_raw(
+        conn,
+        q.RawRecord(
+            url=url,
+            kind="response",
+            sha256=sha,
+            body=None,
+            origin=archived.path,
+            record=archived.record_id,
+            fetched_at=archived.fetched_at,
+            status=status,
+            headers=headers,
+            content_type=headers.get("content-type"),
+            warc_path=archived.path,
+            warc_offset=archived.offset,
+            warc_length=archived.length,
+        ),
+    )
+
+
+def page_item(fetched: Fetched) -> Item:
+    """A fetched page as ingest's Item: the same hints a WARC reader would give it."""
+    record = fetched.record
+    assert record is not None
+    return Item(
+        f"{fetched.final_url}",
+        "fetch",
+        record.path,
+        record.record_id,
+        fetched.body,
+        Hints(url=fetched.final_url, fetched_at=record.fetched_at),
+        charset=fetched.charset,
+        status=fetched.status,
+        headers=fetched.headers,
+        content_type=fetched.content_type,
+        warc_offset=record.offset,
+    )
+
+
+def watch(
+    monitor: Monitor,
+    on_round: Callable[[FetchReport, float, float], None],
+    max_sleep: float = 60.0,
+    rounds: int | None = None,
+) -> None:
+    """Run rounds until interrupted (Ctrl-C raises KeyboardInterrupt out of here), sleeping until the next due poll.
+
+    `on_round` is told of each round's report, how long it took and how long the pause after it is.
+    """
+    done = 0
+    while rounds is None or done < rounds:
+        started = time.monotonic()
+        report = monitor.run_once()
+        done += 1
+        pause = _seconds_to_next_poll(monitor.store, max_sleep)
+        on_round(report, time.monotonic() - started, pause)
+        if rounds is None or done < rounds:
+            time.sleep(pause)
+
+
+def _seconds_to_next_poll(store: Store, max_sleep: float) -> float:
+    with store.connect() as conn:
+        soonest = conn.execute(
+            select(sources.c.next_poll_at).where(sources.c.feed_url.is_not(None)).order_by(sources.c.next_poll_at)
+        ).scalar()
+    if soonest is None:
+        return max_sleep
+    return min(max_sleep, max(1.0, (soonest - q.now()).total_seconds()))
+
+
+__all__ = ["FetchReport", "Monitor", "watch", "domain_of"]

@@ -1,0 +1,227 @@
+"""The JSON API under /api: the same readings as the pages, and the digest editor's actions.
+
+Every error has one shape: {"error": {"status", "code", "message", "detail"?}} (see app.error_response).
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Depends, Query, Request
+from pydantic import BaseModel, Field
+
+from ..digest import digest_dict, edit_item, list_versions, load_digest, open_draft, publish, reorder, set_included
+from ..digest.drafts import DigestVersion
+from . import reading
+from .editor import period_or_404, version_url
+from .pages import pw_of
+from .security import editor, logged_in, reader
+from .users import User, delete_search, save_search, saved_searches_of
+
+
+class ErrorDetail(BaseModel):
+    status: int
+    code: str = Field(examples=["not_found"])
+    message: str
+    detail: Any = None
+
+
+class ErrorBody(BaseModel):
+    error: ErrorDetail
+
+
+ERRORS: dict[int | str, dict[str, Any]] = {code: {"model": ErrorBody} for code in (400, 401, 403, 404, 422)}
+router = APIRouter(prefix="/api", responses=ERRORS)
+Reader = Annotated[User | None, Depends(reader)]
+Editor = Annotated[User, Depends(editor)]
+
+
+@router.get("/me", tags=["users"])
+def me(user: Annotated[User, Depends(logged_in)]) -> dict[str, Any]:
+    """The logged-in user."""
+    return {"name": user.name, "role": user.role}
+
+
+@router.get("/search", tags=["articles"])
+def search(
+    request: Request,
+    user: Reader,
+    q: str = "",
+    language: str = "",
+    source: str = "",
+    entity: str = "",
+    topic: str = "",
+    since: Annotated[str, Query(description="YYYY-MM-DD, included")] = "",
+    until: Annotated[str, Query(description="YYYY-MM-DD, included")] = "",
+    sort: Literal["relevance", "date"] = "relevance",
+    page: Annotated[int, Query(ge=1)] = 1,
+    size: Annotated[int, Query(ge=1, le=100)] = reading.PAGE_SIZE,
+) -> dict[str, Any]:
+    """Full-text search (words, "phrases", prefix*, AND/OR/NOT) with filters; the newest articles without `q`."""
+    form = reading.SearchForm(q, language, source, entity, topic, since, until, sort)
+    rows, pages = reading.search(pw_of(request), form, page, size)
+    return {"query": q, "filters": form.filters(), "page": pages.page, "has_next": pages.has_next, "results": rows}
+
+
+@router.get("/articles/{article_id}", tags=["articles"])
+def article(request: Request, article_id: int, user: Reader) -> dict[str, Any]:
+    """One article: metadata, text, paragraph languages, versions and mentions."""
+    found = reading.article(pw_of(request), article_id)
+    return {**found["article"], "mentions": found["mentions"]}
+
+
+@router.get("/articles/{article_id}/provenance", tags=["articles"])
+def provenance(request: Request, article_id: int, user: Reader) -> dict[str, Any]:
+    """The article's first publisher, its copies, partial copies (with passages) and translations."""
+    found = reading.article(pw_of(request), article_id)
+    if found["provenance"] is None:
+        return {"computed": False, "message": "run `presswatch process` first", "links": []}
+    return {"computed": True, **found["provenance"]}
+
+
+@router.get("/stories", tags=["stories"])
+def stories(request: Request, user: Reader, limit: Annotated[int, Query(ge=1, le=1000)] = 50) -> list[dict[str, Any]]:
+    """Stories, latest first."""
+    return pw_of(request).stories(limit=limit)
+
+
+@router.get("/stories/{story_id}", tags=["stories"])
+def story(request: Request, story_id: int, user: Reader) -> dict[str, Any]:
+    """One story with its articles, oldest first; `is_copy` marks copies and partial copies."""
+    return reading.story(pw_of(request), story_id)
+
+
+@router.get("/entities", tags=["entities"])
+def entities(request: Request, user: Reader) -> list[dict[str, Any]]:
+    """Watched entities with their mention counts per language."""
+    return pw_of(request).entities()
+
+
+@router.get("/entities/{entity_id}", tags=["entities"])
+def entity(request: Request, entity_id: str, user: Reader) -> dict[str, Any]:
+    """One entity: aliases, articles per day per language, top outlets, spellings seen."""
+    return reading.entity(pw_of(request), entity_id)
+
+
+@router.get("/sources", tags=["sources"])
+def sources(request: Request, user: Reader) -> list[dict[str, Any]]:
+    """Every source with its fetch health (status, last success, last error, error streak, polls)."""
+    return reading.source_health(pw_of(request))
+
+
+@router.get("/copies", tags=["provenance"])
+def copies(request: Request, user: Reader) -> list[dict[str, Any]]:
+    """The outlet copy network: who republished whom, how often, the median delay in hours."""
+    return pw_of(request).copies()
+
+
+# ---- saved searches ------------------------------------------------------------------------------
+
+
+class SavedSearch(BaseModel):
+    name: str = Field(min_length=1, max_length=200)
+    query: str = ""
+    filters: dict[str, str] = Field(default_factory=dict)
+
+
+@router.get("/saved-searches", tags=["users"])
+def saved_searches(request: Request, user: Annotated[User, Depends(logged_in)]) -> list[dict[str, Any]]:
+    with pw_of(request).store.connect() as conn:
+        return saved_searches_of(conn, user)
+
+
+@router.post("/saved-searches", tags=["users"], status_code=201)
+def add_saved_search(request: Request, body: SavedSearch, user: Annotated[User, Depends(logged_in)]) -> dict[str, Any]:
+    """Save a search under a name (replacing one of the same name). Needs the X-CSRF-Token header."""
+    form = reading.SearchForm(body.query, **{k: v for k, v in body.filters.items() if k in reading.FILTERS})
+    with pw_of(request).store.begin() as conn:
+        search_id = save_search(conn, user, body.name, form.q, form.filters())
+    return {"id": search_id, "name": body.name}
+
+
+@router.delete("/saved-searches/{search_id}", tags=["users"], status_code=204)
+def remove_saved_search(request: Request, search_id: int, user: Annotated[User, Depends(logged_in)]) -> None:
+    with pw_of(request).store.begin() as conn:
+        if not delete_search(conn, user, search_id):
+            raise reading.NotFound(f"you have no saved search {search_id}")
+
+
+# ---- digests ---------------------------------------------------------------------------------------
+
+
+def _version(v: DigestVersion) -> dict[str, Any]:
+    found = {k: getattr(v, k) for k in ("digest_id", "period", "topic", "version", "status", "title", "items")}
+    found.update(created_at=v.created_at, published_at=v.published_at)
+    if v.version > 0:
+        found["url"] = version_url(v.period, v.version, v.topic)
+    return found
+
+
+@router.get("/digests/{period}", tags=["digests"])
+def digest_versions(request: Request, period: str, user: Reader, topic: str | None = None) -> list[dict[str, Any]]:
+    """The draft (version 0, when opened) and the published versions of a period, oldest first."""
+    with pw_of(request).store.connect() as conn:
+        return [_version(v) for v in list_versions(conn, period_or_404(period), topic)]
+
+
+@router.get("/digests/{period}/v{version}", tags=["digests"])
+def digest_version(request: Request, period: str, version: int, user: Reader, topic: str | None = None) -> Any:
+    """A published version, as the digest JSON (schema presswatch.digest/1)."""
+    with pw_of(request).store.connect() as conn:
+        found = [v for v in list_versions(conn, period_or_404(period), topic) if v.version == version > 0]
+        if not found:
+            raise reading.NotFound(f"{period} has no published version {version}")
+        return digest_dict(load_digest(conn, found[0].digest_id))
+
+
+@router.post("/digests/{period}/draft", tags=["digests"])
+def digest_draft(request: Request, period: str, user: Editor, topic: str | None = None) -> dict[str, Any]:
+    """Open the period's draft (built from the stories the first time), with every item and its item_id."""
+    with pw_of(request).store.begin() as conn:
+        draft = open_draft(conn, period_or_404(period), topic)
+    body = digest_dict(draft)
+    body["digest_id"] = draft.digest_id
+    body["all_items"] = [
+        {"item_id": i.item_id, "title": i.title, "summary": i.summary, "language": i.language, "included": i.included}
+        for i in draft.items
+    ]
+    return body
+
+
+class ItemChange(BaseModel):
+    included: bool | None = None
+    title: str | None = Field(default=None, min_length=1)
+    summary: str | None = None
+
+
+@router.patch("/digest-items/{item_id}", tags=["digests"])
+def change_item(request: Request, item_id: int, change: ItemChange, user: Editor) -> dict[str, Any]:
+    """Include or exclude a draft's item, or edit its title or summary."""
+    with pw_of(request).store.begin() as conn:
+        if change.included is not None:
+            set_included(conn, item_id, change.included)
+        if change.title is not None or change.summary is not None:
+            edit_item(conn, item_id, summary=change.summary, title=change.title)
+    return {"item_id": item_id, "changed": change.model_dump(exclude_none=True)}
+
+
+class ItemOrder(BaseModel):
+    items: list[int]
+
+
+@router.put("/digests/{digest_id}/order", tags=["digests"])
+def order_items(request: Request, digest_id: int, order: ItemOrder, user: Editor) -> dict[str, Any]:
+    """Put a draft's items in this order (items not named keep their order after them)."""
+    with pw_of(request).store.begin() as conn:
+        reorder(conn, digest_id, order.items)
+        items = [i.item_id for i in load_digest(conn, digest_id).items]
+    return {"digest_id": digest_id, "items": items}
+
+
+@router.post("/digests/{period}/publish", tags=["digests"], status_code=201)
+def publish_digest(request: Request, period: str, user: Editor, topic: str | None = None) -> dict[str, Any]:
+    """Copy the draft into a new immutable version; returns its number and URL."""
+    found = period_or_404(period)
+    with pw_of(request).store.begin() as conn:
+        version = publish(conn, found, topic)
+    return {"period": found.label, "topic": topic, "version": version, "url": version_url(found.label, version, topic)}

@@ -43,7 +43,7 @@ from typing import Any
 from sqlalchemy import and_, func, insert, or_, select
 
 from presswatch import Presswatch
-from presswatch.store.queries import ArticleFilter
+from presswatch.store.queries import ArticleFilter, _filtered
 from presswatch.store.schema import articles, entities, mentions, relevance, sources, topic_entities, topics
 
 GOAL_MS = 100.0
@@ -233,27 +233,12 @@ def naive(pw: Presswatch, query: Query) -> int:
 
     match = or_(*(and_(*(has(t) for t in group)) for group in query.terms))
     where = query.where
-    conditions = [articles.c.is_current, match]
-    if where.language:
-        conditions.append(articles.c.language == where.language)
-    if where.source:
-        conditions.append(sources.c.name == where.source)
-    if where.entity:
-        conditions.append(articles.c.id.in_(select(mentions.c.article_id).where(mentions.c.entity_id == where.entity)))
-    if where.topic:
-        conditions.append(articles.c.id.in_(select(relevance.c.article_id).where(relevance.c.topic_id == where.topic)))
-    if where.since:
-        conditions.append(articles.c.published_at >= where.since)
-    if where.until:
-        conditions.append(articles.c.published_at < where.until)
-    statement = (
-        select(articles.c.id, articles.c.title, sources.c.name)
-        .join(sources, sources.c.id == articles.c.source_id)
-        .where(and_(*conditions))
-        .order_by(articles.c.published_at.desc())
-        .limit(where.limit)
-        .offset(where.offset)
+    # the same filters as presswatch's search, from the same function
+    statement = _filtered(
+        select(articles.c.id, articles.c.title, sources.c.name).join(sources, sources.c.id == articles.c.source_id),
+        where,
     )
+    statement = statement.where(match).order_by(articles.c.published_at.desc()).limit(where.limit).offset(where.offset)
     with pw.store.connect() as conn:
         return len(conn.execute(statement).all())
 

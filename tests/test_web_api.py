@@ -17,7 +17,7 @@ from presswatch import Presswatch
 from presswatch.cli import app as cli_app
 from presswatch.web.app import create_app
 
-from .conftest import ENGLISH, HOSTILE_TITLE, HOSTILE_URL, WEB_USERS, page
+from .conftest import ENGLISH, HOSTILE_TITLE, HOSTILE_URL, WEB_USERS, page, translation_pair
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 API_WEEK = "2026-W42"  # the browser tests edit another week: the two never meet in the shared store
@@ -223,21 +223,15 @@ def test_saved_searches_belong_to_their_user(client: TestClient, pw: Presswatch)
         404,
         "not_found",
     )
+    bad = {"name": "bad", "query": "x", "filters": {"since": "last week"}}
+    assert_error(client.post("/api/saved-searches", json=bad, headers={"x-csrf-token": token}), 400, "bad_request")
+    bad["filters"] = {"colour": "red"}
+    assert_error(client.post("/api/saved-searches", json=bad, headers={"x-csrf-token": token}), 400, "bad_request")
     client.delete(f"/api/saved-searches/{saved[0]['id']}", headers={"x-csrf-token": token})
     assert client.get("/api/saved-searches").json() == []
 
 
 # ---- article, provenance, escaping ------------------------------------------------------------------
-
-
-def translation_pair(pw: Presswatch) -> tuple[dict[str, Any], dict[str, Any]]:
-    for row in pw.articles():
-        for link in pw.provenance(str(row["id"]))["links"]:
-            if link["kind"] == "translation":
-                this, other = pw.article(str(row["id"])), pw.article(str(link["article"]["id"]))
-                assert this and other
-                return this, other
-    raise AssertionError("the sample has translations")
 
 
 def test_the_article_page_shows_a_translation_side_by_side(client: TestClient, pw: Presswatch) -> None:
@@ -322,6 +316,37 @@ def test_sources_page_reads_health_from_the_sources_table(client: TestClient, pw
         sources[0]
     )
     assert "never fetched" in client.get("/sources").text
+
+
+def test_sources_page_shows_a_failing_source_and_escapes_its_error(client: TestClient, pw: Presswatch) -> None:
+    from datetime import datetime
+
+    from sqlalchemy import select, update
+
+    from presswatch.store.schema import sources
+
+    login(client, "viewer")
+    health = {
+        "status": "failing",
+        "error_streak": 3,
+        "last_error": "HTTP 503 <script>window.__pwned=4</script>",
+        "last_polled_at": datetime(2026, 11, 2, 8, 30),
+        "last_success_at": datetime(2026, 11, 1, 8, 0),
+    }
+    with pw.store.begin() as conn:
+        source_id = conn.execute(select(sources.c.id).order_by(sources.c.id)).scalars().first()
+        before = conn.execute(select(*(sources.c[k] for k in health)).where(sources.c.id == source_id)).one()
+        conn.execute(update(sources).where(sources.c.id == source_id).values(**health))
+    try:
+        body = client.get("/sources").text
+        assert '<span class="tag failing">failing</span>' in body
+        assert "HTTP 503 &lt;script&gt;window.__pwned=4&lt;/script&gt;" in body and "<script>window" not in body
+        assert "2 Nov 2026 08:30 UTC" in body and "1 Nov 2026 08:00 UTC" in body
+        listed = {s["id"]: s for s in client.get("/api/sources").json()}
+        assert listed[source_id]["error_streak"] == 3 and listed[source_id]["status"] == "failing"
+    finally:
+        with pw.store.begin() as conn:
+            conn.execute(update(sources).where(sources.c.id == source_id).values(**before._mapping))
 
 
 def test_copy_network_as_table_and_graph(client: TestClient, pw: Presswatch) -> None:

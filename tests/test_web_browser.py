@@ -14,14 +14,13 @@ import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 from urllib.parse import urlparse
 
 import pytest
 
 from presswatch import Presswatch
 
-from .conftest import HOSTILE_URL, PROJECT, WEB_USERS
+from .conftest import HOSTILE_URL, PROJECT, WEB_USERS, translation_pair
 
 CHROMIUM = "/usr/bin/chromium"
 SHOTS = PROJECT / "test-output"
@@ -121,16 +120,6 @@ def test_log_in_and_search(page: Page) -> None:
     assert all(" · sq · " in text for text in results.locator(".meta").all_inner_texts())
     expect(page.locator(".user")).to_contain_text("viewer")
     shot(page, "search")
-
-
-def translation_pair(pw: Presswatch) -> tuple[dict[str, Any], dict[str, Any]]:
-    for row in pw.articles():
-        for link in pw.provenance(str(row["id"]))["links"]:
-            if link["kind"] == "translation":
-                this, other = pw.article(str(row["id"])), pw.article(str(link["article"]["id"]))
-                assert this and other
-                return this, other
-    raise AssertionError("the sample has translations")
 
 
 def test_an_article_with_a_translation_shows_both_texts(page: Page, pw: Presswatch) -> None:

@@ -12,6 +12,7 @@ from pydantic import BaseModel, Field
 
 from ..digest import digest_dict, edit_item, list_versions, load_digest, open_draft, publish, reorder, set_included
 from ..digest.drafts import DigestVersion
+from ..errors import UsageError
 from . import reading
 from .editor import period_or_404, version_url
 from .pages import pw_of
@@ -133,7 +134,10 @@ def saved_searches(request: Request, user: Annotated[User, Depends(logged_in)]) 
 @router.post("/saved-searches", tags=["users"], status_code=201)
 def add_saved_search(request: Request, body: SavedSearch, user: Annotated[User, Depends(logged_in)]) -> dict[str, Any]:
     """Save a search under a name (replacing one of the same name). Needs the X-CSRF-Token header."""
-    form = reading.SearchForm(body.query, **{k: v for k, v in body.filters.items() if k in reading.FILTERS})
+    unknown = sorted(set(body.filters) - set(reading.FILTERS))
+    if unknown:
+        raise UsageError(f"unknown filters {unknown}; use {', '.join(reading.FILTERS)}")
+    form = reading.SearchForm(body.query, **body.filters).checked()
     with pw_of(request).store.begin() as conn:
         search_id = save_search(conn, user, body.name, form.q, form.filters())
     return {"id": search_id, "name": body.name}

@@ -134,7 +134,7 @@ def save_search_form(
     until: Annotated[str, Form()] = "",
     sort: Annotated[str, Form()] = "relevance",
 ) -> Response:
-    saved = reading.SearchForm(q, language, source, entity, topic, since, until, sort)
+    saved = reading.SearchForm(q, language, source, entity, topic, since, until, sort).checked()
     with pw_of(request).store.begin() as conn:
         save_search(conn, user, name, saved.q, saved.filters())
     return RedirectResponse("/search?" + urlencode({"q": saved.q, **saved.filters()}), status_code=303)

@@ -12,7 +12,7 @@ from ..entities.queries import article_mentions, entity_attention
 from ..errors import UsageError
 from ..process import STAGES
 from ..reuse.queries import copied_ids
-from ..store.queries import ArticleFilter, list_sources, stage_state_of
+from ..store.queries import ArticleFilter, filter_values, list_sources, stage_state_of
 from .views import Pages
 
 PAGE_SIZE = 20
@@ -39,6 +39,11 @@ class SearchForm:
 
     def filters(self) -> dict[str, str]:
         return {k: v for k, v in vars(self).items() if k != "q" and v and not (k == "sort" and v == "relevance")}
+
+    def checked(self) -> SearchForm:
+        """This search, after a clear error for a bad date or sort: saved searches must run later."""
+        self.article_filter(Pages(1, 1, False))
+        return self
 
     def article_filter(self, pages: Pages) -> ArticleFilter:
         if self.sort not in SORTS:
@@ -77,11 +82,11 @@ def search(pw: Presswatch, form: SearchForm, page: int, size: int = PAGE_SIZE) -
 
 def choices(pw: Presswatch) -> dict[str, Any]:
     """What the search filters offer: the store's languages, outlets, entities and topics."""
-    stats = pw.stats()
+    with pw.store.connect() as conn:
+        values = filter_values(conn)
     watchlist = pw.watchlist()
     return {
-        "languages": sorted(k for k in stats["by_language"] if k != "unknown"),
-        "sources": sorted(stats["by_source"]),
+        **values,
         "entities": [(e.id, e.name) for e in watchlist.entities],
         "topics": [(t.id, t.name) for t in watchlist.topics],
     }

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -115,3 +116,14 @@ def web_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     finally:
         app.close()
     return db
+
+
+def translation_pair(app: Presswatch) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The first article of the store that has a translation, and that translation."""
+    for row in app.articles():
+        for link in app.provenance(str(row["id"]))["links"]:
+            if link["kind"] == "translation":
+                this, other = app.article(str(row["id"])), app.article(str(link["article"]["id"]))
+                assert this and other
+                return this, other
+    raise AssertionError("the store has no translation")

@@ -51,6 +51,7 @@ class TestServer:
 
     def __init__(self, delay: float = 0.0) -> None:
         self.routes: dict[str, Handler] = {}
+        self.prefixes: dict[str, Handler] = {}  # handlers for every path under a prefix
         self.hits: Counter[str] = Counter()
         self.requests: list[Request] = []
         self.delay = delay  # seconds before each answer: the latency of a real network
@@ -90,6 +91,7 @@ class TestServer:
 
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
+            disable_nagle_algorithm = True  # headers and body go out as they are written, as real servers do
 
             def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the base class's name
                 pass
@@ -100,7 +102,9 @@ class TestServer:
                     server.hits[path] += 1
                     request = Request(path, {k.lower(): v for k, v in self.headers.items()}, server.hits[path])
                     server.requests.append(request)
-                handler = server.routes.get(path)
+                handler = server.routes.get(path) or next(
+                    (h for prefix, h in server.prefixes.items() if path.startswith(prefix)), None
+                )
                 reply = handler(request) if handler else Reply(404, {"Content-Type": "text/html"}, b"<p>not here</p>")
                 if server.delay:
                     time.sleep(server.delay)

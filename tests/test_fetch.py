@@ -123,24 +123,33 @@ def test_retries_honour_retry_after_and_back_off_on_5xx(server: TestServer, tmp_
 
 
 def test_the_ssrf_guard_refuses_our_own_network(tmp_path: Path, server: TestServer) -> None:
+    refusals = {}
     with FetchThread(settings_for(tmp_path, allow_private=False)) as net:
         for url in (
             server.url("/feed.xml"),
             "http://169.254.169.254/latest/meta-data/",
             "http://10.1.2.3/",
             "http://[::1]/",
+            "http://[::ffff:127.0.0.1]/",
             "http://metadata.google.internal/computeMetadata/v1/",
             "file:///etc/passwd",
         ):
             fetched = net.get(url)
             assert fetched.reason == "ssrf", url
-    assert server.hits == {}  # nothing reached the server, not even robots.txt
-    assert "169.254.169.254" in net_error(tmp_path)
+            refusals[url] = fetched.error or ""
+    assert server.hits == {}  # nothing reached the server, not even for robots.txt
+    assert "loopback" in refusals[server.url("/feed.xml")] and "--allow-private" in refusals[server.url("/feed.xml")]
+    assert "cloud metadata" in refusals["http://169.254.169.254/latest/meta-data/"]
+    assert "private" in refusals["http://10.1.2.3/"]
 
 
-def net_error(tmp_path: Path) -> str:
-    with FetchThread(settings_for(tmp_path, allow_private=False)) as net:
-        return net.get("http://169.254.169.254/").error or ""
+def test_an_unreadable_robots_txt_keeps_us_off_the_site(tmp_path: Path, server: TestServer) -> None:
+    server.route("/robots.txt", lambda request: Reply(503, {"Content-Type": "text/plain"}, b"busy"))
+    server.add("/page.html", "<p>x</p>")
+    with FetchThread(settings_for(tmp_path, retries=0)) as net:
+        fetched = net.get(server.url("/page.html"))
+    assert fetched.reason == "unreachable" and "RFC 9309" in (fetched.error or "")
+    assert server.hits["/page.html"] == 0
 
 
 def test_per_host_interval_spaces_requests(server: TestServer, tmp_path: Path) -> None:
@@ -306,6 +315,10 @@ def test_sitemap_index_and_news_sitemaps_are_polled(server: TestServer, monitor:
     assert added["kind"] == "sitemap"
     report = monitor.fetch(allow_private=True)
     assert report.queued == 4 and report.articles.counts["new"] == 4
+    # The index's health counts what its sitemaps listed: it yielded, so it is polled sooner.
+    [source] = monitor.sources(watched_only=True)
+    assert source["items_found"] == 4 and source["status"] == "ok" and report.polled == 1
+    assert source["poll_interval"] == 900  # the first interval (1800 s), halved
     assert {a["title"] for a in monitor.articles()} == {f"Story {n}" for n in range(4)}
 
 

@@ -96,6 +96,15 @@ def test_login_sets_an_httponly_samesite_cookie_and_needs_the_csrf_token(client:
     assert client.get("/api/me").json() == {"name": "viewer", "role": "viewer"}
 
 
+def test_a_form_opened_before_a_restart_still_posts(pw: Presswatch) -> None:
+    before = TestClient(create_app(pw), follow_redirects=False)
+    token = csrf_of(before)
+    restarted = TestClient(create_app(pw), follow_redirects=False)  # a new process over the same store
+    restarted.cookies.update(before.cookies)
+    response = restarted.post("/login", data={"name": "viewer", "password": WEB_USERS["viewer"], "csrf_token": token})
+    assert response.status_code == 303
+
+
 def test_login_never_redirects_off_the_site(client: TestClient) -> None:
     token = csrf_of(client)
     response = client.post(
@@ -256,6 +265,9 @@ def test_the_article_page_marks_shared_passages_and_mentions(client: TestClient,
     body = client.get(f"/articles/{partial['id']}").text
     assert '<mark class="passage"' in body and '<mark class="mention"' in body
     assert 'class="plang"' in body  # each paragraph says its language
+    listed = re.findall(r'<section class="mentions">.*?</section>', body, re.S)[0]
+    names = re.findall(r"<li><a [^>]*>[^<]*</a> as “([^”]*)”", listed)
+    assert names and len(names) == len(set(names))  # one line per entity and written form, with a count
     provenance = client.get(f"/api/articles/{partial['id']}/provenance").json()
     assert provenance["computed"] and any(link["passages"] for link in provenance["links"])
 

@@ -1042,8 +1042,12 @@ def fetch(
     """Poll every due source once and fetch the new (and queued) article URLs."""
     with session() as pw:
         started = time.monotonic()
-        with fetch_progress(quiet or as_json) as on_event:
-            report = pw.fetch(allow_private=allow_private, only=source or None, on_event=on_event)
+        try:
+            with fetch_progress(quiet or as_json) as on_event:
+                report = pw.fetch(allow_private=allow_private, only=source or None, on_event=on_event)
+        except KeyboardInterrupt:
+            err.print("interrupted; everything fetched so far is stored")
+            raise typer.Exit(130) from None
         print_fetch_summary(report, time.monotonic() - started, as_json)
     raise typer.Exit(report.exit_code)
 

@@ -4,7 +4,9 @@ Lingua's cost grows with the number of candidate languages and the length of
 the text it judges. The article's language is chosen among every language (or
 the `languages` setting) from a sample of its text; each paragraph is then
 judged only among the article's language and the `paragraph_languages` a page
-may switch into, from its opening characters.
+may switch into, from its opening characters: first a short look, which
+settles most paragraphs (those plainly in the article's language), then a
+longer one for the rest.
 """
 
 from __future__ import annotations
@@ -67,7 +69,7 @@ class LanguageReport:
     paragraphs: tuple[ParagraphLanguage, ...]
 
 
-@lru_cache(maxsize=64)
+@lru_cache(maxsize=256)
 def detector(accuracy: str = "low", languages: tuple[str, ...] = ()) -> LanguageDetector:
     """A cached detector for these languages (all when empty); models load once per process."""
     with _LOCK:
@@ -150,15 +152,18 @@ def _paragraph_languages(
         # One call per paragraph, not lingua's *_in_parallel: extraction
         # already runs one worker per core.
         judge = detector(accuracy, languages).compute_language_confidence_values
+        switched = False
         for index in worth_judging:
-            found[index] = _paragraph_language(judge, judged[index], article_language)
+            # After a switch, the next paragraph is likely switched too: no quick look first.
+            found[index] = _paragraph_language(judge, judged[index], article_language, quick=not switched)
+            switched = found[index] != article_language
     return tuple(ParagraphLanguage(start, end, lang) for (start, end), lang in zip(spans, found, strict=True))
 
 
 def _paragraph_language(
-    judge: Callable[[str], list[ConfidenceValue]], sample: str, article_language: str | None
+    judge: Callable[[str], list[ConfidenceValue]], sample: str, article_language: str | None, quick: bool
 ) -> str | None:
-    if len(sample) > OPENING_CHARS * 3 // 2:
+    if quick and len(sample) > OPENING_CHARS * 3 // 2:
         opening = sample[: sample.rfind(" ", 0, OPENING_CHARS + 1)]
         if _share(judge(opening), article_language) >= _OPENING_FITS:
             return article_language

@@ -67,8 +67,9 @@ def discover(net: FetchThread, url: str) -> FoundFeed:
     found = _as_listing(fetched)
     if found is not None:
         return found
-    candidates = _feed_links(fetched)
-    for candidate in candidates[:MAX_CANDIDATES]:
+    # The feeds the page names, then the sitemaps robots.txt names (news sitemaps first).
+    candidates = _feed_links(fetched)[:MAX_CANDIDATES] + net.sitemaps_of(fetched.final_url)[:MAX_CANDIDATES]
+    for candidate in candidates:
         attempt = net.get(candidate, accept=FEED_TYPES)
         found = _as_listing(attempt) if attempt.ok else None
         if found is not None:
@@ -76,7 +77,8 @@ def discover(net: FetchThread, url: str) -> FoundFeed:
             found.others = [c for c in candidates if c != candidate]
             return found
     raise UsageError(
-        f"{url} is a web page that names no readable feed; give the address of its RSS/Atom feed or its sitemap"
+        f"{url} is a web page that names no readable feed, and its robots.txt names no sitemap; "
+        "give the address of its RSS/Atom feed or its sitemap"
     )
 
 
@@ -126,10 +128,12 @@ def add_source(conn: Connection, entry: SourceEntry) -> tuple[int, bool]:
         "next_poll_at": None,  # due at once
     }
     values.update({k: v for k, v in (("language", entry.language), ("country", entry.country)) if v})
+    # Articles find their source by domain, the oldest first: a feed of a domain already in the store
+    # joins that source (and keeps its name), so its health and its articles stay together.
     bare = conn.execute(
-        select(sources.c.id, sources.c.name).where(sources.c.domain == domain, sources.c.feed_url.is_(None))
+        select(sources.c.id).where(sources.c.domain == domain, sources.c.feed_url.is_(None)).order_by(sources.c.id)
     ).first()
-    if bare is not None and (entry.name is None or entry.name == bare.name):
+    if bare is not None:
         conn.execute(update(sources).where(sources.c.id == bare.id).values(values))
         return bare.id, True
     name = _free_name(conn, entry.name or domain or entry.feed_url, explicit=entry.name is not None)

@@ -30,6 +30,8 @@ from __future__ import annotations
 import json
 import logging
 import math
+import re
+import zlib
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -44,6 +46,7 @@ from sqlalchemy import Connection, bindparam, delete, func, insert, or_, select,
 from .store import Store
 from .store.queries import StageReport, now, stage_state_of, unseen_batches
 from .store.schema import anchors, articles, links, mentions, sources, stories, story_articles
+from .tokens import Tokeniser
 
 log = logging.getLogger(__name__)
 
@@ -61,12 +64,13 @@ CROSS_LANGUAGE_THRESHOLD = 0.12
 PARTIAL_SHARE = 0.5  # a partial copy is hard evidence when copied text is at least this share of the article
 PRIME = 5000
 TOP_CANDIDATES = 10
+COMMON_SHARE = 0.02  # word features in more than this share of articles are multiplied as dense columns,
+MOST_COMMON = 512  # at most this many, the most frequent
 FINGERPRINT = f"v1:{THRESHOLD}:{CROSS_LANGUAGE_THRESHOLD}:{WINDOW_DAYS}:{TAU_DAYS}:{TITLE_WEIGHT}"
 _KIND_RANK = {"duplicate": 0, "translation": 1, "partial": 2}
 _DAY = 86400.0
 
 _WHEN = func.coalesce(articles.c.published_at, articles.c.created_at)
-_WORDS = HashingVectorizer(n_features=FEATURES, alternate_sign=False, norm=None, dtype=np.float32)
 _KEYS = HashingVectorizer(
     n_features=FEATURES, alternate_sign=False, norm=None, dtype=np.float32, analyzer=lambda keys: keys
 )
@@ -75,30 +79,56 @@ Vector = tuple[np.ndarray, np.ndarray]  # sorted feature indices, values
 
 
 class _Sum:
-    """The sum of a story's member vectors in one space (words, or anchors), and its squared norm."""
+    """The sum of a story's member vectors in one space (words, or anchors), and its squared norm.
 
-    __slots__ = ("idx", "val", "norm2")
+    Members are added as they come and merged into the sum when it is next
+    read: a batch reads each story's sum once, however many articles join it.
+    """
+
+    __slots__ = ("_idx", "_val", "_pending", "norm2")
 
     def __init__(self) -> None:
-        self.idx = np.zeros(0, np.int32)
-        self.val = np.zeros(0, np.float32)
+        self._idx = np.zeros(0, np.int32)
+        self._val = np.zeros(0, np.float32)
+        self._pending: list[Vector] = []
         self.norm2 = 0.0
 
+    @property
+    def idx(self) -> np.ndarray:
+        self._merge()
+        return self._idx
+
+    @property
+    def val(self) -> np.ndarray:
+        self._merge()
+        return self._val
+
+    def _merge(self) -> None:
+        if not self._pending:
+            return
+        parts = [self._idx, *(vec[0] for vec in self._pending)]
+        self._idx, inverse = np.unique(np.concatenate(parts), return_inverse=True)
+        values = np.concatenate([self._val, *(vec[1] for vec in self._pending)])
+        self._val = np.bincount(inverse, weights=values).astype(np.float32)
+        self._pending = []
+
     def dot(self, vec: Vector) -> float:
-        if not len(self.idx) or not len(vec[0]):
+        idx = self.idx
+        if not len(idx) or not len(vec[0]):
             return 0.0
-        pos = np.searchsorted(self.idx, vec[0])
-        pos[pos >= len(self.idx)] = 0
-        hit = self.idx[pos] == vec[0]
-        return float(vec[1][hit] @ self.val[pos[hit]])
+        pos = np.searchsorted(idx, vec[0])
+        pos[pos >= len(idx)] = 0
+        hit = idx[pos] == vec[0]
+        return float(vec[1][hit] @ self._val[pos[hit]])
 
     def add(self, vec: Vector, dot: float) -> None:
+        """Add a member vector whose dot product with the sum so far is `dot`."""
         self.norm2 += 2.0 * dot + float(vec[1] @ vec[1])
-        self.idx, inverse = np.unique(np.concatenate([self.idx, vec[0]]), return_inverse=True)
-        self.val = np.bincount(inverse, weights=np.concatenate([self.val, vec[1]])).astype(np.float32)
+        self._pending.append(vec)
 
     def row(self) -> sparse.csr_matrix:
-        return sparse.csr_matrix((self.val, self.idx, [0, len(self.idx)]), shape=(1, FEATURES))
+        idx = self.idx
+        return sparse.csr_matrix((self._val, idx, [0, len(idx)]), shape=(1, FEATURES))
 
 
 @dataclass
@@ -116,24 +146,40 @@ class _Story:
     title: str | None = None
     title_article_id: int | None = None
 
-    def add(self, article_id: int, vecs: tuple[Vector, Vector], title: str | None, when: float) -> None:
-        for total, vec in zip(self.sums, vecs, strict=True):
-            total.add(vec, total.dot(vec))
+    def add(
+        self,
+        article_id: int,
+        vecs: tuple[Vector, Vector],
+        title: str | None,
+        when: float,
+        dots: Sequence[float] | None = None,
+    ) -> None:
+        """Add a member; `dots` are its vectors' dot products with the sums, when the caller has them."""
+        for space, (total, vec) in enumerate(zip(self.sums, vecs, strict=True)):
+            total.add(vec, total.dot(vec) if dots is None else float(dots[space]))
         self.members[article_id] = vecs[0]
         self.member_info[article_id] = (title, when)
         self.first, self.last = min(self.first, when), max(self.last, when)
 
     def central(self) -> None:
         """The title of the member closest to the centroid (ties: the earliest)."""
-        best: tuple[float, float, int] | None = None
-        for article_id, vec in self.members.items():
-            title, when = self.member_info[article_id]
-            if not title:
-                continue
-            key = (-round(self.sums[0].dot(vec), 6), when, article_id)
-            if best is None or key < best:
-                best = key
-                self.title, self.title_article_id = title, article_id
+        titled = [a for a in self.members if self.member_info[a][0]]
+        if not titled:
+            return
+        idx, val = self.sums[0].idx, self.sums[0].val
+        vecs = [self.members[a] for a in titled]
+        features = np.concatenate([v[0] for v in vecs])
+        values = np.concatenate([v[1] for v in vecs])
+        pos = np.minimum(np.searchsorted(idx, features), max(len(idx) - 1, 0))
+        hit = idx[pos] == features if len(idx) else np.zeros(len(features), bool)
+        products = np.where(hit, values * val[pos] if len(idx) else 0.0, 0.0)
+        owner = np.repeat(np.arange(len(vecs)), [len(v[0]) for v in vecs])
+        dots = np.bincount(owner, weights=products, minlength=len(vecs))
+        best = min(
+            zip(titled, dots.tolist(), strict=True),
+            key=lambda t: (-round(t[1], 6), self.member_info[t[0]][1], t[0]),
+        )
+        self.title, self.title_article_id = self.member_info[best[0]][0], best[0]
 
 
 Matrices = tuple[sparse.csr_matrix, sparse.csr_matrix]  # words, anchors
@@ -151,11 +197,20 @@ class _Model:
             self.df += np.bincount(x.indices, minlength=FEATURES).astype(np.float32)
         self.docs += xs[0].shape[0]
 
+    def common(self, space: int) -> np.ndarray:
+        """The most frequent word features, over COMMON_SHARE of the articles counted (none for anchors), sorted."""
+        if space != 0 or not self.docs:
+            return np.zeros(0, np.int64)
+        found = np.flatnonzero(self.df > COMMON_SHARE * self.docs)
+        if len(found) > MOST_COMMON:
+            found = np.sort(found[np.argpartition(-self.df[found], MOST_COMMON)[:MOST_COMMON]])
+        return found
+
     @staticmethod
     def raw(rows: Sequence[Any], keys: dict[int, list[str]]) -> Matrices:
-        body = _WORDS.transform([(r.text or "")[:TEXT_CHARS] for r in rows])
+        body = _word_counts([(r.text or "")[:TEXT_CHARS] for r in rows])
         body.data = 1.0 + np.log(body.data)
-        title = _WORDS.transform([r.title or "" for r in rows])
+        title = _word_counts([r.title or "" for r in rows])
         title.data[:] = TITLE_WEIGHT
         words = sparse.csr_matrix(body + title)
         anchor = sparse.csr_matrix(_KEYS.transform([["@" + k for k in keys.get(r.id, [])] for r in rows]))
@@ -181,6 +236,45 @@ class _Model:
     @staticmethod
     def select(xs: Matrices, rows: np.ndarray) -> Matrices:
         return xs[0][rows], xs[1][rows]
+
+
+_WORD = re.compile(r"\w+")
+# Words of two letters or more, lower case: one-letter words (Persian "و", Albanian "e") are noise here.
+_TERMS = Tokeniser(lambda token: [zlib.crc32(w.encode("utf-8")) for w in _WORD.findall(token.lower()) if len(w) > 1])
+
+
+def _word_counts(texts: Sequence[str]) -> sparse.csr_matrix:
+    """How often each word occurs in each text, the words hashed into FEATURES columns (low bits of crc32)."""
+    ids, bounds = _TERMS.word_ids(texts)
+    owner = np.repeat(np.arange(len(texts), dtype=np.int64), np.diff(bounds))
+    cells, counts = np.unique((owner << 20) | (ids.astype(np.int64) & (FEATURES - 1)), return_counts=True)
+    indptr = np.searchsorted(cells >> 20, np.arange(len(texts) + 1))
+    columns = (cells & (FEATURES - 1)).astype(np.int32)
+    return sparse.csr_matrix((counts.astype(np.float32), columns, indptr), shape=(len(texts), FEATURES))
+
+
+def _products(x: sparse.csr_matrix, y: sparse.csr_matrix, common: np.ndarray) -> np.ndarray:
+    """x @ y.T as a dense array; the `common` columns (in most rows of both) as a dense product.
+
+    Sparse products cost the sum over features of (rows of x with it) x (rows
+    of y with it): a few hundred function words that nearly every article and
+    story holds are most of that, and BLAS does them far faster as dense columns.
+    """
+    if not len(common):
+        return np.asarray((x @ y.T).toarray(), dtype=np.float32)
+    found = np.asarray(x[:, common].toarray() @ y[:, common].toarray().T, dtype=np.float32)
+    dropped = np.zeros(FEATURES, bool)
+    dropped[common] = True
+    rest = [_without(m, dropped) for m in (x, y)]
+    found += (rest[1] @ rest[0].T).T.toarray()  # this way round scipy converts the smaller matrix
+    return found
+
+
+def _without(x: sparse.csr_matrix, dropped: np.ndarray) -> sparse.csr_matrix:
+    kept = x.copy()
+    kept.data[dropped[kept.indices]] = 0.0
+    kept.eliminate_zeros()
+    return kept
 
 
 def _days(when: datetime) -> float:
@@ -363,7 +457,8 @@ class _Clusterer:
         n, m = len(rows), len(cols)
         # p[space][i, j]: article i . story j's sum at the batch start; g[space][i, k]: article i . article k.
         p = [np.zeros((n, m + n), np.float32) for _ in xs]
-        g = [(x @ x.T).toarray() for x in xs]
+        common = [self.model.common(space) for space in (0, 1)]
+        g = [_products(x, x, common[space]) for space, x in enumerate(xs)]
         norm2 = np.zeros((2, m + n))
         first, last = np.zeros(m + n), np.zeros(m + n)
         if m:
@@ -374,7 +469,7 @@ class _Clusterer:
                     (np.concatenate([t.val for t in sums]), np.concatenate([t.idx for t in sums]), indptr),
                     shape=(m, FEATURES),
                 )
-                p[space][:, :m] = (x @ c.T).toarray()
+                p[space][:, :m] = _products(x, c, common[space])
                 norm2[space, :m] = [t.norm2 for t in sums]
             first[:m], last[:m] = [s.first for s in cols], [s.last for s in cols]
         col_index = {s.id: j for j, s in enumerate(cols)}
@@ -416,7 +511,9 @@ class _Clusterer:
                         p[space][:, j] = (x @ story.sums[space].row().T).toarray().ravel()
             j = col_index[story.id]
             col_of[i] = j
-            story.add(r.id, _row_vectors(xs, i), r.title, when[i])
+            # the story's sums . this article: scored already, or (a column opened just now) its batch-start dots
+            known_dots = dots[:, j].tolist() if j < width else [float(p[0][i, j]), float(p[1][i, j])]
+            story.add(r.id, _row_vectors(xs, i), r.title, when[i], known_dots)
             norm2[:, j] = [t.norm2 for t in story.sums]
             first[j], last[j] = story.first, story.last
             story.count += 1

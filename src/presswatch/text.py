@@ -17,6 +17,10 @@ _C0_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _C1_CONTROL = re.compile(r"[\x80-\x9f\ufeff\ufffe\uffff]")
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
 _BLANK_LINES = re.compile(r"\n{3,}")
+# Mojibake takes characters beyond these (none of ftfy's patterns matches text
+# made of them alone), and most English text has no others: ftfy's check, a
+# large pattern over the whole text, is then skipped.
+_PLAIN = frozenset(map(chr, range(128))) | frozenset("\u00a0\u2018\u2019\u201c\u201d\u2013\u2014\u2026")
 
 
 def repair(text: str) -> str:
@@ -33,7 +37,7 @@ def repair(text: str) -> str:
 def _repair_once(text: str) -> tuple[str, bool]:
     # ftfy's full pass is the slow part; clean text (most of it) needs only NFC.
     text = _C0_CONTROL.sub("", text)
-    suspicious = "&" in text or is_bad(text)
+    suspicious = "&" in text or (not _PLAIN.issuperset(text) and is_bad(text))
     text = ftfy.fix_text(text, normalization="NFC") if suspicious else unicodedata.normalize("NFC", text)
     text = _C1_CONTROL.sub("", text)
     lines = (_SPACES.sub(" ", line).strip() for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"))

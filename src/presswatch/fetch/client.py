@@ -54,7 +54,6 @@ class FetchSettings:
     allow_private: bool = False
     warc_dir: Path = Path("presswatch-data/warc")
     warc_max_bytes: int = 1_000_000_000
-    obey_robots: bool = True
 
 
 @dataclass
@@ -67,7 +66,8 @@ class Fetched:
     headers: dict[str, str] = field(default_factory=dict)
     body: bytes = b""
     error: str | None = None
-    reason: str | None = None  # ssrf | robots | timeout | too-large | network | redirects | http | type | encoding
+    # ssrf | robots | unreachable | timeout | too-large | network | redirects | http | type | encoding | url
+    reason: str | None = None
     retry_after: float | None = None
     archived: list[tuple[str, int, dict[str, str], ArchivedResponse]] = field(default_factory=list)
 
@@ -149,13 +149,15 @@ class Fetcher:
             raise FetchFailed(f"more than {self.settings.max_redirects} redirects (setting max_redirects)", "redirects")
         except FetchFailed as exc:
             return result.fail(exc)
+        except (httpx.InvalidURL, ValueError, UnicodeError) as exc:  # a malformed URL from a feed or a Location
+            return result.fail(FetchFailed(f"not a URL that can be fetched ({exc})", "url"))
 
     async def _admit(self, url: str, robots: bool) -> None:
         await check_url(url, self.settings.allow_private)
-        if robots and self.settings.obey_robots:
+        if robots:
             refusal = await self.robots.check(url)
             if refusal:
-                raise FetchFailed(refusal, "robots")
+                raise refusal
             rules = await self.robots.rules_for(url)
             # A Crawl-delay asks for more room than our own interval: grant it, up to a minute.
             self.host_delay[urlsplit(url).netloc.lower()] = min(60.0, rules.delay(self.settings.user_agent))
@@ -194,6 +196,7 @@ class Fetcher:
                     elif not _accepted(result.content_type, call.accept):
                         truncated = "unspecified"  # a PDF or a video: not read at all
                     else:
+                        _refuse_declared_size(response, call.max_bytes)
                         encoding = response.headers.get("content-encoding")
                         result.body = await read_capped(response.aiter_raw(), encoding, call.max_bytes)
         except TimeoutError:
@@ -281,6 +284,16 @@ class _NoLimit:
 
 
 _NO_LIMIT = _NoLimit()
+
+
+def _refuse_declared_size(response: httpx.Response, max_bytes: int) -> None:
+    """A Content-Length past the cap fails at once, before a byte of the body is read."""
+    declared = response.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > max_bytes:
+        raise FetchFailed(
+            f"the response announces {int(declared):,} bytes, over the {max_bytes:,}-byte cap (setting max_page_bytes)",
+            "too-large",
+        )
 
 
 def _accepted(content_type: str, accept: tuple[str, ...]) -> bool:

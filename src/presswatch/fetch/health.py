@@ -51,8 +51,8 @@ def health_after(source: Any, outcome: PollOutcome, bounds: PollBounds, now: dat
     }
     if outcome.error is None:
         values.update(last_success_at=now, error_streak=0, status="ok")
-        if outcome.etag is not None or outcome.last_modified is not None:
-            values.update(etag=outcome.etag, last_modified=outcome.last_modified)
+        # A 304 may repeat only one validator: keep the other one we have.
+        values.update({k: v for k, v in (("etag", outcome.etag), ("last_modified", outcome.last_modified)) if v})
         return values
     streak = (source.error_streak or 0) + 1
     values.update(last_error=outcome.error, last_error_at=now, error_streak=streak)

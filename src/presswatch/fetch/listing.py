@@ -49,7 +49,7 @@ def is_sitemap(body: bytes) -> bool:
     return b"<urlset" in head or b"<sitemapindex" in head
 
 
-def read_listing(body: bytes, url: str, kind: str | None = None) -> FeedLinks:
+def read_listing(body: bytes, url: str) -> FeedLinks:
     """The links a feed or sitemap document lists; ItemError when it is neither."""
     if is_sitemap(body):
         return read_sitemap(body)

@@ -20,11 +20,11 @@ from typing import Any
 from sqlalchemy import Connection, or_, select, update
 
 from ..extract import Hints, canonical_url
-from ..ingest import IngestReport, domain_of, extraction_pool, precheck, store_result
+from ..ingest import IngestReport, extraction_pool, precheck, store_result
 from ..inputs import IngestOptions, Item, Outcome
 from ..store import Store
 from ..store import queries as q
-from ..store.schema import fetch_queue, sources
+from ..store.schema import articles, fetch_queue, sources
 from ..workers import INLINE_ITEMS
 from .client import FEED_TYPES, PAGE_TYPES, Fetched
 from .health import PollBounds, PollOutcome, health_after
@@ -38,8 +38,10 @@ MAX_ATTEMPTS = 3
 # New URLs queued from one poll of one source, newest first: a first poll of a
 # site's full sitemap must not queue fifty thousand pages.
 MAX_NEW_PER_POLL = 200
+# Sitemaps of a sitemap index fetched per poll (indexes of big sites list hundreds, the news ones first).
+MAX_CHILD_SITEMAPS = 10
 # Refusals that no retry will change: the URL is set aside as skipped.
-_SKIP_REASONS = ("robots", "type", "ssrf")
+_SKIP_REASONS = ("robots", "type", "ssrf", "url")
 
 # Told of each step: (what: poll | page | article, label, status or message, whether it failed).
 OnEvent = Callable[[str, str, str, bool], None]
@@ -74,8 +76,15 @@ class FetchReport:
 
 @dataclass
 class _Poll:
+    """One poll of a source: its own feed or sitemap, or (with a parent) a sitemap its sitemap index names."""
+
     source: Any
-    depth: int = 0  # 0 the source's own feed; 1 a sitemap named by its sitemap index
+    parent: _Poll | None = None
+    fetched: Fetched | None = None
+    children: int = 0  # sitemaps of the index still being fetched
+    new_items: int = 0  # URLs queued, the index's sitemaps' included
+    error: str | None = None
+    reason: str | None = None
 
 
 @dataclass
@@ -155,48 +164,58 @@ class Monitor:
     def _after_poll(
         self, poll: _Poll, fetched: Fetched, polls: dict[Future[Fetched], _Poll], report: FetchReport
     ) -> None:
-        source = poll.source
-        self._keep_responses(fetched, source.id)
-        new_items, error, reason = 0, fetched.error, fetched.reason
+        self._keep_responses(fetched, poll.source.id)
+        poll.fetched = poll.fetched or fetched
         if fetched.ok:
             try:
-                listing = read_listing(fetched.body, fetched.final_url, source.kind)
+                listing = read_listing(fetched.body, fetched.final_url)
             except Exception as exc:  # noqa: BLE001 - a hostile feed must fail this source only
-                listing, error, reason = FeedLinks([]), f"cannot read the feed: {exc}", "parse"
-            new_items = self._queue(source, listing)
-            if poll.depth == 0:
-                for child in listing.sitemaps[:10]:  # a sitemap index: its (first ten) sitemaps, polled once more
-                    polls[self._submit_poll(source, child)] = _Poll(source, 1)
-        report.queued += new_items
-        if poll.depth:
-            return
-        report.polled += 1
+                listing = FeedLinks([])
+                if poll.parent is None:
+                    poll.error, poll.reason = f"cannot read the feed: {exc}", "parse"
+            found = self._queue(poll.source, listing)
+            report.queued += found
+            (poll.parent or poll).new_items += found
+            if poll.parent is None:
+                for child in listing.sitemaps[:MAX_CHILD_SITEMAPS]:
+                    poll.children += 1
+                    polls[self._submit_poll(poll.source, child)] = _Poll(poll.source, parent=poll)
+        if poll.parent is not None:
+            poll.parent.children -= 1
+            poll = poll.parent
+        if poll.children == 0:  # a sitemap index is judged once its sitemaps are in
+            self._record_health(poll, report)
+
+    def _record_health(self, poll: _Poll, report: FetchReport) -> None:
+        source, fetched = poll.source, poll.fetched
+        assert fetched is not None
+        error, reason = (poll.error, poll.reason) if poll.error else (fetched.error, fetched.reason)
         outcome = PollOutcome(
             fetched.status,
             error,
             reason,
-            new_items,
+            poll.new_items,
             fetched.retry_after,
             fetched.headers.get("etag"),
             fetched.headers.get("last-modified"),
         )
+        health = health_after(source, outcome, self.bounds, q.now())
         with self.store.begin() as conn:
-            conn.execute(
-                update(sources)
-                .where(sources.c.id == source.id)
-                .values(health_after(source, outcome, self.bounds, q.now()))
-            )
+            conn.execute(update(sources).where(sources.c.id == source.id).values(health))
+        report.polled += 1
         if error:
             report.polls_failed += 1
             report.problems.append(Outcome(f"{source.name} ({fetched.url})", "failed", error))
-        self.on_event("poll", source.name, error or f"{new_items} new", error is not None)
+        self.on_event("poll", source.name, error or f"{poll.new_items} new", error is not None)
 
     def _queue(self, source: Any, listing: FeedLinks) -> int:
+        """Queue the listing's URLs that are neither queued nor stored yet; how many were new."""
         added = 0
         with self.store.begin() as conn:
             for link in listing.newest(MAX_NEW_PER_POLL):
                 url = canonical_url(link.url) or link.url
-                added += q.queue_url(conn, url, source.id, None, link.title, link.published)
+                if conn.execute(select(articles.c.id).where(articles.c.url == url).limit(1)).first() is None:
+                    added += q.queue_url(conn, url, source.id, None, link.title, link.published)
         return added
 
     # ---- pages ----------------------------------------------------------------------------
@@ -341,4 +360,4 @@ def _seconds_to_next_poll(store: Store, max_sleep: float) -> float:
     return min(max_sleep, max(1.0, (soonest - q.now()).total_seconds()))
 
 
-__all__ = ["FetchReport", "Monitor", "watch", "domain_of"]
+__all__ = ["FetchReport", "Monitor", "OnEvent", "watch"]

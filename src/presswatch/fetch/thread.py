@@ -57,6 +57,13 @@ class FetchThread:
     def get(self, url: str, **options: Any) -> Fetched:
         return self.submit(url, **options).result()
 
+    def sitemaps_of(self, url: str) -> list[str]:
+        """The sitemaps the site's robots.txt names, news sitemaps first."""
+        assert self.fetcher is not None, "use FetchThread inside `with`"
+        host = self._run(self.fetcher.robots.rules_for(url))
+        named = list(host.rules.sitemaps) if host.rules is not None else []
+        return sorted(named, key=lambda sitemap: "news" not in sitemap.lower())
+
     def __exit__(
         self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None
     ) -> None:

@@ -324,3 +324,12 @@ saved_searches = Table(
     Column("created_at", DateTime, nullable=False),
     UniqueConstraint("user_id", "name", name="uq_saved_search_user_name"),
 )
+
+# Keys the web app signs with, kept in the store so that a restart or a second server process signs alike.
+app_secrets = Table(
+    "app_secrets",
+    metadata,
+    Column("name", String, primary_key=True),
+    Column("value", LargeBinary, nullable=False),
+    Column("created_at", DateTime, nullable=False),
+)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import secrets
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +18,7 @@ from ..digest.render import day, stamp
 from ..errors import PresswatchError, UsageError
 from .reading import NotFound
 from .security import CsrfFailed, LoginRequired, SecurityHeaders, check_csrf, csrf_token, current_user
+from .users import signing_key
 from .views import snippet_pieces
 
 log = logging.getLogger(__name__)
@@ -49,8 +49,8 @@ def create_app(pw: Presswatch, public: bool = False) -> FastAPI:
     )
     app.state.pw = pw
     app.state.public = public
-    # CSRF tokens are signed with a key that lives as long as the process: a restart only asks forms to reload
-    app.state.secret = secrets.token_bytes(32)
+    with pw.store.begin() as conn:
+        app.state.secret = signing_key(conn, "csrf")  # kept in the store: forms survive a restart
     app.state.templates = _templates()
     app.add_middleware(SecurityHeaders)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")

@@ -14,7 +14,7 @@ from . import charts, reading
 from .app import page
 from .security import SESSION_COOKIE, logged_in, reader, set_session_cookie
 from .users import User, check_password, close_session, delete_search, open_session, save_search, saved_searches_of
-from .views import mention_marks, paragraphs, passage_marks
+from .views import mention_marks, mention_summary, paragraphs, passage_marks
 
 router = APIRouter(include_in_schema=False)
 Reader = Annotated[User | None, Depends(reader)]
@@ -165,7 +165,7 @@ def article_page(request: Request, article_id: int, user: Reader) -> Response:
         a=art,
         title_pieces=paragraphs(art["title"] or "", [], art["language"], mention_marks(found["mentions"], "title")),
         body=paragraphs(text, art["paragraph_languages"], art["language"], mention_marks(found["mentions"], "text")),
-        mentions=found["mentions"],
+        mentions=mention_summary(found["mentions"]),
         provenance=found["provenance"],
         links=sides,
         stages=found["stages"],

@@ -19,7 +19,7 @@ from sqlalchemy import Connection, delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from ..errors import UsageError
-from ..store.schema import saved_searches, users, web_sessions
+from ..store.schema import app_secrets, saved_searches, users, web_sessions
 
 ROLES = ("viewer", "editor", "admin")  # each role can do what the ones before it can
 SESSION_DAYS = 14
@@ -162,3 +162,16 @@ def delete_search(conn: Connection, user: User, search_id: int) -> bool:
         delete(saved_searches).where(saved_searches.c.id == search_id, saved_searches.c.user_id == user.id)
     )
     return result.rowcount > 0
+
+
+def signing_key(conn: Connection, name: str) -> bytes:
+    """The app's key for `name` (e.g. CSRF tokens), made once and kept in the store: forms stay valid across a
+    restart, and several server processes over one store sign alike."""
+    found = conn.execute(select(app_secrets.c.value).where(app_secrets.c.name == name)).scalar()
+    if found is not None:
+        return bytes(found)
+    try:
+        conn.execute(insert(app_secrets).values(name=name, value=secrets.token_bytes(32), created_at=_now()))
+    except IntegrityError:
+        pass  # another process made it first: use theirs
+    return bytes(conn.execute(select(app_secrets.c.value).where(app_secrets.c.name == name)).scalar_one())

@@ -111,3 +111,15 @@ class Pages:
     @property
     def offset(self) -> int:
         return (self.page - 1) * self.size
+
+
+def mention_summary(mentions: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """One line per entity and written form, with how often and where (title, text) it occurs."""
+    lines: dict[tuple[str, str], dict[str, Any]] = {}
+    for m in mentions:
+        line = lines.setdefault((m["entity_id"], m["surface"]), {**m, "count": 0, "fields": [], "methods": []})
+        line["count"] += 1
+        for key, value in (("fields", m["field"]), ("methods", m["method"])):
+            if value not in line[key]:
+                line[key].append(value)
+    return sorted(lines.values(), key=lambda line: (-line["count"], line["entity_name"]))

@@ -1,4 +1,5 @@
-"""web: users of the editor UI (argon2 password hashes, roles), their login sessions and saved searches
+"""web: users of the editor UI (argon2 password hashes, roles), their login sessions and saved searches,
+and the app's signing keys
 
 Revision ID: 0006_web
 Revises: 0005_monitor
@@ -41,8 +42,14 @@ def upgrade() -> None:
         sa.Column("created_at", sa.DateTime, nullable=False),
         sa.UniqueConstraint("user_id", "name", name="uq_saved_search_user_name"),
     )
+    op.create_table(
+        "app_secrets",
+        sa.Column("name", sa.String, primary_key=True),  # what the key signs, e.g. "csrf"
+        sa.Column("value", sa.LargeBinary, nullable=False),
+        sa.Column("created_at", sa.DateTime, nullable=False),
+    )
 
 
 def downgrade() -> None:
-    for table in ("saved_searches", "web_sessions", "users"):
+    for table in ("app_secrets", "saved_searches", "web_sessions", "users"):
         op.drop_table(table)

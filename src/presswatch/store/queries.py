@@ -372,6 +372,12 @@ def filter_values(conn: Connection) -> dict[str, list[str]]:
     return {"languages": list(languages.scalars()), "sources": list(names.scalars())}
 
 
+def newest_published(conn: Connection) -> datetime | None:
+    """The latest stated publication time: one step down the published_at index, no counting."""
+    found: datetime | None = conn.execute(select(func.max(articles.c.published_at))).scalar()
+    return found
+
+
 # ---- stats ---------------------------------------------------------------------------
 
 

@@ -26,6 +26,7 @@ from ..digest import (
 )
 from ..digest.model import Period
 from ..errors import UsageError
+from ..store.queries import newest_published
 from .app import page
 from .pages import pw_of, safe_next
 from .reading import NotFound
@@ -64,7 +65,8 @@ def versions_of(conn: Connection, period: Period, topic: str | None) -> tuple[Di
 @router.get("/editor")
 def editor_index(request: Request, user: Editor) -> Response:
     pw = pw_of(request)
-    newest = pw.stats()["last_published"]
+    with pw.store.connect() as conn:
+        newest = newest_published(conn)
     return page(
         request,
         "editor_index.html",

@@ -14,8 +14,10 @@ Method
   `presswatch fetch`: robots.txt, the SSRF guard, capped streaming and
   inflation, retries) with the WARC archive on (every response written to a
   temporary folder), the default `fetch_concurrency` (32) and the per-host limits off
-  (`host_connections` 0, `host_interval` 0), as the issue asks. All pages are
-  submitted at once; the time is from the first submit to the last result.
+  (`host_connections` 0, `host_interval` 0), as the issue asks. As in
+  `presswatch fetch`, twice `fetch_concurrency` URLs are in flight and each
+  result is dropped once counted; the time is from the first submit to the
+  last result.
 * The peer: one `httpx.Client` (the same library, synchronous), a plain
   `for url in urls: client.get(url)` loop reading each body, no archive. At
   50 ms a page the whole list would take over 100 s, so it runs on the first
@@ -28,7 +30,9 @@ Method
   elsewhere), printed after each run, with the RSS right after the imports
   (`import presswatch` brings in the whole package: extraction, language,
   analysis), so that what fetching adds can be read off.
-It prints pages/s for both sides, the ratio (goal >= 10x), the peak RSS (goal
+The clean presswatch run is repeated `--rounds` times (3; the machine is
+shared and noisy). It prints pages/s for both sides (presswatch's best and
+median), the ratios (goal >= 10x, judged on the median), the peak RSS (goal
 < 300 MB), and how the hostile fetches ended. It asserts nothing and exits 0.
 """
 
@@ -38,11 +42,13 @@ import argparse
 import json
 import multiprocessing
 import resource
+import statistics
 import sys
 import tempfile
 import time
 from collections import Counter
-from concurrent.futures import as_completed
+from concurrent.futures import FIRST_COMPLETED, wait
+from itertools import islice
 from multiprocessing.connection import Connection
 from pathlib import Path
 
@@ -100,12 +106,16 @@ def presswatch_run(urls: list[str], folder: Path, **limits: float) -> tuple[floa
     fetched_bytes = 0
     with FetchThread(settings) as net:
         started = time.perf_counter()
-        futures = [net.submit(url) for url in urls]
-        for future in as_completed(futures):
-            result = future.result()
-            outcomes["ok" if result.ok else str(result.reason)] += 1
-            fetched_bytes += len(result.body)
-        futures.clear()
+        # As `presswatch fetch` does: a bounded window of URLs in flight, results dropped once counted.
+        waiting = iter(urls)
+        in_flight = {net.submit(url) for url in islice(waiting, settings.concurrency * 2)}
+        while in_flight:
+            done, in_flight = wait(in_flight, return_when=FIRST_COMPLETED)
+            for future in done:
+                result = future.result()
+                outcomes["ok" if result.ok else str(result.reason)] += 1
+                fetched_bytes += len(result.body)
+            in_flight |= {net.submit(url) for url in islice(waiting, len(done))}
         seconds = time.perf_counter() - started
     return seconds, outcomes, fetched_bytes
 
@@ -124,6 +134,7 @@ def main() -> None:
     parser.add_argument("--peer-pages", type=int, default=300)
     parser.add_argument("--latency", type=float, default=0.05)
     parser.add_argument("--hostile", type=int, default=50)
+    parser.add_argument("--rounds", type=int, default=3, help="clean presswatch runs; best and median are shown")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
 
@@ -136,7 +147,7 @@ def main() -> None:
     try:
         with tempfile.TemporaryDirectory() as folder:
             peer_seconds = peer_run(urls[: args.peer_pages])
-            seconds, outcomes, size = presswatch_run(urls, Path(folder) / "clean")
+            runs = [presswatch_run(urls, Path(folder) / f"clean-{n}") for n in range(args.rounds)]
             clean_peak = peak_rss_mb()
             mixed = list(urls)
             step = max(1, len(mixed) // max(1, args.hostile))
@@ -147,19 +158,36 @@ def main() -> None:
     finally:
         ours.send("done")
         server.join(timeout=10)
-    ours_rate = args.pages / seconds
+    report(args, peer_seconds, runs, imported, clean_peak, hostile_seconds, hostile_outcomes, hostile_peak)
+
+
+def report(
+    args: argparse.Namespace,
+    peer_seconds: float,
+    runs: list[tuple[float, Counter[str], int]],
+    imported: float,
+    clean_peak: float,
+    hostile_seconds: float,
+    hostile_outcomes: Counter[str],
+    hostile_peak: float,
+) -> None:
+    times = sorted(seconds for seconds, _, _ in runs)
+    best, median = args.pages / times[0], args.pages / statistics.median(times)
     peer_rate = args.peer_pages / peer_seconds
+    outcomes = runs[0][1]
     result = {
         "pages": args.pages,
         "latency_s": args.latency,
-        "presswatch_pages_per_s": round(ours_rate, 1),
-        "presswatch_seconds": round(seconds, 2),
+        "presswatch_pages_per_s_best": round(best, 1),
+        "presswatch_pages_per_s_median": round(median, 1),
+        "presswatch_seconds": [round(t, 2) for t in times],
         "presswatch_outcomes": dict(outcomes),
-        "megabytes_fetched": round(size / 1e6, 1),
+        "megabytes_fetched": round(runs[0][2] / 1e6, 1),
         "httpx_loop_pages": args.peer_pages,
         "httpx_loop_pages_per_s": round(peer_rate, 1),
-        "ratio": round(ours_rate / peer_rate, 1),
-        "ratio_goal_met": ours_rate / peer_rate >= 10,
+        "ratio_best": round(best / peer_rate, 1),
+        "ratio_median": round(median / peer_rate, 1),
+        "ratio_goal_met": median / peer_rate >= 10,
         "rss_mb_after_imports": round(imported, 1),
         "peak_rss_mb_clean": round(clean_peak, 1),
         "hostile_endpoints": args.hostile,
@@ -171,14 +199,21 @@ def main() -> None:
     if args.json:
         print(json.dumps(result, indent=2))
         return
+    met = {True: "met", False: "NOT met"}
     print(f"pages: {args.pages} of ~20 KB, server latency {args.latency * 1000:.0f} ms a request")
-    print(f"presswatch fetch client: {ours_rate:8.1f} pages/s  ({seconds:.2f} s; {dict(outcomes)}; WARC archive on)")
+    print(
+        f"presswatch fetch client: {best:8.1f} pages/s best, {median:.1f} median of {args.rounds} "
+        f"({', '.join(f'{t:.2f}' for t in times)} s; {dict(outcomes)}; WARC archive on)"
+    )
     print(f"sequential httpx loop:   {peer_rate:8.1f} pages/s  (first {args.peer_pages} pages, {peer_seconds:.2f} s)")
-    print(f"ratio: {ours_rate / peer_rate:.1f}x (goal >= 10x: {'met' if result['ratio_goal_met'] else 'NOT met'})")
-    print(f"peak RSS: {imported:.0f} MB after the imports, {clean_peak:.0f} MB after the clean run")
+    print(
+        f"ratio: {best / peer_rate:.1f}x best, {median / peer_rate:.1f}x median "
+        f"(goal >= 10x on the median: {met[result['ratio_goal_met']]})"
+    )
+    print(f"peak RSS: {imported:.0f} MB after the imports, {clean_peak:.0f} MB after the clean runs")
     print(
         f"with {args.hostile} hostile endpoints mixed in: {hostile_seconds:.1f} s, {dict(hostile_outcomes)}; "
-        f"peak RSS {hostile_peak:.0f} MB (goal < 300 MB: {'met' if result['memory_goal_met'] else 'NOT met'})"
+        f"peak RSS {hostile_peak:.0f} MB (goal < 300 MB: {met[result['memory_goal_met']]})"
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import os
 import resource
 import signal
@@ -9,19 +10,22 @@ import sqlite3
 import subprocess
 import sys
 import time
+import zlib
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 from types import SimpleNamespace
 
+import brotli
 import pytest
 from sqlalchemy import select, update
 
 from presswatch import Presswatch
-from presswatch.fetch import FetchSettings, FetchThread, PollBounds
+from presswatch.fetch import FetchSettings, FetchThread, PollBounds, WarcArchive
 from presswatch.fetch.health import PollOutcome, health_after
 from presswatch.store.queries import now
 from presswatch.store.schema import fetch_queue, raw, sources
+from presswatch.warc import read_record_payload
 
 from .conftest import ALBANIAN, ENGLISH, PROJECT, page
 from .httpserver import Reply, TestServer, rss
@@ -131,6 +135,7 @@ def test_the_ssrf_guard_refuses_our_own_network(tmp_path: Path, server: TestServ
             "http://10.1.2.3/",
             "http://[::1]/",
             "http://[::ffff:127.0.0.1]/",
+            server.url("/feed.xml").replace("127.0.0.1", "localhost"),
             "http://metadata.google.internal/computeMetadata/v1/",
             "file:///etc/passwd",
         ):
@@ -141,6 +146,32 @@ def test_the_ssrf_guard_refuses_our_own_network(tmp_path: Path, server: TestServ
     assert "loopback" in refusals[server.url("/feed.xml")] and "--allow-private" in refusals[server.url("/feed.xml")]
     assert "cloud metadata" in refusals["http://169.254.169.254/latest/meta-data/"]
     assert "private" in refusals["http://10.1.2.3/"]
+
+
+def test_compressed_pages_are_inflated(server: TestServer, tmp_path: Path) -> None:
+    html = page("Harbour plan", ENGLISH).encode()
+    deflater = zlib.compressobj(6, zlib.DEFLATED, -15)
+    raw_deflate = deflater.compress(html) + deflater.flush()
+    encodings = {
+        "gzip": gzip.compress(html),
+        "deflate": zlib.compress(html),
+        "br": brotli.compress(html),
+        "gzip, br": brotli.compress(gzip.compress(html)),
+    }
+    for n, (encoding, data) in enumerate(encodings.items()):
+        server.add(f"/c{n}.html", data, **{"Content-Encoding": encoding})
+    server.add("/raw-deflate.html", raw_deflate, **{"Content-Encoding": "deflate"})
+    two_members = gzip.compress(html[:500]) + gzip.compress(html[500:])
+    server.add("/two-members.html", two_members, **{"Content-Encoding": "gzip"})
+    server.add("/truncated.html", gzip.compress(html)[:-30], **{"Content-Encoding": "gzip"})
+    server.add("/junk.html", gzip.compress(html) + b"junk" * 10, **{"Content-Encoding": "gzip"})
+    with FetchThread(settings_for(tmp_path)) as net:
+        for path in [f"/c{n}.html" for n in range(len(encodings))] + ["/raw-deflate.html", "/two-members.html"]:
+            fetched = net.get(server.url(path))
+            assert fetched.ok and fetched.body == html, path
+        broken = [net.get(server.url(path)) for path in ("/truncated.html", "/junk.html")]
+    assert [b.reason for b in broken] == ["encoding", "encoding"]
+    assert "ends early" in (broken[0].error or "") and "broken gzip data" in (broken[1].error or "")
 
 
 def test_an_unreadable_robots_txt_keeps_us_off_the_site(tmp_path: Path, server: TestServer) -> None:
@@ -255,13 +286,16 @@ def test_every_response_is_archived_and_ingest_of_the_warc_reproduces_the_articl
     monitor.add_source(good_site(server), allow_private=True)
     server.route("/news/gone.html", lambda request: Reply(404, {"Content-Type": "text/html"}, b"gone"))
     with monitor.store.begin() as conn:
-        conn.execute(fetch_queue.insert().values(url=server.url("/news/gone.html"), status="pending", queued_at=now()))
+        for path in ("/news/gone.html", "/hostile/pdf"):
+            conn.execute(fetch_queue.insert().values(url=server.url(path), status="pending", queued_at=now()))
     report = monitor.fetch(allow_private=True)
     assert report.articles.counts["new"] == 3 and report.pages_failed == 1
+    assert report.skipped == {"not HTML (application/pdf)": 1}
     with monitor.store.connect() as conn:
         kept = list(conn.execute(select(raw.c.kind, raw.c.status, raw.c.warc_path, raw.c.url)))
         queue = {row.url: row for row in conn.execute(select(fetch_queue))}
     assert all(row.warc_path for row in kept)  # every response points into a WARC file
+    assert any(row.url.endswith("/robots.txt") for row in kept)
     assert {row.status for row in kept} >= {200, 404}
     assert sorted(row.kind for row in kept if row.status == 200 and row.url.endswith(".html")) == ["fetch"] * 3
     assert queue[server.url("/news/gone.html")].status == "failed"
@@ -394,3 +428,16 @@ def stored_articles(db: Path) -> int:
             return int(conn.execute("select count(*) from articles").fetchone()[0])
         except sqlite3.OperationalError:
             return 0
+
+
+def test_warc_files_rotate_and_each_record_reads_back(tmp_path: Path) -> None:
+    archive = WarcArchive(tmp_path / "warc", max_bytes=600)
+    written = [
+        archive.write(f"https://h.example/{n}", 200, "OK", [("Content-Type", "text/html")], b"<p>%d</p>" % n, [])
+        for n in range(4)
+    ]
+    archive.close()
+    assert len({record.path for record in written}) >= 2  # a new file once the current one passed 600 bytes
+    for n, record in enumerate(written):
+        assert read_record_payload(record.path, record.offset) == b"<p>%d</p>" % n
+        assert record.length > 0 and record.record_id.startswith("<urn:uuid:")

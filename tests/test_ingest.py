@@ -259,6 +259,42 @@ def test_reextract_reruns_over_kept_raw_records(pw: Presswatch, tmp_path: Path) 
     assert len(pw.articles()) == 2
 
 
+def test_a_gzipped_page_is_kept_as_its_own_gzip_and_read_back(pw: Presswatch, tmp_path: Path) -> None:
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    html = page("Harbour plan", ENGLISH, url="https://h.example/gz").encode()
+    (inputs / "one.html.gz").write_bytes(gzip.compress(html))
+    # two gzip members: read whole, but not kept as they are
+    (inputs / "two.html.gz").write_bytes(gzip.compress(html[:100]) + gzip.compress(html[100:].replace(b"/gz", b"/gz2")))
+    assert pw.ingest([str(inputs)]).summary()["new"] == 2
+    with pw.store.connect() as conn:
+        bodies = dict(conn.execute(select(raw.c.origin, raw.c.body)).all())
+    assert bodies[str((inputs / "one.html.gz").resolve())] == (inputs / "one.html.gz").read_bytes()
+    assert bodies[str((inputs / "two.html.gz").resolve())][:2] != b"\x1f\x8b"
+    for name in ("one.html.gz", "two.html.gz"):
+        (inputs / name).unlink()
+    report = pw.reextract()
+    assert report.counts["unchanged"] == 2 and report.failed == 0
+
+
+def test_an_item_the_store_refuses_fails_alone(pw: Presswatch, tmp_path: Path) -> None:
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    for name in ("a", "b", "c"):
+        (inputs / f"{name}.html").write_text(
+            page(f"Title {name}", ENGLISH + f" {name}", url=f"https://h.example/{name}")
+        )
+    with pw.store.begin() as conn:  # the store itself refuses one URL, as a constraint or a full disk would
+        conn.exec_driver_sql(
+            "CREATE TRIGGER refuse_b BEFORE INSERT ON articles WHEN new.url LIKE '%/b' "
+            "BEGIN SELECT RAISE(ABORT, 'refused by the store'); END"
+        )
+    report = pw.ingest([str(inputs)])
+    assert report.summary()["new"] == 2 and report.failed == 1
+    assert "refused by the store" in report.problems[0].message and "b.html" in report.problems[0].label
+    assert sorted(a["url"] for a in pw.articles()) == ["https://h.example/a", "https://h.example/c"]
+
+
 def test_globs_and_missing_paths(pw: Presswatch, tmp_path: Path) -> None:
     (tmp_path / "a.html").write_text(page("Harbour plan", ENGLISH, url="https://h.example/a"))
     assert pw.ingest([str(tmp_path / "*.html")]).summary()["new"] == 1

@@ -27,7 +27,7 @@ from .errors import UsageError
 from .export import export_table
 from .extract import LanguageOptions
 from .fetch import FetchReport, FetchSettings, FetchThread, Monitor, PollBounds, watch
-from .fetch.poll import OnEvent
+from .fetch.poll import OnEvent, keep_hops
 from .ingest import IngestOptions, IngestReport, OnFile, OnOutcome, ingest_paths, reextract
 from .process import OnStage, run_stages
 from .reuse.queries import copy_network, provenance_of
@@ -261,7 +261,11 @@ class Presswatch:
     ) -> dict[str, Any]:
         """Watch a feed or sitemap URL, or the feed a homepage names; the source with what was found."""
         with FetchThread(self.fetch_settings(allow_private)) as net:
-            found = discover(net, url)
+            try:
+                found = discover(net, url)
+            finally:  # what discovery fetched is archived, found or not
+                with self.store.begin() as conn:
+                    keep_hops(conn, net.take_archived())
         entry = SourceEntry(
             found.url, found.kind, name or found.title, found.homepage, language or found.language, country
         )

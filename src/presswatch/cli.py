@@ -1024,11 +1024,13 @@ def print_fetch_summary(report: Any, seconds: float, as_json: bool) -> None:
         problems = [{"item": p.label, "message": p.message} for p in report.problems + report.articles.problems]
         print_json({**summary, "seconds": round(seconds, 2), "problems": problems})
         return
+    for reason, count in report.skipped.most_common():
+        err.print(f"[yellow]skipped[/] {count} × {escape(reason)}")
     err.print(
         f"{summary['sources_polled']} sources polled ({summary['sources_failed']} failed), "
         f"{summary['urls_queued']} new URLs, {summary['pages_fetched']} pages fetched "
-        f"({summary['pages_failed']} failed), {summary['articles_new']} new articles, "
-        f"{summary['articles_versions']} new versions in {seconds:.1f} s"
+        f"({summary['pages_failed']} failed, {summary['pages_skipped']} skipped), {summary['articles_new']} new "
+        f"articles, {summary['articles_versions']} new versions in {seconds:.1f} s"
     )
 
 

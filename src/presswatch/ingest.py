@@ -231,6 +231,7 @@ def _raw_record(item: Item, sha: str, url: str | None) -> q.RawRecord:
         warc_path=item.origin if item.kind in ("warc", "fetch") else None,
         warc_offset=item.warc_offset,
         hints=_hints_json(item),
+        packed=item.packed,
     )
 
 

@@ -63,6 +63,7 @@ class Item:
     warc_offset: int | None = None
     raw_id: int | None = None  # set when the item is rebuilt from a kept raw record
     sha256: str | None = None  # of the payload, once computed
+    packed: bytes | None = None  # the input's own gzip of the payload, kept in `raw` as it is
 
 
 @dataclass
@@ -158,9 +159,28 @@ def read_capped(path: Path, max_bytes: int) -> bytes:
     return data
 
 
+def read_kept(path: Path, max_bytes: int) -> tuple[bytes, bytes | None]:
+    """A file's bytes as `read_capped` gives them, and the file's own bytes when they are one whole gzip member.
+
+    Such a file can be kept in `raw` as it is, instead of compressed again:
+    compressing a page costs about as much as storing it.
+    """
+    if path.stat().st_size <= max_bytes:
+        packed = path.read_bytes()
+        if packed[:2] == b"\x1f\x8b":
+            inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)  # gzip, one member
+            try:
+                data = inflater.decompress(packed, max_bytes + 1)
+            except zlib.error:
+                data = b""  # broken: read_capped says how
+            if inflater.eof and not inflater.unused_data and len(data) <= max_bytes:
+                return data, packed
+    return read_capped(path, max_bytes), None
+
+
 def html_items(path: Path, root: Path | None, options: IngestOptions) -> Iterator[Item | Outcome]:
     try:
-        payload = read_capped(path, options.max_bytes)
+        payload, packed = read_kept(path, options.max_bytes)
     except ItemError as exc:
         yield Outcome(str(path), "failed", str(exc))
         return
@@ -169,7 +189,14 @@ def html_items(path: Path, root: Path | None, options: IngestOptions) -> Iterato
         relative = path.relative_to(root).as_posix() if root else path.name
         default_url = urljoin(options.base_url.rstrip("/") + "/", relative)
     yield Item(
-        str(path), "html", str(path.resolve()), None, payload, Hints(source=options.source), default_url=default_url
+        str(path),
+        "html",
+        str(path.resolve()),
+        None,
+        payload,
+        Hints(source=options.source),
+        default_url=default_url,
+        packed=packed,
     )
 
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 from xml.sax.saxutils import quoteattr
 
 from lxml import etree
@@ -104,8 +105,6 @@ def _feed_links(fetched: Fetched) -> list[str]:
 
 
 def _homepage(url: str) -> str | None:
-    from urllib.parse import urlsplit
-
     parts = urlsplit(url)
     return f"{parts.scheme}://{parts.netloc}/" if parts.netloc else None
 

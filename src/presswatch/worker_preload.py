@@ -18,6 +18,21 @@ _SAMPLE = "The council met on Tuesday and said the plan would be published next 
 detector("low", ()).compute_language_confidence_values(_SAMPLE)
 detector("low", tuple(sorted(DEFAULT_PARAGRAPH_LANGUAGES))).compute_language_confidence_values(_SAMPLE)
 
+
+def _load_justext_stoplists() -> None:
+    """justext's stoplists (every language, 150k words) load when a page first falls back to it:
+    a tenth of a second, paid here once instead of in every worker."""
+    try:
+        from justext.core import define_stoplist
+        from trafilatura import external
+
+        define_stoplist(external.JT_STOPLIST or external.jt_stoplist_init())
+    except (ImportError, AttributeError):  # trafilatura keeps them elsewhere now: the workers load them themselves
+        pass
+
+
+_load_justext_stoplists()
+
 # What is loaded now lives as long as the workers: out of the collector's sight,
 # a worker's collections do not walk it again and again (nor touch its shared pages).
 gc.freeze()

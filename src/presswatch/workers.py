@@ -23,7 +23,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from types import TracebackType
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 from .errors import ItemError
 
@@ -35,7 +35,7 @@ Result = TypeVar("Result")
 # The most items run inline while the workers start; past that, the run waits for them.
 INLINE_ITEMS = 64
 # Items in flight per worker: enough to keep each busy, few enough to bound memory.
-IN_FLIGHT_PER_WORKER = 4
+IN_FLIGHT_PER_WORKER = 16
 
 
 def worker_count(setting: int) -> int:
@@ -107,11 +107,11 @@ def _main_script_hidden() -> Iterator[None]:
 
 
 def _ready() -> None:
-    """The warm-up job: its result says that a worker is up."""
+    """The probe's task: a process forked from the server has run, so the server is up."""
 
 
 class OrderedPool(Generic[Job, Result]):
-    """Runs `task` over jobs, inline until the workers are up, then in them; yields (job, result) in input order."""
+    """Runs `task` over jobs, inline until the workers can start, then in them; yields (job, result) in input order."""
 
     def __init__(self, task: Callable[[Job], Result], workers: int) -> None:
         self.task = task
@@ -119,46 +119,43 @@ class OrderedPool(Generic[Job, Result]):
         self.seen = 0
         self.pool: ProcessPoolExecutor | None = None
         self.pending: deque[tuple[Job, Future[Result | ItemError]]] = deque()
-        self._up = threading.Event()  # set once a worker has answered, or the start failed
+        self._up = threading.Event()  # set once the server has forked a process, or could not
         self._start_error: BaseException | None = None
-        self._closed = False
-        self._lock = threading.Lock()
 
     def __enter__(self) -> OrderedPool[Job, Result]:
         if self.workers > 1:
-            # Workers start in the background; items run inline meanwhile.
-            threading.Thread(target=self._start_workers, name="presswatch-workers", daemon=True).start()
+            # The server starts in the background; items run inline meanwhile.
+            threading.Thread(target=self._probe_server, name="presswatch-workers", daemon=True).start()
         return self
 
     def __exit__(
         self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None
     ) -> None:
-        with self._lock:
-            self._closed = True
-            pool = self.pool if self._up.is_set() else None
-        if pool is not None:
+        if self.pool is not None:
             # On an interrupt, queued work is dropped; what was stored stays stored.
-            pool.shutdown(wait=kind is None, cancel_futures=kind is not None)
-        # A pool still starting is shut down by its starting thread: a small run does not wait for it.
+            self.pool.shutdown(wait=kind is None, cancel_futures=kind is not None)
 
-    def _start_workers(self) -> None:
+    def _probe_server(self) -> None:
+        """Start the server and wait until it has forked one short-lived process.
+
+        A bare process, not the pool's first worker: if this run ends first,
+        the probe holds nothing of it (no queue, no lock) to trip over.
+        """
         try:
             with _main_script_hidden():
                 _start_forkserver()
-                pool = ProcessPoolExecutor(self.workers, mp_context=_clean_context())
-                self.pool = pool
-                warm_up = pool.submit(_ready)
-            warm_up.result()
+                context: Any = _clean_context()  # a concrete context: BaseContext does not declare Process
+                probe = context.Process(target=_ready, name="presswatch-probe", daemon=True)
+                probe.start()
+            probe.join()
+            if probe.exitcode != 0:
+                raise OSError(f"a process forked from the server exited with code {probe.exitcode}")
         except Exception as exc:  # noqa: BLE001 - no workers is not fatal: the work goes on in this process
             self._start_error = exc
-        with self._lock:
-            self._up.set()
-            abandoned = self._closed
-        if abandoned and self.pool is not None:
-            self.pool.shutdown(wait=False)
+        self._up.set()
 
     def wait_ready(self, timeout: float | None = None) -> bool:
-        """Wait until the workers are up (or failed to start); True when they are up."""
+        """Wait until the workers can start at once (or cannot start at all); True when they can."""
         return self.workers > 1 and self._up.wait(timeout) and self._start_error is None
 
     def submit(self, job: Job) -> Iterator[tuple[Job, Result | ItemError]]:
@@ -176,10 +173,9 @@ class OrderedPool(Generic[Job, Result]):
         yield job, guarded(self.task, job)
 
     def _submit_to_workers(self, job: Job) -> Iterator[tuple[Job, Result | ItemError]]:
-        assert self.pool is not None  # wait_ready() said the workers are up
         try:
             with _main_script_hidden():
-                future = self.pool.submit(guarded, self.task, job)
+                future = self._start().submit(guarded, self.task, job)
         except (BrokenProcessPool, RuntimeError, OSError) as exc:
             log.warning("extraction workers unavailable (%s); going on in one process", exc)
             self.workers = 1
@@ -189,6 +185,11 @@ class OrderedPool(Generic[Job, Result]):
         self.pending.append((job, future))
         while len(self.pending) > self.workers * IN_FLIGHT_PER_WORKER:
             yield self._oldest()
+
+    def _start(self) -> ProcessPoolExecutor:
+        if self.pool is None:
+            self.pool = ProcessPoolExecutor(self.workers, mp_context=_clean_context())
+        return self.pool
 
     def drain(self) -> Iterator[tuple[Job, Result | ItemError]]:
         while self.pending:

@@ -21,10 +21,9 @@ class Inflater(Protocol):
         """Inflate `data`, returning at most room + 1 bytes (one more than room says the cap is passed)."""
         ...
 
-
-class Identity:
-    def feed(self, data: bytes, room: int) -> bytes:
-        return data
+    def finish(self) -> None:
+        """Raise FetchFailed when the compressed stream stopped before its end."""
+        ...
 
 
 class Zlib:
@@ -52,6 +51,10 @@ class Zlib:
             out += self.inflater.decompress(rest, room + 1 - len(out))
         return out
 
+    def finish(self) -> None:
+        if self.started and not self.inflater.eof:
+            raise FetchFailed(f"broken {'gzip' if self.wbits == 31 else 'deflate'} data (it ends early)", "encoding")
+
 
 class Brotli:
     def __init__(self) -> None:
@@ -62,6 +65,10 @@ class Brotli:
             return bytes(self.inflater.process(data, output_buffer_limit=room + 1))
         except brotli.error as exc:
             raise FetchFailed(f"broken brotli data ({exc})", "encoding") from None
+
+    def finish(self) -> None:
+        if not self.inflater.is_finished():
+            raise FetchFailed("broken brotli data (it ends early)", "encoding")
 
 
 def inflaters(content_encoding: str | None) -> list[Inflater]:
@@ -98,4 +105,6 @@ async def read_capped(chunks: AsyncIterator[bytes], content_encoding: str | None
                 )
         size += len(chunk)
         parts.append(chunk)
+    for inflater in chain:
+        inflater.finish()
     return b"".join(parts)

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from http import HTTPStatus
 from pathlib import Path
+from typing import NamedTuple
 from urllib.parse import urljoin, urlsplit
 
 import httpx
@@ -56,6 +57,15 @@ class FetchSettings:
     warc_max_bytes: int = 1_000_000_000
 
 
+class Hop(NamedTuple):
+    """One archived response on the way to the final one."""
+
+    url: str
+    status: int
+    headers: dict[str, str]
+    record: ArchivedResponse
+
+
 @dataclass
 class Fetched:
     """What fetching one URL came to: the final response (if any), the error, every response archived."""
@@ -69,7 +79,7 @@ class Fetched:
     # ssrf | robots | unreachable | timeout | too-large | network | redirects | http | type | encoding | url
     reason: str | None = None
     retry_after: float | None = None
-    archived: list[tuple[str, int, dict[str, str], ArchivedResponse]] = field(default_factory=list)
+    archived: list[Hop] = field(default_factory=list)  # every response, redirects and retries included
 
     @property
     def ok(self) -> bool:
@@ -90,7 +100,7 @@ class Fetched:
     @property
     def record(self) -> ArchivedResponse | None:
         """The archived record of the final response."""
-        return self.archived[-1][3] if self.archived else None
+        return self.archived[-1].record if self.archived else None
 
     def fail(self, error: FetchFailed) -> Fetched:
         self.error, self.reason = str(error), error.reason
@@ -110,6 +120,7 @@ class Fetcher:
         self.host_turns: defaultdict[str, asyncio.Lock] = defaultdict(asyncio.Lock)
         self.host_next: dict[str, float] = {}
         self.host_delay: dict[str, float] = {}
+        self.side_hops: list[Hop] = []  # archived responses no caller asked for (robots.txt), to reference from raw
         self.robots = RobotsCache(settings.user_agent, self._read_robots)
         self.client = httpx.AsyncClient(
             timeout=httpx.Timeout(
@@ -231,7 +242,7 @@ class Fetcher:
             list(response.request.headers.items()),
             truncated,
         )
-        result.archived.append((url, response.status_code, dict(result.headers), record))
+        result.archived.append(Hop(url, response.status_code, dict(result.headers), record))
 
     def _host_slot(self, host: str) -> asyncio.Semaphore | _NoLimit:
         return self.host_slots[host] if self.settings.host_connections > 0 else _NO_LIMIT
@@ -261,8 +272,16 @@ class Fetcher:
                 result.error += f"; Retry-After asks for {result.retry_after:.0f} s, longer than retry_max_wait"
         return result
 
+    def take_side_hops(self) -> list[Hop]:
+        """The robots.txt responses archived since the last call (list.pop is atomic: safe across threads)."""
+        taken = []
+        while self.side_hops:
+            taken.append(self.side_hops.pop(0))
+        return taken
+
     async def _read_robots(self, url: str) -> tuple[int | None, str, str | None]:
         fetched = await self.get(url, accept=("",), robots=False, max_bytes=ROBOTS_MAX_BYTES)
+        self.side_hops.extend(fetched.archived)
         if fetched.status is None:
             return None, "", fetched.error
         return fetched.status, fetched.body.decode("utf-8", errors="replace"), fetched.error

@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import time
+from collections import Counter
 from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, wait
 from dataclasses import dataclass, field, replace
@@ -19,14 +20,16 @@ from typing import Any
 
 from sqlalchemy import Connection, or_, select, update
 
-from ..extract import Hints, canonical_url
+from ..errors import ItemError
+from ..extract import Extracted, Hints, canonical_url
 from ..ingest import IngestReport, extraction_pool, precheck, store_result
 from ..inputs import IngestOptions, Item, Outcome
 from ..store import Store
 from ..store import queries as q
 from ..store.schema import articles, fetch_queue, sources
-from ..workers import INLINE_ITEMS
-from .client import FEED_TYPES, PAGE_TYPES, Fetched
+from ..workers import INLINE_ITEMS, OrderedPool
+from .archive import ArchivedResponse
+from .client import FEED_TYPES, PAGE_TYPES, Fetched, Hop
 from .health import PollBounds, PollOutcome, health_after
 from .listing import FeedLinks, read_listing
 from .thread import FetchThread
@@ -56,6 +59,7 @@ class FetchReport:
     queued: int = 0
     pages: int = 0
     pages_failed: int = 0
+    skipped: Counter[str] = field(default_factory=Counter)  # pages set aside, by reason (robots.txt, not HTML)
     articles: IngestReport = field(default_factory=IngestReport)
     problems: list[Outcome] = field(default_factory=list)
 
@@ -70,6 +74,7 @@ class FetchReport:
             "urls_queued": self.queued,
             "pages_fetched": self.pages,
             "pages_failed": self.pages_failed,
+            "pages_skipped": sum(self.skipped.values()),
             **{f"articles_{k}": v for k, v in self.articles.summary().items() if k != "queued"},
         }
 
@@ -121,6 +126,7 @@ class Monitor:
             for future in done:
                 self._after_poll(polls.pop(future), future.result(), polls, report)
         self._fetch_pages(report)
+        self._keep_side_responses()
         return report
 
     def _fetch_pages(self, report: FetchReport) -> None:
@@ -164,7 +170,7 @@ class Monitor:
     def _after_poll(
         self, poll: _Poll, fetched: Fetched, polls: dict[Future[Fetched], _Poll], report: FetchReport
     ) -> None:
-        self._keep_responses(fetched, poll.source.id)
+        self._keep_responses(fetched)
         poll.fetched = poll.fetched or fetched
         if fetched.ok:
             try:
@@ -238,14 +244,17 @@ class Monitor:
                 return
             pages[self.net.submit(page.url)] = page
 
-    def _after_page(self, page: _Page, fetched: Fetched, report: FetchReport, pool: Any) -> Iterator[tuple[Item, Any]]:
+    def _after_page(
+        self, page: _Page, fetched: Fetched, report: FetchReport, pool: OrderedPool[Item, Extracted]
+    ) -> Iterator[tuple[Item, Extracted | ItemError]]:
         report.pages += 1
         if not fetched.ok or fetched.record is None:
-            self._keep_responses(fetched, None)
-            report.pages_failed += fetched.reason not in _SKIP_REASONS
+            self._keep_responses(fetched)
+            if fetched.reason not in _SKIP_REASONS:
+                report.pages_failed += 1
             self._page_failed(page, fetched, report)
             return
-        self._keep_responses(fetched, None, but_last=True)
+        self._keep_responses(fetched, but_last=True)
         self._set_page(page.queue_id, status="done", attempts=page.attempts + 1, fetched_at=q.now(), last_error=None)
         item = page_item(fetched)
         checked = precheck(self.store, item)
@@ -254,7 +263,7 @@ class Monitor:
             return
         yield from pool.submit(item)
 
-    def _store(self, item: Item, result: Any, report: FetchReport) -> None:
+    def _store(self, item: Item, result: Extracted | ItemError, report: FetchReport) -> None:
         outcome = store_result(self.store, item, item.sha256 or "", result)
         report.articles.add(outcome)
         self.on_event("article", item.label, outcome.message or outcome.status, outcome.status == "failed")
@@ -268,7 +277,9 @@ class Monitor:
         else:
             status = "pending"  # tried again next round
         self._set_page(page.queue_id, status=status, attempts=attempts, last_error=fetched.error)
-        if status != "skipped":
+        if status == "skipped":
+            report.skipped[_reason_kind(fetched)] += 1
+        else:
             report.problems.append(Outcome(page.url, "failed", fetched.error or "failed"))
         self.on_event("page", page.url, fetched.error or "failed", status != "skipped")
 
@@ -278,15 +289,38 @@ class Monitor:
 
     # ---- the raw archive ---------------------------------------------------------------------
 
-    def _keep_responses(self, fetched: Fetched, source_id: int | None, but_last: bool = False) -> None:
+    def _keep_side_responses(self) -> None:
+        """Reference the robots.txt answers the client archived on its own."""
+        with self.store.begin() as conn:
+            keep_hops(conn, self.net.take_archived())
+
+    def _keep_responses(self, fetched: Fetched, but_last: bool = False) -> None:
         """Reference every archived response from `raw`; a page's own record is kept by ingest's path."""
         records = fetched.archived[:-1] if but_last else fetched.archived
         with self.store.begin() as conn:
-            for url, status, headers, archived in records:
-                keep_response(conn, url, status, headers, archived, fetched.body if archived is fetched.record else b"")
+            for hop in records:
+                body = fetched.body if hop.record is fetched.record else b""
+                keep_response(conn, hop.url, hop.status, hop.headers, hop.record, body)
 
 
-def keep_response(conn: Connection, url: str, status: int, headers: dict[str, str], archived: Any, body: bytes) -> None:
+def _reason_kind(fetched: Fetched) -> str:
+    """A skip reason without the URL-specific part, so that skips can be counted together."""
+    if fetched.reason == "type":
+        return f"not HTML ({fetched.content_type.split(';')[0] or 'no content type'})"
+    return {"robots": "robots.txt disallows it", "ssrf": "refused by the SSRF guard"}.get(
+        fetched.reason or "", fetched.error or "skipped"
+    )
+
+
+def keep_hops(conn: Connection, hops: list[Hop]) -> None:
+    """Reference archived responses that no article came from."""
+    for hop in hops:
+        keep_response(conn, hop.url, hop.status, hop.headers, hop.record, b"")
+
+
+def keep_response(
+    conn: Connection, url: str, status: int, headers: dict[str, str], archived: ArchivedResponse, body: bytes
+) -> None:
     """A `raw` row pointing at one archived response (kind 'response': not an article, never re-extracted)."""
     # The record id goes into the hash: the same error page twice is two responses, two rows.
     sha = hashlib.sha256(body + archived.record_id.encode()).hexdigest()

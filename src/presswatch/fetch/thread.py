@@ -14,7 +14,7 @@ from types import TracebackType
 from typing import Any
 
 from .archive import WarcArchive
-from .client import PAGE_TYPES, Fetched, Fetcher, FetchSettings
+from .client import PAGE_TYPES, Fetched, Fetcher, FetchSettings, Hop
 
 
 class FetchThread:
@@ -27,6 +27,7 @@ class FetchThread:
         self.thread = threading.Thread(target=self.loop.run_forever, name="presswatch-fetch", daemon=True)
         self.fetcher: Fetcher | None = None
         self.pending: set[Future[Fetched]] = set()
+        self.archived: list[Hop] = []
 
     def __enter__(self) -> FetchThread:
         self.thread.start()
@@ -55,7 +56,16 @@ class FetchThread:
         return future
 
     def get(self, url: str, **options: Any) -> Fetched:
-        return self.submit(url, **options).result()
+        """Fetch and wait; the responses it archived are kept for `take_archived`."""
+        fetched = self.submit(url, **options).result()
+        self.archived.extend(fetched.archived)
+        return fetched
+
+    def take_archived(self) -> list[Hop]:
+        """The responses archived by `get` and by robots.txt reads since the last call, to reference from raw."""
+        assert self.fetcher is not None, "use FetchThread inside `with`"
+        taken, self.archived = self.archived, []
+        return taken + self.fetcher.take_side_hops()
 
     def sitemaps_of(self, url: str) -> list[str]:
         """The sitemaps the site's robots.txt names, news sitemaps first."""

@@ -99,6 +99,7 @@ class RawRecord:
     warc_offset: int | None = None
     warc_length: int | None = None
     hints: dict[str, Any] | None = None
+    packed: bytes | None = None  # the body already compressed (gzip or zlib), kept as it is
 
 
 # The ingest path's statements, built once: building a statement costs more than running it.
@@ -136,7 +137,7 @@ def insert_raw(conn: Connection, record: RawRecord) -> int:
         "headers": json.dumps(record.headers, ensure_ascii=False) if record.headers else None,
         "content_type": record.content_type,
         "sha256": record.sha256,
-        "body": zlib.compress(record.body, 1) if record.body is not None else None,
+        "body": _packed_body(record),
         "warc_path": record.warc_path,
         "warc_offset": record.warc_offset,
         "warc_length": record.warc_length,
@@ -144,6 +145,12 @@ def insert_raw(conn: Connection, record: RawRecord) -> int:
         "created_at": now(),
     }
     return _inserted_id(conn, _INSERT_RAW, values)
+
+
+def _packed_body(record: RawRecord) -> bytes | None:
+    if record.packed is not None:
+        return record.packed
+    return zlib.compress(record.body, 1) if record.body is not None else None
 
 
 def get_raw(conn: Connection, raw_id: int) -> Row[Any]:
@@ -164,7 +171,7 @@ def count_raw(conn: Connection, kinds: tuple[str, ...]) -> int:
 def raw_body(row: Row[Any]) -> bytes:
     """The payload of a raw record, from the store or from the WARC file it points into."""
     if row.body is not None:
-        return zlib.decompress(row.body)
+        return zlib.decompress(row.body, 32 + zlib.MAX_WBITS)  # zlib or gzip, told by the header
     from ..warc import read_record_payload  # only records kept by pointer need the WARC reader
 
     return read_record_payload(row.warc_path, row.warc_offset)

@@ -61,7 +61,7 @@ raw = Table(
     Column("headers", Text),  # JSON
     Column("content_type", String),
     Column("sha256", String, nullable=False),
-    Column("body", LargeBinary),  # zlib-compressed payload; NULL when only in a WARC file
+    Column("body", LargeBinary),  # zlib- or gzip-compressed payload; NULL when only in a WARC file
     Column("warc_path", String),
     Column("warc_offset", Integer),
     Column("warc_length", Integer),

@@ -7,7 +7,6 @@ bodies are generated as they are sent, never held in memory.
 
 from __future__ import annotations
 
-import gzip
 import threading
 import time
 import zlib
@@ -37,6 +36,7 @@ class Request:
     path: str
     headers: dict[str, str]
     count: int  # how many times this path was asked for, this one included
+    at: float = field(default_factory=time.monotonic)
 
 
 class QuietServer(ThreadingHTTPServer):
@@ -89,7 +89,7 @@ class TestServer:
     def _handler_class(self) -> type[BaseHTTPRequestHandler]:
         server = self
 
-        class Handler(BaseHTTPRequestHandler):
+        class RequestHandler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
             disable_nagle_algorithm = True  # headers and body go out as they are written, as real servers do
 
@@ -135,7 +135,7 @@ class TestServer:
                     self.wfile.write(b"0\r\n\r\n")
                 self.close_connection = True
 
-        return Handler
+        return RequestHandler
 
 
 # ---- hostile endpoints ---------------------------------------------------------------------------
@@ -253,7 +253,3 @@ def add_hostile_routes(server: TestServer) -> None:
     server.add("/private/feed.xml", rss([]), "application/rss+xml")
     server.route("/hostile/etag-feed", _etag_feed(empty_feed))
     server.add("/hostile/pdf", b"%PDF-1.4 not a page", "application/pdf")
-
-
-def gzipped(data: bytes) -> bytes:
-    return gzip.compress(data)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import email.utils
 import gzip
 import os
 import resource
@@ -28,7 +29,7 @@ from presswatch.store.schema import fetch_queue, raw, sources
 from presswatch.warc import read_record_payload
 
 from .conftest import ALBANIAN, ENGLISH, PROJECT, page
-from .httpserver import Reply, TestServer, rss
+from .httpserver import Reply, Request, TestServer, rss
 
 # Small caps and short timeouts, so that every hostile case ends within seconds.
 LIMITS = {
@@ -194,6 +195,30 @@ def test_per_host_interval_spaces_requests(server: TestServer, tmp_path: Path) -
     assert time.monotonic() - started >= 1.1
 
 
+def test_a_crawl_delay_in_robots_txt_widens_the_interval(server: TestServer, tmp_path: Path) -> None:
+    server.add("/robots.txt", "User-agent: *\nCrawl-delay: 0.5\n", "text/plain")
+    for n in range(3):
+        server.add(f"/p{n}.html", "<p>x</p>")
+    with FetchThread(settings_for(tmp_path, host_interval=0.01)) as net:
+        started = time.monotonic()
+        assert all(net.get(server.url(f"/p{n}.html")).ok for n in range(3))
+    assert time.monotonic() - started >= 1.0  # robots.txt, then three pages half a second apart
+
+
+def test_retry_after_as_an_http_date(server: TestServer, tmp_path: Path) -> None:
+    def busy_then_ok(request: Request) -> Reply:
+        if request.count == 1:
+            soon = email.utils.formatdate(time.time() + 1, usegmt=True)
+            return Reply(503, {"Retry-After": soon, "Content-Type": "text/html"}, b"busy")
+        return Reply(200, {"Content-Type": "text/html"}, b"<p>ok</p>")
+
+    server.route("/busy.html", busy_then_ok)
+    with FetchThread(settings_for(tmp_path)) as net:
+        fetched = net.get(server.url("/busy.html"))
+    assert fetched.ok and server.hits["/busy.html"] == 2
+    assert [hop.status for hop in fetched.archived] == [503, 200]
+
+
 # ---- polling sources ------------------------------------------------------------------------------
 
 LINES = ENGLISH.split("\n")
@@ -262,6 +287,9 @@ def test_hostile_sources_get_their_health_and_the_good_one_is_unaffected(
     assert "decompression bomb" in health["gzip bomb"]["last_error"]
     assert "robots.txt" in health["disallowed"]["last_error"]
     assert report.polled == len(feeds) and report.exit_code == 1
+    # The good feed's pages did not wait for the drip to be cut off (3 s after it began).
+    drip_began = next(r.at for r in server.requests if r.path == "/hostile/drip")
+    assert max(r.at for r in server.requests if r.path.startswith("/news/")) < drip_began + 2.9
 
     stored = {a["url"]: a for a in monitor.articles()}
     assert len(stored) == 3

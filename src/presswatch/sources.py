@@ -86,9 +86,7 @@ def discover(net: FetchThread, url: str) -> FoundFeed:
 def _as_listing(fetched: Fetched) -> FoundFeed | None:
     if is_sitemap(fetched.body):
         return FoundFeed("sitemap", fetched.final_url, homepage=_homepage(fetched.final_url))
-    if "html" in fetched.content_type.lower():
-        return None
-    try:
+    try:  # whatever the Content-Type says: feeds are often served as text/html
         feed = parse_feed(fetched.body, fetched.final_url)
     except ItemError:
         return None

@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import time
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, wait
 from dataclasses import dataclass, field, replace
@@ -116,35 +116,57 @@ class Monitor:
         self.bounds = bounds
         self.on_event = on_event or (lambda what, label, message, failed: None)
         self.in_flight = max(4, net.settings.concurrency * 2)
+        self.tried: set[int] = set()  # queue rows submitted this round
+        self.backlog: deque[_Page] = deque()  # pending rows not submitted yet
+        self.stale_backlog = True
 
     def run_once(self, source_ids: list[int] | None = None) -> FetchReport:
-        """Poll the due sources (or those given, due or not), then fetch every pending URL."""
+        """Poll the due sources (or those given, due or not) and fetch every pending URL.
+
+        Pages are fetched while slow polls are still out (a feed that hangs must
+        not hold up the others' articles), and extracted here meanwhile; once
+        every poll is in, a long backlog goes to the extraction workers.
+        """
         report = FetchReport()
+        self.tried.clear()
+        self.stale_backlog = True
         polls = {self._submit_poll(source): _Poll(source) for source in self._due(source_ids)}
-        while polls:
-            done, _ = wait(polls, return_when=FIRST_COMPLETED)
-            for future in done:
-                self._after_poll(polls.pop(future), future.result(), polls, report)
-        self._fetch_pages(report)
+        pages: dict[Future[Fetched], _Page] = {}
+        with extraction_pool(replace(self.options, workers=1)) as inline:
+            self._top_up(pages)
+            while polls:
+                done, _ = wait([*polls, *pages], return_when=FIRST_COMPLETED)
+                for future in done:
+                    if future in polls:
+                        self._after_poll(polls.pop(future), future.result(), polls, report)
+                    else:
+                        self._page_done(pages.pop(future), future.result(), report, inline)
+                self._top_up(pages)
+            for item, result in inline.drain():
+                self._store(item, result, report)
+        self._fetch_pages(pages, report)
         self._keep_side_responses()
         return report
 
-    def _fetch_pages(self, report: FetchReport) -> None:
-        backlog = self._pending_pages()
+    def _fetch_pages(self, pages: dict[Future[Fetched], _Page], report: FetchReport) -> None:
         # Worker processes pay off on a long backlog only; a few pages are extracted here.
-        options = self.options if len(backlog) > INLINE_ITEMS else replace(self.options, workers=1)
-        pages: dict[Future[Fetched], _Page] = {}
-        with extraction_pool(options) as pool:
-            queue = iter(backlog)
-            self._top_up(pages, queue)
+        self._refresh_backlog()
+        long = len(self.backlog) > INLINE_ITEMS
+        with extraction_pool(self.options if long else replace(self.options, workers=1)) as pool:
+            self._top_up(pages)
             while pages:
                 done, _ = wait(pages, return_when=FIRST_COMPLETED)
                 for future in done:
-                    for item, result in self._after_page(pages.pop(future), future.result(), report, pool):
-                        self._store(item, result, report)
-                self._top_up(pages, queue)
+                    self._page_done(pages.pop(future), future.result(), report, pool)
+                self._top_up(pages)
             for item, result in pool.drain():
                 self._store(item, result, report)
+
+    def _page_done(
+        self, page: _Page, fetched: Fetched, report: FetchReport, pool: OrderedPool[Item, Extracted]
+    ) -> None:
+        for item, result in self._after_page(page, fetched, report, pool):
+            self._store(item, result, report)
 
     # ---- sources --------------------------------------------------------------------------
 
@@ -180,6 +202,7 @@ class Monitor:
                 if poll.parent is None:
                     poll.error, poll.reason = f"cannot read the feed: {exc}", "parse"
             found = self._queue(poll.source, listing)
+            self.stale_backlog = self.stale_backlog or found > 0
             report.queued += found
             (poll.parent or poll).new_items += found
             if poll.parent is None:
@@ -226,7 +249,8 @@ class Monitor:
 
     # ---- pages ----------------------------------------------------------------------------
 
-    def _pending_pages(self) -> list[_Page]:
+    def _untried(self) -> list[_Page]:
+        """Pending URLs not yet tried this round (a URL that failed waits for the next round)."""
         query = (
             select(fetch_queue.c.id, fetch_queue.c.url, fetch_queue.c.attempts)
             .where(fetch_queue.c.status == "pending")
@@ -234,15 +258,21 @@ class Monitor:
         )
         with self.store.connect() as conn:
             rows = list(conn.execute(query))
-        return [_Page(row.id, row.url, row.attempts) for row in rows]
+        return [_Page(row.id, row.url, row.attempts) for row in rows if row.id not in self.tried]
 
-    def _top_up(self, pages: dict[Future[Fetched], _Page], backlog: Iterator[_Page]) -> None:
+    def _refresh_backlog(self) -> None:
+        if self.stale_backlog:  # the queue is read again only when a poll added to it
+            self.backlog = deque(self._untried())
+            self.stale_backlog = False
+
+    def _top_up(self, pages: dict[Future[Fetched], _Page]) -> None:
         """Keep a bounded number of pages in flight: fetched bodies wait in memory until stored."""
-        while len(pages) < self.in_flight:
-            page = next(backlog, None)
-            if page is None:
-                return
-            pages[self.net.submit(page.url)] = page
+        self._refresh_backlog()
+        while len(pages) < self.in_flight and self.backlog:
+            page = self.backlog.popleft()
+            if page.queue_id not in self.tried:
+                self.tried.add(page.queue_id)
+                pages[self.net.submit(page.url)] = page
 
     def _after_page(
         self, page: _Page, fetched: Fetched, report: FetchReport, pool: OrderedPool[Item, Extracted]

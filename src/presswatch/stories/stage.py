@@ -44,7 +44,7 @@ from ..store import Store
 from ..store.queries import StageReport, now, stage_state_of, unseen_batches
 from ..store.schema import anchors, articles, links, mentions, sources, stories, story_articles
 from .queries import WHEN, chunks
-from .vectors import FEATURES, TEXT_CHARS, TITLE_WEIGHT, Model, Story, products, row_vectors
+from .vectors import FEATURES, TEXT_CHARS, TITLE_WEIGHT, Model, Split, Story, products, row_dots, row_vectors
 
 log = logging.getLogger(__name__)
 
@@ -238,10 +238,11 @@ class _Clusterer:
         p = [np.zeros((n, m + n), np.float32) for _ in xs]
         scored = {language: has[language].copy() for language in rows_in}
         common = [self.model.common(space) for space in (0, 1)]
-        g = [products(x, x, common[space]) for space, x in enumerate(xs)]
+        split = [Split.of(x, common[space]) for space, x in enumerate(xs)]
+        g = [products(part, part) for part in split]
         norm2 = np.zeros((2, m + n))
         first, last = np.zeros(m + n), np.zeros(m + n)
-        starting: list[sparse.csr_matrix] = []  # the stories' sums at the batch start, one matrix per space
+        sums_at_start: list[sparse.csr_matrix] = []  # the stories' sums at the batch start, one matrix per space
         if m:
             for space in (0, 1):
                 sums = [s.sums[space] for s in cols]
@@ -250,14 +251,17 @@ class _Clusterer:
                     (np.concatenate([t.val for t in sums]), np.concatenate([t.idx for t in sums]), indptr),
                     shape=(m, FEATURES),
                 )
-                starting.append(c)
+                sums_at_start.append(c)
                 norm2[space, :m] = [t.norm2 for t in sums]
-            p[1][:, :m] = products(xs[1], starting[1], common[1])
+            starting = [Split.of(c, common[space]) for space, c in enumerate(sums_at_start)]
+            p[1][:, :m] = products(split[1], starting[1])
             for language, members_of in rows_in.items():
                 with_it = np.flatnonzero(has[language][:m])
                 if len(with_it):
-                    p[0][np.ix_(members_of, with_it)] = products(xs[0][members_of], starting[0][with_it], common[0])
+                    found = products(split[0].rows(members_of), starting[0].rows(with_it))
+                    p[0][np.ix_(members_of, with_it)] = found
             first[:m], last[:m] = [s.first for s in cols], [s.last for s in cols]
+        buffer = np.zeros(FEATURES, np.float32)
         col_index = {s.id: j for j, s in enumerate(cols)}
         col_of = np.full(n, -1)
         joined = opened = 0
@@ -288,8 +292,9 @@ class _Clusterer:
                 j = col_index[story.id] = len(cols)
                 cols.append(story)
                 for space, x in enumerate(xs):  # an older story joined by provenance: its dots with the batch
-                    if len(story.sums[space].idx):
-                        p[space][:, j] = (x @ story.sums[space].row().T).toarray().ravel()
+                    total = story.sums[space]
+                    if len(total.idx):
+                        p[space][:, j] = row_dots(x, (total.idx, total.val), buffer)
                 for found in scored.values():
                     found[j] = True
             j = col_index[story.id]
@@ -305,7 +310,8 @@ class _Clusterer:
             if not scored[language][j]:  # the story gains a language: its words now count for the rest of it
                 later = rows_in[language][rows_in[language] > i]
                 if len(later):
-                    p[0][later, j] = (xs[0][later] @ starting[0][j].T).toarray().ravel()
+                    at_start = row_vectors((sums_at_start[0], sums_at_start[1]), j)[0]
+                    p[0][later, j] = row_dots(xs[0], at_start, buffer)[later]
                 scored[language][j] = True
             norm2[:, j] = [t.norm2 for t in story.sums]
             first[j], last[j] = story.first, story.last

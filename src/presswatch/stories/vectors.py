@@ -203,34 +203,46 @@ def _word_counts(texts: Sequence[str]) -> sparse.csr_matrix:
     return sparse.csr_matrix((counts.astype(np.float32), columns, indptr), shape=(len(texts), FEATURES))
 
 
-def products(x: sparse.csr_matrix, y: sparse.csr_matrix, common: np.ndarray) -> np.ndarray:
-    """x @ y.T as a dense array; the `common` columns (in most rows of both) as a dense product.
+@dataclass(frozen=True)
+class Split:
+    """A matrix as its most common columns (dense) and the rest (sparse), the way `products` multiplies it.
 
     Sparse products cost the sum over features of (rows of x with it) x (rows
-    of y with it): a few hundred function words that nearly every article and
-    story holds are most of that, and BLAS does them far faster as dense columns.
+    of y with it): the few hundred words that nearly every article and story
+    holds are most of that, and BLAS does them far faster as dense columns.
     """
-    if not len(common):
-        return np.asarray((x @ y.T).toarray(), dtype=np.float32)
-    place = np.full(FEATURES, -1, np.int64)
-    place[common] = np.arange(len(common))
-    x_common, x_rest = _split(x, place, len(common))
-    y_common, y_rest = _split(y, place, len(common))
-    found = np.asarray(x_common @ y_common.T, dtype=np.float32)
-    found += (y_rest @ x_rest.T).T.toarray()  # this way round scipy converts the smaller matrix
+
+    common: np.ndarray  # float32 (rows, len(common features))
+    rest: sparse.csr_matrix
+
+    @classmethod
+    def of(cls, x: sparse.csr_matrix, common: np.ndarray) -> Split:
+        if not len(common):
+            return cls(np.zeros((x.shape[0], 0), np.float32), x)
+        dropped = np.zeros(FEATURES, bool)
+        dropped[common] = True
+        rest = x.copy()
+        rest.data[dropped[rest.indices]] = 0.0
+        rest.eliminate_zeros()
+        return cls(np.asarray(x[:, common].toarray(), np.float32), rest)
+
+    def rows(self, chosen: np.ndarray) -> Split:
+        return Split(self.common[chosen], self.rest[chosen])
+
+
+def products(x: Split, y: Split) -> np.ndarray:
+    """x @ y.T as a dense float32 array."""
+    found = np.asarray(x.common @ y.common.T, dtype=np.float32)
+    found += (y.rest @ x.rest.T).T.toarray()  # this way round scipy converts the smaller matrix
     return found
 
 
-def _split(x: sparse.csr_matrix, place: np.ndarray, width: int) -> tuple[np.ndarray, sparse.csr_matrix]:
-    """The columns with a place (>= 0) as a dense matrix of `width` columns, and the others as a sparse one."""
-    at = place[x.indices]
-    chosen = at >= 0
-    rows = np.repeat(np.arange(x.shape[0]), np.diff(x.indptr))
-    dense = np.zeros((x.shape[0], width), np.float32)
-    dense[rows[chosen], at[chosen]] = x.data[chosen]
-    kept = ~chosen
-    indptr = np.concatenate(([0], np.cumsum(np.bincount(rows[kept], minlength=x.shape[0]))))
-    return dense, sparse.csr_matrix((x.data[kept], x.indices[kept], indptr), shape=x.shape)
+def row_dots(x: sparse.csr_matrix, vec: Vector, buffer: np.ndarray) -> np.ndarray:
+    """Every row of x . one sparse vector, through `buffer` (FEATURES zeros, left as zeros)."""
+    buffer[vec[0]] = vec[1]
+    found = np.asarray(x @ buffer, dtype=np.float32)
+    buffer[vec[0]] = 0.0
+    return found
 
 
 def _row_vector(x: sparse.csr_matrix, i: int) -> Vector:

@@ -328,6 +328,9 @@ def test_every_response_is_archived_and_ingest_of_the_warc_reproduces_the_articl
     assert sorted(row.kind for row in kept if row.status == 200 and row.url.endswith(".html")) == ["fetch"] * 3
     assert queue[server.url("/news/gone.html")].status == "failed"
     assert "404" in queue[server.url("/news/gone.html")].last_error
+    # A page that states no date of its own takes its feed entry's, as a feed file's entry would give it.
+    porti = monitor.article(server.url("/news/porti.html"))
+    assert porti is not None and porti["published_how"] == "feed" and porti["published_at"] is not None
 
     warcs = sorted((tmp_path / "data" / "warc").glob("*.warc.gz"))
     assert warcs
@@ -344,6 +347,7 @@ def test_every_response_is_archived_and_ingest_of_the_warc_reproduces_the_articl
         assert replayed == original
         texts = {a["url"]: again.article(a["url"])["text"] for a in again.articles()}  # type: ignore[index]
         assert all(texts[a["url"]] == monitor.article(a["url"])["text"] for a in monitor.articles())  # type: ignore[index]
+        assert again.article(server.url("/news/porti.html"))["published_how"] == "feed"  # type: ignore[index]
     finally:
         again.close()
     # Re-extraction reads fetched pages back from the store.

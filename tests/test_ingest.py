@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import gzip
 import json
+from datetime import datetime
 from io import BytesIO
 from pathlib import Path
 
@@ -12,6 +13,7 @@ from warcio.warcwriter import WARCWriter
 
 from presswatch import ArticleFilter, Presswatch, UsageError
 from presswatch.store.schema import articles, fetch_queue, raw
+from presswatch.warc import FEED_ENTRY_TYPE, feed_entry_json
 
 from .conftest import ALBANIAN, ENGLISH, PERSIAN, page
 
@@ -324,3 +326,34 @@ def test_a_jsonl_file_of_other_records_is_skipped_as_a_whole(pw: Presswatch, tmp
     report = pw.ingest([str(tmp_path / "manifest.jsonl")])
     assert report.failed == 0 and report.skipped == 1
     assert "not article records" in report.problems[0].message
+
+
+def test_a_feed_entry_record_in_a_warc_gives_its_page_the_feed_hints(pw: Presswatch, tmp_path: Path) -> None:
+    dated, undated, damaged = (f"https://wire.example/{n}" for n in ("dated", "undated", "damaged"))
+    path = tmp_path / "fetched.warc.gz"
+    with open(path, "wb") as stream:
+        writer = WARCWriter(stream, gzip=True)
+        for url, note in (
+            (dated, feed_entry_json("Harbour plan", datetime(2026, 10, 1, 8, 0), "https://wire.example/feed", "Wire")),
+            (undated, None),
+            (damaged, b"{not json"),
+        ):
+            headers = StatusAndHeaders("200 OK", [("Content-Type", "text/html")], protocol="HTTP/1.1")
+            body = page("Story", ENGLISH).encode()
+            record = writer.create_warc_record(url, "response", payload=BytesIO(body), http_headers=headers)
+            writer.write_record(record)
+            if note is not None:
+                meta = writer.create_warc_record(
+                    url,
+                    "metadata",
+                    payload=BytesIO(note),
+                    length=len(note),
+                    warc_content_type=FEED_ENTRY_TYPE,
+                    warc_headers_dict={"WARC-Refers-To": record.rec_headers.get_header("WARC-Record-ID")},
+                )
+                writer.write_record(meta)
+    assert pw.ingest([str(path)]).failed == 0
+    found = {url: pw.article(url) for url in (dated, undated, damaged)}
+    assert found[dated]["published_how"] == "feed" and found[dated]["title"] == "Harbour plan"  # type: ignore[index]
+    assert found[dated]["source"] == "Wire"  # type: ignore[index]
+    assert found[undated]["published_how"] == "none" and found[damaged]["published_how"] == "none"  # type: ignore[index]

@@ -22,7 +22,7 @@ from .errors import InputTooLarge, ItemError, UsageError
 from .extract import Hints, LanguageOptions, html_text
 from .feeds import parse_feed
 from .text import word_count
-from .warc import WarcPage, WarcSkip, iter_warc
+from .warc import WarcPage, WarcSkip, feed_entry_hints, iter_warc
 
 _HTML = (".html", ".htm", ".xhtml", ".html.gz", ".htm.gz")
 _WARC = (".warc", ".warc.gz", ".arc", ".arc.gz", ".warc.lz4", ".warc.zst")
@@ -215,13 +215,15 @@ def _warc_item(path: Path, origin: str, page: WarcPage, options: IngestOptions) 
     label = f"{path} @{page.offset} ({page.url})"
     if page.status is not None and not 200 <= page.status < 300:
         return Outcome(label, "skipped", f"HTTP status {page.status}")
+    entry = feed_entry_hints(page.feed_entry)
+    entry["source"] = options.source or entry["source"]
     return Item(
         label,
         "warc",
         origin,
         page.record_id or str(page.offset),
         page.body,
-        Hints(url=page.url, source=options.source, fetched_at=page.fetched_at),
+        Hints(url=page.url, fetched_at=page.fetched_at, **entry),
         charset=page.charset,
         status=page.status,
         headers=page.headers,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 from collections import Counter
 from collections.abc import Iterator
@@ -21,6 +22,11 @@ log = logging.getLogger(__name__)
 _LZ4_MAGIC = b'\x04"M\x18'
 _ZSTD_MAGIC = b"\x28\xb5\x2f\xfd"
 _PAGE_RECORDS = ("response", "resource")
+# What a feed said about a page we fetched from it (title, stated date), kept
+# in a metadata record after the response, so that ingesting our own WARC
+# files later gives the page the same hints that fetching it did.
+FEED_ENTRY_TYPE = "application/x-presswatch-feed-entry+json"
+_METADATA_MAX_BYTES = 64_000
 
 
 @dataclass
@@ -36,6 +42,36 @@ class WarcPage:
     content_type: str
     charset: str | None
     body: bytes
+    feed_entry: dict[str, Any] = field(default_factory=dict)  # from a metadata record that refers to this one
+
+
+def feed_entry_json(title: str | None, published: datetime | None, feed: str | None, source: str | None) -> bytes:
+    """The payload of a feed-entry metadata record (naive datetimes are UTC)."""
+    when = published.isoformat() if published else None
+    entry = {"title": title, "published": when, "feed": feed, "source": source}
+    return json.dumps({k: v for k, v in entry.items() if v}, ensure_ascii=False).encode()
+
+
+def feed_entry_hints(entry: dict[str, Any]) -> dict[str, Any]:
+    """Hints fields from a feed-entry record: the same ones a feed file's entry gives."""
+    published = _iso(entry.get("published"))
+    return {
+        "title": _text(entry.get("title")),
+        "published": published,
+        "published_how": "feed" if published else None,
+        "source": _text(entry.get("source")),  # the outlet the feed belongs to
+    }
+
+
+def _text(value: Any) -> str | None:
+    return value if isinstance(value, str) and value.strip() else None
+
+
+def _iso(value: Any) -> datetime | None:
+    try:
+        return datetime.fromisoformat(value) if isinstance(value, str) else None
+    except ValueError:
+        return None
 
 
 @dataclass
@@ -83,9 +119,39 @@ def _refuse_unsupported(stream: IO[bytes]) -> None:
 
 
 def _records(stream: IO[bytes], max_bytes: int, scan: WarcScan) -> Iterator[WarcPage | WarcSkip | ItemError]:
+    # A page waits until the next page: a feed-entry record that refers to it may come first.
+    pending: WarcPage | None = None
+    try:
+        for found in _each_record(stream, max_bytes, scan):
+            if isinstance(found, tuple):
+                refers_to, entry = found
+                if pending is not None and pending.record_id == refers_to:
+                    pending.feed_entry = entry
+                continue
+            if pending is not None:
+                yield pending
+            pending = found if isinstance(found, WarcPage) else None
+            if pending is None:
+                yield found
+    except Exception:
+        if pending is not None:
+            yield pending  # what came before a broken record is still good
+        raise
+    if pending is not None:
+        yield pending
+
+
+def _each_record(
+    stream: IO[bytes], max_bytes: int, scan: WarcScan
+) -> Iterator[WarcPage | WarcSkip | ItemError | tuple[str, dict[str, Any]]]:
     records = ArchiveIterator(stream, arc2warc=True)
     for record in records:
         scan.record_types[record.rec_type] += 1
+        if record.rec_type == "metadata":
+            found = _feed_entry(record)
+            if found is not None:
+                yield found
+            continue
         if record.rec_type not in _PAGE_RECORDS:
             continue
         content_type = _content_type(record)
@@ -101,6 +167,17 @@ def _records(stream: IO[bytes], max_bytes: int, scan: WarcScan) -> Iterator[Warc
         # get_record_offset() skips to the end of the record.
         body = record.content_stream().read(max_bytes + 1)
         yield _page(record, url, records.get_record_offset(), content_type, body, max_bytes)
+
+
+def _feed_entry(record: Any) -> tuple[str, dict[str, Any]] | None:
+    if (record.rec_headers.get_header("Content-Type") or "").split(";")[0].strip() != FEED_ENTRY_TYPE:
+        return None
+    refers_to = record.rec_headers.get_header("WARC-Refers-To")
+    try:
+        entry = json.loads(record.content_stream().read(_METADATA_MAX_BYTES))
+    except (ValueError, UnicodeDecodeError):
+        return None  # a damaged note about a page: the page still stands on its own
+    return (refers_to, entry) if refers_to and isinstance(entry, dict) else None
 
 
 def _content_type(record: Any) -> str:

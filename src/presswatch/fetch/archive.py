@@ -21,6 +21,7 @@ from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 from ..dates import parse_compact
+from ..warc import FEED_ENTRY_TYPE
 
 log = logging.getLogger(__name__)
 
@@ -75,8 +76,12 @@ class WarcArchive:
         body: bytes,
         request_headers: list[tuple[str, str]],
         truncated: str | None = None,
+        feed_entry: bytes | None = None,
     ) -> ArchivedResponse:
-        """Write one response and the request that asked for it; `truncated` says why the body is cut short."""
+        """Write one response and the request that asked for it; `truncated` says why the body is cut short.
+
+        `feed_entry` (see warc.feed_entry_json) goes into a metadata record right after the response.
+        """
         writer = self._open()
         assert self.stream is not None and self.path is not None
         kept = [(k, v) for k, v in headers if k.lower() not in _DROPPED] + [("Content-Length", str(len(body)))]
@@ -89,6 +94,16 @@ class WarcArchive:
         writer.write_record(response)
         length = self.stream.tell() - offset
         record_id = response.rec_headers.get_header("WARC-Record-ID")
+        if feed_entry:
+            note = writer.create_warc_record(
+                url,
+                "metadata",
+                payload=io.BytesIO(feed_entry),
+                length=len(feed_entry),
+                warc_content_type=FEED_ENTRY_TYPE,
+                warc_headers_dict={"WARC-Refers-To": record_id},
+            )
+            writer.write_record(note)
         request = writer.create_warc_record(
             url,
             "request",

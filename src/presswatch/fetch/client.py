@@ -145,10 +145,14 @@ class Fetcher:
         accept: tuple[str, ...] = PAGE_TYPES,
         robots: bool = True,
         max_bytes: int | None = None,
+        feed_entry: bytes | None = None,
     ) -> Fetched:
-        """Fetch a URL, following redirects; never raises for what the network or the server does."""
+        """Fetch a URL, following redirects; never raises for what the network or the server does.
+
+        `feed_entry`: what the feed said about the page, archived with each page-like answer.
+        """
         result = Fetched(url, url)
-        call = _Call(headers or {}, accept, max_bytes or self.settings.max_bytes)
+        call = _Call(headers or {}, accept, max_bytes or self.settings.max_bytes, feed_entry)
         try:
             for _hop in range(self.settings.max_redirects + 1):
                 await self._admit(result.final_url, robots)
@@ -226,13 +230,14 @@ class Fetcher:
             raise
         finally:
             if response is not None and result.status is not None:
-                self._archive(result, url, response, truncated)
+                self._archive(result, url, response, truncated, call)
         if truncated == "unspecified" and 200 <= response.status_code < 300:
             raise FetchFailed(f"not a page to read: content type {result.content_type or 'none'}", "type")
 
-    def _archive(self, result: Fetched, url: str, response: httpx.Response, truncated: str | None) -> None:
+    def _archive(self, result: Fetched, url: str, response: httpx.Response, truncated: str | None, call: _Call) -> None:
         if self.archive is None:
             return
+        readable = truncated is None and 200 <= response.status_code < 300
         record = self.archive.write(
             url,
             response.status_code,
@@ -241,6 +246,7 @@ class Fetcher:
             result.body if truncated is None else b"",
             list(response.request.headers.items()),
             truncated,
+            call.feed_entry if readable else None,
         )
         result.archived.append(Hop(url, response.status_code, dict(result.headers), record))
 
@@ -292,6 +298,7 @@ class _Call:
     headers: dict[str, str]
     accept: tuple[str, ...]
     max_bytes: int
+    feed_entry: bytes | None = None  # archived beside the page it describes
 
 
 class _NoLimit:

@@ -10,12 +10,14 @@ from the WARC file become the same article.
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 import time
 from collections import Counter, deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, wait
 from dataclasses import dataclass, field, replace
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Connection, or_, select, update
@@ -27,6 +29,7 @@ from ..inputs import IngestOptions, Item, Outcome
 from ..store import Store
 from ..store import queries as q
 from ..store.schema import articles, fetch_queue, sources
+from ..warc import feed_entry_hints, feed_entry_json
 from ..workers import INLINE_ITEMS, OrderedPool
 from .archive import ArchivedResponse
 from .client import FEED_TYPES, PAGE_TYPES, Fetched, Hop
@@ -97,6 +100,16 @@ class _Page:
     queue_id: int
     url: str
     attempts: int
+    title: str | None = None  # what the feed entry said: hints for the page, archived beside it
+    published: datetime | None = None
+    feed: str | None = None
+    source: str | None = None
+
+    @property
+    def feed_entry(self) -> bytes | None:
+        if not (self.title or self.published or self.source):
+            return None
+        return feed_entry_json(self.title, self.published, self.feed, self.source)
 
 
 class Monitor:
@@ -252,13 +265,26 @@ class Monitor:
     def _untried(self) -> list[_Page]:
         """Pending URLs not yet tried this round (a URL that failed waits for the next round)."""
         query = (
-            select(fetch_queue.c.id, fetch_queue.c.url, fetch_queue.c.attempts)
+            select(
+                fetch_queue.c.id,
+                fetch_queue.c.url,
+                fetch_queue.c.attempts,
+                fetch_queue.c.title,
+                fetch_queue.c.published_at,
+                sources.c.feed_url,
+                sources.c.name,
+            )
+            .outerjoin(sources, sources.c.id == fetch_queue.c.source_id)
             .where(fetch_queue.c.status == "pending")
             .order_by(fetch_queue.c.id)
         )
         with self.store.connect() as conn:
             rows = list(conn.execute(query))
-        return [_Page(row.id, row.url, row.attempts) for row in rows if row.id not in self.tried]
+        return [
+            _Page(row.id, row.url, row.attempts, row.title, row.published_at, row.feed_url, row.name)
+            for row in rows
+            if row.id not in self.tried
+        ]
 
     def _refresh_backlog(self) -> None:
         if self.stale_backlog:  # the queue is read again only when a poll added to it
@@ -272,7 +298,7 @@ class Monitor:
             page = self.backlog.popleft()
             if page.queue_id not in self.tried:
                 self.tried.add(page.queue_id)
-                pages[self.net.submit(page.url)] = page
+                pages[self.net.submit(page.url, feed_entry=page.feed_entry)] = page
 
     def _after_page(
         self, page: _Page, fetched: Fetched, report: FetchReport, pool: OrderedPool[Item, Extracted]
@@ -286,7 +312,7 @@ class Monitor:
             return
         self._keep_responses(fetched, but_last=True)
         self._set_page(page.queue_id, status="done", attempts=page.attempts + 1, fetched_at=q.now(), last_error=None)
-        item = page_item(fetched)
+        item = page_item(fetched, page.feed_entry)
         checked = precheck(self.store, item)
         if isinstance(checked, Outcome):
             report.articles.add(checked)
@@ -374,17 +400,18 @@ def keep_response(
     )
 
 
-def page_item(fetched: Fetched) -> Item:
-    """A fetched page as ingest's Item: the same hints a WARC reader would give it."""
+def page_item(fetched: Fetched, feed_entry: bytes | None = None) -> Item:
+    """A fetched page as ingest's Item: the same hints a WARC reader gives it (the feed entry's too)."""
     record = fetched.record
     assert record is not None
+    entry = feed_entry_hints(json.loads(feed_entry)) if feed_entry else {}
     return Item(
         f"{fetched.final_url}",
         "fetch",
         record.path,
         record.record_id,
         fetched.body,
-        Hints(url=fetched.final_url, fetched_at=record.fetched_at),
+        Hints(url=fetched.final_url, fetched_at=record.fetched_at, **entry),
         charset=fetched.charset,
         status=fetched.status,
         headers=fetched.headers,

@@ -46,10 +46,11 @@ class FetchThread:
         headers: dict[str, str] | None = None,
         accept: tuple[str, ...] = PAGE_TYPES,
         max_bytes: int | None = None,
+        feed_entry: bytes | None = None,
     ) -> Future[Fetched]:
         assert self.fetcher is not None, "use FetchThread inside `with`"
         future = asyncio.run_coroutine_threadsafe(
-            self.fetcher.get(url, headers, accept=accept, max_bytes=max_bytes), self.loop
+            self.fetcher.get(url, headers, accept=accept, max_bytes=max_bytes, feed_entry=feed_entry), self.loop
         )
         self.pending.add(future)
         future.add_done_callback(self.pending.discard)

@@ -1150,6 +1150,10 @@ def print_demo(result: Any) -> None:
         out.print(f"weekly digest ({result.digest_items} items) written to [bold]{escape(path)}[/]")
     db = escape(result.db)
     out.print(f"\nNext: presswatch --db {db} search 'your words'  |  stories list  |  provenance ID  |  digest build")
+    out.print(
+        f"      presswatch --db {db} users add NAME --role editor, then presswatch --db {db} serve"
+        "  (the web UI on http://127.0.0.1:8000)"
+    )
 
 
 def main() -> None:

@@ -15,8 +15,11 @@ and neither side warms the other's caches:
 * trafilatura-N: the same in N worker processes (a process pool, started and
   warmed up before the timing), the peer given as many processes as presswatch.
 
-Peak memory: proportional set size (PSS) summed over the side's process tree,
-sampled every 50 ms, so pages shared by forked workers count once.
+Sampled over the side's whole process tree during the timed part: the CPU
+seconds used (every 50 ms), which say how much work each side does whatever
+else the machine runs (wall times on a shared machine do not), and the peak
+memory as proportional set size (PSS) summed, so pages shared by forked workers
+count once (every 500 ms and at the end: reading PSS is not free).
 
 The figures, each labelled with the processes it used:
 * presswatch (N workers) / trafilatura (1 process): the issue's goal figure, <= 1.25;
@@ -35,7 +38,6 @@ import gzip
 import json
 import logging
 import os
-import resource
 import statistics
 import subprocess
 import sys
@@ -59,45 +61,85 @@ def page_files(data: Path) -> list[Path]:
     return sorted((data / "extraction" / "aeb" / "html").glob("*.html.gz"))
 
 
-def peak_mb() -> float:
-    # ru_maxrss is in kilobytes on Linux.
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
-
-def tree_pss_mb(pid: int) -> float:
-    """Proportional memory of a process and all its descendants (extraction workers included), from /proc."""
-    total, stack = 0.0, [pid]
+def tree_pids(pid: int) -> list[int]:
+    """A process and all its descendants (extraction workers included), from /proc."""
+    found, stack = [], [pid]
     while stack:
         current = stack.pop()
+        found.append(current)
         try:
-            rollup = Path(f"/proc/{current}/smaps_rollup").read_text()
-            total += next(int(line.split()[1]) for line in rollup.splitlines() if line.startswith("Pss:")) / 1024
             for task in Path(f"/proc/{current}/task").iterdir():
                 stack.extend(int(child) for child in (task / "children").read_text().split())
-        except (OSError, StopIteration, ValueError):
+        except (OSError, ValueError):
             continue
-    return total
+    return found
 
 
-class TreePeak:
-    """Samples the memory of this process tree every 50 ms while it runs."""
+def pss_mb(pid: int) -> float:
+    """Proportional memory: a page shared by n processes counts 1/n in each."""
+    try:
+        rollup = Path(f"/proc/{pid}/smaps_rollup").read_text()
+        return next(int(line.split()[1]) for line in rollup.splitlines() if line.startswith("Pss:")) / 1024
+    except (OSError, StopIteration, ValueError):
+        return 0.0
+
+
+def cpu_s(pid: int) -> float | None:
+    """User and system CPU seconds a process has used."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
+    except (OSError, IndexError, ValueError):
+        return None
+
+
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+
+
+class TreeSampler:
+    """Samples this process tree while it runs: CPU seconds used every 50 ms, peak memory (PSS summed) every 500 ms.
+
+    A process that ends between two samples loses its last 50 ms of CPU at most.
+    PSS is read less often because reading it costs milliseconds per process
+    (the kernel walks every mapping), which would slow the side being measured.
+    """
 
     def __init__(self) -> None:
         self.peak = 0.0
+        self.cpu_at_start: dict[int, float] = {}
+        self.cpu_seen: dict[int, float] = {}
         self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._sample, daemon=True)
+        self._thread = threading.Thread(target=self._run, daemon=True)
 
-    def _sample(self) -> None:
+    def _sample(self, memory: bool) -> None:
+        pids = tree_pids(os.getpid())
+        if memory:
+            self.peak = max(self.peak, sum(pss_mb(pid) for pid in pids))
+        for pid in pids:
+            used = cpu_s(pid)
+            if used is not None:
+                self.cpu_seen[pid] = used
+
+    def _run(self) -> None:
+        tick = 0
         while not self._stop.wait(0.05):
-            self.peak = max(self.peak, tree_pss_mb(os.getpid()))
+            tick += 1
+            self._sample(memory=tick % 10 == 0)
 
-    def __enter__(self) -> TreePeak:
+    @property
+    def cpu(self) -> float:
+        return sum(used - self.cpu_at_start.get(pid, 0.0) for pid, used in self.cpu_seen.items())
+
+    def __enter__(self) -> TreeSampler:
+        for pid in tree_pids(os.getpid()):
+            self.cpu_at_start[pid] = cpu_s(pid) or 0.0
         self._thread.start()
         return self
 
     def __exit__(self, *_: object) -> None:
         self._stop.set()
         self._thread.join()
+        self._sample(memory=True)
 
 
 def quiet() -> None:
@@ -121,12 +163,12 @@ def time_presswatch(files: list[Path], workers: int) -> dict[str, Any]:
             pool.wait_ready()  # the workers' server process is up: its imports are not timed
         pw = Presswatch(db=str(Path(folder) / "bench.db"), workers=workers)
         pw.init()  # create and migrate outside the timing: a one-off cost, not per page
-        with TreePeak() as memory:
+        with TreeSampler() as tree:
             start = time.perf_counter()
             summary = pw.ingest([str(f) for f in files]).summary()
             seconds = time.perf_counter() - start
         pw.close()
-    return {"seconds": seconds, "summary": summary, "tree_peak_mb": memory.peak, "processes": worker_count(workers)}
+    return {"seconds": seconds, "summary": summary, "processes": worker_count(workers), **figures_of_tree(tree)}
 
 
 def extract_page(html: bytes) -> bool:
@@ -141,11 +183,11 @@ def time_trafilatura_parallel(files: list[Path], processes: int) -> dict[str, An
     pages = [gzip.decompress(f.read_bytes()) for f in files]
     with ProcessPoolExecutor(processes) as pool:
         list(pool.map(extract_page, pages[:WARM_UP] * processes))  # every worker up, imported and warm
-        with TreePeak() as memory:
+        with TreeSampler() as tree:
             start = time.perf_counter()
             found = sum(pool.map(extract_page, pages, chunksize=2))
             seconds = time.perf_counter() - start
-    return {"seconds": seconds, "summary": {"extracted": found}, "tree_peak_mb": memory.peak, "processes": processes}
+    return {"seconds": seconds, "summary": {"extracted": found}, "processes": processes, **figures_of_tree(tree)}
 
 
 def time_trafilatura(files: list[Path]) -> dict[str, Any]:
@@ -154,10 +196,15 @@ def time_trafilatura(files: list[Path]) -> dict[str, Any]:
     pages = [gzip.decompress(f.read_bytes()) for f in files]
     for html in pages[:WARM_UP]:
         trafilatura.extract(html)
-    start = time.perf_counter()
-    found = sum(1 for html in pages if trafilatura.extract(html))
-    seconds = time.perf_counter() - start
-    return {"seconds": seconds, "summary": {"extracted": found}, "processes": 1}
+    with TreeSampler() as tree:
+        start = time.perf_counter()
+        found = sum(1 for html in pages if trafilatura.extract(html))
+        seconds = time.perf_counter() - start
+    return {"seconds": seconds, "summary": {"extracted": found}, "processes": 1, **figures_of_tree(tree)}
+
+
+def figures_of_tree(tree: TreeSampler) -> dict[str, float]:
+    return {"peak_mb": tree.peak, "cpu_s": tree.cpu}
 
 
 def child(side: str, data: Path) -> int:
@@ -171,8 +218,7 @@ def child(side: str, data: Path) -> int:
         result = time_trafilatura_parallel(files, worker_count(0))
     else:
         result = time_presswatch(files, workers=1 if side == SEQUENTIAL else 0)
-    peak = max(peak_mb(), result.pop("tree_peak_mb", 0.0))
-    print(json.dumps({**result, "peak_mb": peak, "pages": len(files)}))
+    print(json.dumps({**result, "pages": len(files)}))
     return 0
 
 
@@ -203,6 +249,7 @@ def figures_of(runs: dict[str, list[dict[str, Any]]]) -> dict[str, Any]:
             "median_s": statistics.median(r["seconds"] for r in found),
             "all_s": [round(r["seconds"], 3) for r in found],
             "peak_mb": max(r["peak_mb"] for r in found),
+            "median_cpu_s": statistics.median(r["cpu_s"] for r in found),
             "pages": found[0]["pages"],
             "processes": found[0]["processes"],
             "summary": found[0]["summary"],
@@ -239,18 +286,21 @@ def label_of(side: str, figures: dict[str, Any]) -> str:
 def lines_of(figures: dict[str, Any], count: int) -> list[str]:
     lines = [
         f"AEB pages, best of {count} rounds (order alternating, each side in its own process)",
-        f"{'':15}{'best s':>8}{'median s':>10}{'pages/s':>9}{'peak MB':>9}  all runs (s); processes",
+        f"{'':15}{'best s':>8}{'median s':>10}{'pages/s':>9}{'CPU s':>7}{'peak MB':>9}  all runs (s); processes",
     ]
     for side in SIDES:
         s = figures[side]
         lines.append(
             f"{side:15}{s['best_s']:8.2f}{s['median_s']:10.2f}{s['pages'] / s['best_s']:9.1f}"
-            f"{s['peak_mb']:9.0f}  {s['all_s']}; {label_of(side, figures)}"
+            f"{s['median_cpu_s']:7.2f}{s['peak_mb']:9.0f}  {s['all_s']}; {label_of(side, figures)}"
         )
     lines.append(
         f"results: presswatch {figures['presswatch']['summary']}; trafilatura {figures['trafilatura']['summary']}"
     )
-    lines.append("peak MB: PSS summed over the side's process tree")
+    lines.append(
+        "CPU s: median CPU seconds of the side's whole process tree (the work, whatever the machine's load); "
+        "peak MB: PSS summed over the tree"
+    )
     for name, (ours, peer) in RATIOS.items():
         ratio = figures["ratios"][name]
         goal = f"; goal <= {GOAL}: {'met' if figures['meets_goal'] else 'NOT met'}" if name == GOAL_RATIO else ""

@@ -7,7 +7,9 @@ from collections import defaultdict
 from datetime import datetime
 from pathlib import Path
 
+import numpy as np
 import pytest
+from scipy import sparse
 from sqlalchemy import select
 
 from presswatch import Presswatch
@@ -16,6 +18,7 @@ from presswatch.demo import run_demo
 from presswatch.store.queries import StageReport
 from presswatch.store.schema import articles, stories, story_articles
 from presswatch.stories import STORY_FIELDS, list_stories, run_stories_stage, story_detail, story_rows, week_stories
+from presswatch.stories.vectors import FEATURES, Split, products, row_dots
 
 from .conftest import ENGLISH
 
@@ -142,3 +145,25 @@ def test_sample_stories_cross_languages_and_match_gold(sample_store: Presswatch)
     f1 = 2 * precision * recall / (precision + recall)
     assert len(found) == len(gold)
     assert f1 >= 0.75, (precision, recall)
+
+
+def test_products_with_common_columns_dense_equal_the_sparse_product() -> None:
+    rng = np.random.default_rng(7)
+
+    # a few columns in nearly every row (function words), many rare ones (names)
+    def matrix(rows: int) -> sparse.csr_matrix:
+        common = rng.random((rows, 20)) < 0.9
+        rare = sparse.random(rows, FEATURES, density=2e-5, format="csr", random_state=rng, dtype=np.float32)
+        dense = sparse.csr_matrix((common * rng.random((rows, 20))).astype(np.float32))
+        return sparse.csr_matrix(sparse.hstack([dense, rare[:, 20:]]), dtype=np.float32)
+
+    x, y = matrix(60), matrix(90)
+    expected = (x @ y.T).toarray()
+    for common in (np.arange(20), np.arange(5), np.zeros(0, np.int64)):
+        found = products(Split.of(x, common), Split.of(y, common))
+        assert np.allclose(found, expected, atol=1e-5)
+    rows = np.array([3, 7, 59])
+    assert np.allclose(products(Split.of(x, np.arange(20)).rows(rows), Split.of(y, np.arange(20))), expected[rows])
+    buffer = np.zeros(FEATURES, np.float32)
+    one = (y[4].indices, y[4].data)
+    assert np.allclose(row_dots(x, one, buffer), expected[:, 4], atol=1e-5) and not buffer.any()

@@ -14,8 +14,19 @@ from . import ingest  # noqa: F401 - trafilatura, lxml and the rest, imported on
 from .language import DEFAULT_PARAGRAPH_LANGUAGES, detector
 
 _SAMPLE = "The council met on Tuesday and said the plan would be published next month."
+# Lingua loads a language's model when a text in its letters first comes: one
+# sample per alphabet that several languages share (Latin, Cyrillic, Arabic,
+# Devanagari), so no worker loads them again on its first such page.
+# (Not the builder's preloading: it loads on a thread pool.)
+_SAMPLES = (
+    _SAMPLE,
+    "Совет собрался во вторник и заявил, что план будет опубликован в следующем месяце.",
+    "اجتمع المجلس يوم الثلاثاء وقال إن الخطة ستنشر الشهر المقبل",
+    "परिषद की बैठक मंगलवार को हुई और कहा गया कि योजना अगले महीने प्रकाशित होगी",
+)
 
-detector("low", ()).compute_language_confidence_values(_SAMPLE)
+for _sample in _SAMPLES:
+    detector("low", ()).compute_language_confidence_values(_sample)
 detector("low", tuple(sorted(DEFAULT_PARAGRAPH_LANGUAGES))).compute_language_confidence_values(_SAMPLE)
 
 

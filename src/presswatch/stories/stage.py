@@ -269,7 +269,7 @@ class _Clusterer:
         touched: set[int] = set()
         for i, r in enumerate(rows):
             width = len(cols)
-            dots = np.stack([p[space][i, :width].astype(np.float64) for space in (0, 1)])
+            dots = np.array([p[0][i, :width], p[1][i, :width]], dtype=np.float64)
             if i:
                 for space in (0, 1):
                     dots[space] += np.bincount(col_of[:i], weights=g[space][i, :i], minlength=width)[:width]
@@ -311,7 +311,7 @@ class _Clusterer:
                 later = rows_in[language][rows_in[language] > i]
                 if len(later):
                     at_start = row_vectors((sums_at_start[0], sums_at_start[1]), j)[0]
-                    p[0][later, j] = row_dots(xs[0], at_start, buffer)[later]
+                    p[0][later, j] = row_dots(xs[0][later[0] : later[-1] + 1], at_start, buffer)[later - later[0]]
                 scored[language][j] = True
             norm2[:, j] = [t.norm2 for t in story.sums]
             first[j], last[j] = story.first, story.last
@@ -349,11 +349,12 @@ class _Clusterer:
         if not k:
             return None, 0.0
         outside = np.maximum(0.0, np.maximum(first[:k] - when, when - last[:k]))
-        cosine = dots / np.sqrt(np.maximum(norm2[:, :k], 1e-12))
+        # The same language: the words; another: the anchors (names, numbers, dates) are what crosses.
+        norms = np.sqrt(np.maximum(np.where(same, norm2[0, :k], norm2[1, :k]), 1e-12))
+        cosine = np.where(same, dots[0], dots[1]) / norms
         decay = np.exp(-outside / TAU_DAYS)
         decay[outside > WINDOW_DAYS] = 0.0
-        # The same language: the words; another: the anchors (names, numbers, dates) are what crosses.
-        base = np.where(same, cosine[0] / THRESHOLD, cosine[1] / CROSS_LANGUAGE_THRESHOLD) * decay
+        base = np.where(same, cosine / THRESHOLD, cosine / CROSS_LANGUAGE_THRESHOLD) * decay
         best: tuple[float, int, float] | None = None
         top = np.argpartition(-base, TOP_CANDIDATES)[:TOP_CANDIDATES] if k > TOP_CANDIDATES else np.arange(k)
         for j in top[np.argsort(-base[top])]:
@@ -365,7 +366,7 @@ class _Clusterer:
                 keys = set(story.entities)
                 bonus = len(entity_set & keys) / len(entity_set | keys)
             threshold = THRESHOLD if same[j] else CROSS_LANGUAGE_THRESHOLD
-            score = ((cosine[0 if same[j] else 1, j]) + ENTITY_WEIGHT * bonus) * decay[j]
+            score = (cosine[j] + ENTITY_WEIGHT * bonus) * decay[j]
             if score >= threshold and (best is None or score / threshold > best[0]):
                 best = (score / threshold, int(j), float(score))
         if best is None:

@@ -114,7 +114,9 @@ class Story:
     def central(self) -> None:
         """The title of the member closest to the centroid (ties: the earliest)."""
         titled = [a for a in self.members if self.member_info[a][0]]
-        if not titled:
+        if len(titled) < 2:  # none or one: nothing to compare (most stories have a single article)
+            if titled:
+                self.title, self.title_article_id = self.member_info[titled[0]][0], titled[0]
             return
         idx, val = self.sums[0].idx, self.sums[0].val
         vecs = [self.members[a] for a in titled]

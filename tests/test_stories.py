@@ -167,3 +167,8 @@ def test_products_with_common_columns_dense_equal_the_sparse_product() -> None:
     buffer = np.zeros(FEATURES, np.float32)
     one = (y[4].indices, y[4].data)
     assert np.allclose(row_dots(x, one, buffer), expected[:, 4], atol=1e-5) and not buffer.any()
+    for row in (5, 6, 59):  # empty rows, the last one too
+        x.data[x.indptr[row] : x.indptr[row + 1]] = 0.0
+    x.eliminate_zeros()
+    some = np.array([2, 5, 6, 30, 58, 59])
+    assert np.allclose(row_dots(x, one, buffer, some), (x @ y.T).toarray()[some, 4], atol=1e-5)

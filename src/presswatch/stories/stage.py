@@ -311,7 +311,7 @@ class _Clusterer:
                 later = rows_in[language][rows_in[language] > i]
                 if len(later):
                     at_start = row_vectors((sums_at_start[0], sums_at_start[1]), j)[0]
-                    p[0][later, j] = row_dots(xs[0][later[0] : later[-1] + 1], at_start, buffer)[later - later[0]]
+                    p[0][later, j] = row_dots(xs[0], at_start, buffer, later)
                 scored[language][j] = True
             norm2[:, j] = [t.norm2 for t in story.sums]
             first[j], last[j] = story.first, story.last

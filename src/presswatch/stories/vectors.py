@@ -239,10 +239,18 @@ def products(x: Split, y: Split) -> np.ndarray:
     return found
 
 
-def row_dots(x: sparse.csr_matrix, vec: Vector, buffer: np.ndarray) -> np.ndarray:
-    """Every row of x . one sparse vector, through `buffer` (FEATURES zeros, left as zeros)."""
+def row_dots(x: sparse.csr_matrix, vec: Vector, buffer: np.ndarray, rows: np.ndarray | None = None) -> np.ndarray:
+    """Rows of x (all, or the given ones, ascending) . one sparse vector, through `buffer` (FEATURES zeros)."""
     buffer[vec[0]] = vec[1]
-    found = np.asarray(x @ buffer, dtype=np.float32)
+    if rows is None:
+        found = np.asarray(x @ buffer, dtype=np.float32)
+    else:  # straight from the CSR arrays: slicing the matrix costs more than the products
+        begin, end = x.indptr[rows[0]], x.indptr[rows[-1] + 1]
+        products = np.append(x.data[begin:end] * buffer[x.indices[begin:end]], np.float32(0.0))
+        starts = x.indptr[rows[0] : rows[-1] + 1] - begin
+        sums = np.add.reduceat(products, starts)
+        sums[np.diff(x.indptr[rows[0] : rows[-1] + 2]) == 0] = 0.0  # reduceat gives an empty row its neighbour's
+        found = sums[rows - rows[0]].astype(np.float32)
     buffer[vec[0]] = 0.0
     return found
 

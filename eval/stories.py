@@ -12,7 +12,7 @@ entities are off) and `run_stories_stage`. The gold cluster is the doc_id.
 
 Sample part. The bundled sample corpus is built with `run_demo` (ingest, the
 watchlist, `process`), then `run_stories_stage`; the gold cluster is the
-`story` of each URL in src/presswatch/sample/gold.json (50 articles, 17
+`story` of each URL in src/presswatch/sample/gold.json (51 articles, 17
 stories, 6 of them single-article noise). This corpus is deliberately hard:
 every article is about one organisation and one camp, so different stories
 share most of their names and vocabulary.

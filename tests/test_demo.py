@@ -75,6 +75,6 @@ def test_ingesting_the_sample_again_adds_nothing(demo_db: tuple[Path, dict]) -> 
 def test_demo_prints_a_readable_report(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["demo", "--db", str(tmp_path / "d.db"), "--quiet"])
     assert result.exit_code == 0
-    assert "50 articles from 14 outlets" in result.stdout
+    assert "51 articles from 14 outlets" in result.stdout
     assert "changed page" in result.stdout and "queued for fetching" in result.stdout
     assert "who copies whom" in result.stdout and "Sunrise Vanguard of Iran (organisation)" in result.stdout

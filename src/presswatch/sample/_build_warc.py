@@ -1,6 +1,7 @@
 """Build warc/presswatch-sample.warc.gz from the HTML files under warc_src/.
 
-Deterministic: the input files are read in sorted order, WARC-Date comes from
+Deterministic: the input files are read in sorted order, the URL is the
+page's canonical link (or its entry in warc_src/captured-at.json), WARC-Date comes from
 each page's article:modified_time (else published_time + 2 hours), and record
 ids are UUID5s of the URL and the record type.  Besides one `response` record
 per page it writes a `warcinfo` record, one `request` record and one
@@ -10,6 +11,7 @@ non-HTML `response` (a tiny PNG) that an ingester must skip.
 """
 from __future__ import annotations
 
+import json
 import re
 import uuid
 from datetime import datetime, timedelta, timezone
@@ -23,6 +25,8 @@ HERE = Path(__file__).resolve().parent
 SRC = HERE / "warc_src"
 OUT = HERE / "warc" / "presswatch-sample.warc.gz"
 NS = uuid.UUID("6f1d3c2e-6b0a-4a53-9a43-7c1e5d0b2a10")
+# pages captured at a URL other than the canonical one they declare (a partner's syndicated copy)
+CAPTURED_AT = json.loads((SRC / "captured-at.json").read_text(encoding="utf-8"))
 
 # 1x1 transparent PNG
 PNG = bytes.fromhex(
@@ -51,7 +55,7 @@ def main() -> None:
     pages = []
     for f in sorted(SRC.rglob("*.html")):
         html = f.read_text(encoding="utf-8")
-        url = re.search(r'<link rel="canonical" href="([^"]+)">', html).group(1)
+        url = CAPTURED_AT.get(f.relative_to(SRC).as_posix()) or re.search(r'<link rel="canonical" href="([^"]+)">', html).group(1)
         mod = meta(html, "article:modified_time")
         when = datetime.fromisoformat(mod) if mod else datetime.fromisoformat(meta(html, "article:published_time")) + timedelta(hours=2)
         pages.append((when, url, html.encode("utf-8")))

@@ -151,8 +151,9 @@ OUTLETS = {
 
 # --------------------------------------------------------------------------
 # Articles.  ingest: html (pages/), feed (feeds/), warc (warc_src/ -> warc/)
-# kind: original | duplicate (of=) | translation (of=) ; partial quotes are
-# declared in LINKS below.
+# kind: original | duplicate (of=) | translation (of=) | syndicated (of=: a
+# partner's copy that declares the origin as its canonical page and is
+# captured at its own URL) ; partial quotes are declared in LINKS below.
 # --------------------------------------------------------------------------
 A = []
 
@@ -169,6 +170,8 @@ art("HL1", "harbourledger", "albanian-police-search-iranian-exile-camp-near-durr
 art("BW1", "balkanwire", "albanian-police-search-iranian-exile-camp-near-durres", "2026-10-01T20:55:00+00:00", "Clare Whitford / The Harbour Ledger", "camp-search",
     kind="duplicate", of="HL1", num=40117,
     debris=dict(glue="Camp_Tolou_SPK_police_search_Durres_2026", photo="Photo: Police vehicles at the main gate of Camp Tolou, 1 October 2026 (Balkan Wire)"))
+art("AR0", "adriaticreview", "partner-harbour-ledger-police-search-camp-near-durres", "2026-10-01T15:40:00+00:00", "Clare Whitford", "camp-search",
+    ingest="warc", kind="syndicated", of="HL1")
 art("ZL1", "zerilumit", "policia-hyn-ne-kampin-tolu-sekuestrohen-kompjutere", "2026-10-01T18:30:00+00:00", "Gentian Hasa", "camp-search", ingest="warc")
 art("AS3", "ayenehsharq", "albanian-police-search-tolou-camp", "2026-10-02T06:30:00+00:00", "سارا امینی", "camp-search", num=73310)
 art("VW1", "vanguardwatch", "camp-tolou-search-questions-nobody-in-tirana-wants-to-answer", "2026-10-03T10:00:00+00:00", "Nasrin Farahani", "camp-search")
@@ -311,7 +314,7 @@ def body_html(a):
     if kind == "digest":
         return digest_html(a)
     src = BY_ID[a["of"]] if a["of"] else None
-    if kind == "duplicate":
+    if kind in ("duplicate", "syndicated"):
         title, ps = paras(src["text"])
     else:
         title, ps = paras(a["text"])
@@ -320,6 +323,8 @@ def body_html(a):
         ps[0] = a["debris"]["glue"] + ps[0]
         out.append(p(a["debris"]["photo"]))
     out += [p(x) for x in ps]
+    if kind == "syndicated":
+        out.append(p(f"This article is published under our content partnership with {OUTLETS[src['outlet']]['name']}."))
     if kind == "duplicate":
         label = {"en": "Link to the source:", "sq": "Burimi:",
                  "fa": f"منبع: این گزارش نخستین بار در {OUTLETS[src['outlet']]['name']} منتشر شده است و بدون تغییر بازنشر می‌شود –"}[lang]
@@ -397,13 +402,15 @@ def page_html(a, modified=None, text_id=None):
         title = "Vanguard Watch Weekly Digest – October 17, 2026"
         body = digest_html(a)
     else:
-        tid = text_id or (BY_ID[a["of"]]["text"] if a["kind"] == "duplicate" else a["text"])
+        tid = text_id or (BY_ID[a["of"]]["text"] if a["kind"] in ("duplicate", "syndicated") else a["text"])
         title = TEXTS[tid][0]
         if text_id:
             b = dict(a, text=text_id)
             body = body_html(b)
         else:
             body = body_html(a)
+    if a["kind"] == "syndicated":
+        url = url_of(BY_ID[a["of"]])  # the page names its origin as canonical
     dir_attr = ' dir="rtl"' if lang == "fa" else ""
     nav = "\n".join(f'      <li><a href="{o["base"]}/{i}/">{escape(n)}</a></li>' for i, n in enumerate(o["nav"]))
     mod = f'\n<meta property="article:modified_time" content="{modified}">' if modified else ""
@@ -514,6 +521,7 @@ def main():
                     f.unlink()
                 elif f.is_dir() and not any(f.iterdir()):
                     f.rmdir()
+    captured_at = {}  # WARC pages whose capture URL is not the canonical one they declare
     for a in A:
         if a["ingest"] == "feed":
             continue
@@ -521,6 +529,9 @@ def main():
         path = HERE / root / a["outlet"] / f"{a['slug']}.html"
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(page_html(a), encoding="utf-8")
+        if a["kind"] == "syndicated":
+            captured_at[path.relative_to(HERE / "warc_src").as_posix()] = url_of(a)
+    (HERE / "warc_src" / "captured-at.json").write_text(json.dumps(captured_at, indent=1) + "\n", encoding="utf-8")
     # the corrected version of HL3, re-crawled into the WARC
     hl3 = BY_ID["HL3"]
     path = HERE / "warc_src" / hl3["outlet"] / f"{hl3['slug']}.html"
@@ -534,8 +545,9 @@ def main():
 
     links = []
     for a in A:
-        if a["kind"] in ("duplicate", "translation"):
-            links.append(dict(kind=a["kind"], origin=url_of(BY_ID[a["of"]]), copy=url_of(a)))
+        if a["kind"] in ("duplicate", "translation", "syndicated"):
+            kind = "duplicate" if a["kind"] == "syndicated" else a["kind"]
+            links.append(dict(kind=kind, origin=url_of(BY_ID[a["of"]]), copy=url_of(a)))
     for o_id, c_id in PARTIALS:
         links.append(dict(kind="partial", origin=url_of(BY_ID[o_id]), copy=url_of(BY_ID[c_id])))
     for o_id in DIGEST_PARTS:

@@ -219,3 +219,24 @@ def test_redo_reuse_clears_its_links_and_finds_them_again(tmp_path: Path) -> Non
     result = CliRunner().invoke(app, ["--db", str(tmp_path / "r.db"), "process", "--redo", "nothing"])
     assert result.exit_code == 2 and "no stage 'nothing'" in result.output
     pw.close()
+
+
+def test_a_wire_copy_links_to_the_origin_not_to_every_earlier_copy(tmp_path: Path) -> None:
+    wire = prose(40, 300)
+    pages = {
+        "a-origin": ("https://wire.example/story", wire, "2026-10-01T08:00:00Z"),
+        "b-first-copy": ("https://one.example/story", wire + "\n" + prose(41, 30), "2026-10-01T10:00:00Z"),
+        "c-second-copy": ("https://two.example/story", wire + "\n" + prose(43, 30), "2026-10-03T10:00:00Z"),
+    }
+    for name, (url, text, when) in pages.items():
+        (tmp_path / f"{name}.html").write_text(page("Wire story", text, url=url, published=when))
+    pw = Presswatch(db=str(tmp_path / "w.db"))
+    pw.ingest([str(tmp_path / "*.html")])
+    pw.process()
+    origin = pages["a-origin"][0]
+    # not also one.example -> two.example: the second copy matched the first only because both took the wire's text
+    assert linked(pw) == {
+        ("duplicate", origin, pages["b-first-copy"][0]),
+        ("duplicate", origin, pages["c-second-copy"][0]),
+    }
+    pw.close()

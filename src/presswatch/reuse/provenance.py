@@ -57,7 +57,7 @@ def infer_direction(
 
 
 def _citation(a: ArticleFacts, b: ArticleFacts, kind: str, covered_a: float, covered_b: float) -> Direction | None:
-    a_cites, b_cites = _cites(a.text, b.url), _cites(b.text, a.url)
+    a_cites, b_cites = cites(a.text, b.url), cites(b.text, a.url)
     if b_cites and not a_cites:
         return Direction(a.id, b.id, True, 0.95, f"the copy links to the origin as its source ({_short(a.url)})")
     if a_cites and not b_cites:
@@ -133,7 +133,7 @@ def _reliable(article: ArticleFacts) -> bool:
     return article.published_at is not None and article.published_how in RELIABLE_DATES
 
 
-def _cites(text: str, url: str) -> bool:
+def cites(text: str, url: str) -> bool:
     """Whether a text names a URL (with or without scheme and www)."""
     parts = urlsplit(url)
     if not parts.hostname:

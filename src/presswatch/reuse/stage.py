@@ -38,7 +38,7 @@ from .fingerprints import (
     words_of,
 )
 from .passages import Passage, character_spans, shared_passages
-from .provenance import ArticleFacts, infer_direction
+from .provenance import ArticleFacts, cites, infer_direction
 from .translation import TRANSLATION_THRESHOLD, TranslationProfile, anchor_keys, profile, translation_score
 
 log = logging.getLogger(__name__)
@@ -147,10 +147,16 @@ def _process_article(conn: Connection, article: _Article, keys: list[int], optio
     translation = article.translation
     made = 0
     duplicates = _duplicates(conn, article, shingle_set, keys, options)
-    for other, score, method in duplicates:
-        made += _link(conn, article, other, "duplicate", score, method, [])
     done = {other.row.id for other, _, _ in duplicates}
-    for other, passages in _partials(conn, article, passage_fps, options, done):
+    partials = _partials(conn, article, passage_fps, options, done)
+    echoes = _echoes(conn, article, [other for other, _, _ in duplicates], [other for other, _ in partials])
+    done.update(echoes)
+    for other, score, method in duplicates:
+        if other.row.id not in echoes:
+            made += _link(conn, article, other, "duplicate", score, method, [])
+    for other, passages in partials:
+        if other.row.id in echoes:
+            continue
         covered_other, covered_article = _covered(passages, len(other.words), len(article.words))
         done.add(other.row.id)
         if min(covered_other, covered_article) >= WHOLE_COPY:
@@ -165,6 +171,39 @@ def _process_article(conn: Connection, article: _Article, keys: list[int], optio
 
 
 # ---- candidates ------------------------------------------------------------------------------
+
+
+def _copied_from(article: _Article, other: _Article) -> bool:
+    found = infer_direction(article.facts, other.facts, "duplicate")
+    return found.directed and found.origin == other.row.id
+
+
+def _echoes(conn: Connection, article: _Article, duplicates: list[_Article], partials: list[_Article]) -> set[int]:
+    """Candidates whose text the article shares only because they took it from another candidate.
+
+    When a wire story runs on many sites, a new copy matches all of them, and
+    every page that quoted it; linking it to each would draw copy-network edges
+    between outlets that never copied each other. Dropped: the known copies of
+    another candidate, and the pages that quoted what this article duplicates.
+    Kept: a copy the article names as its source.
+    """
+    by_id = {other.row.id: other for other in duplicates + partials}
+    if len(by_id) < 2:
+        return set()
+    # Only what this article copied (it came later): were it the origin, their quotes may well be of it.
+    copied = [other.row.id for other in duplicates if _copied_from(article, other)]
+    query = select(links.c.copy_id).where(
+        links.c.directed,
+        links.c.copy_id.in_(list(by_id)),
+        links.c.origin_id.in_(list(by_id)),
+        or_(links.c.kind == "duplicate", and_(links.c.kind == "partial", links.c.origin_id.in_(copied))),
+    )
+    named = {article.row.declared_url}
+    return {
+        copy
+        for copy in conn.execute(query).scalars()
+        if by_id[copy].row.url not in named and not cites(article.row.text, by_id[copy].row.url)
+    }
 
 
 def _others(conn: Connection, article: _Article, ids: set[int], other_language: bool = False) -> list[_Article]:

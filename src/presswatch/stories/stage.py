@@ -55,7 +55,7 @@ TAU_DAYS = 7.0
 ENTITY_WEIGHT = 0.1
 THRESHOLD = 0.22
 CROSS_LANGUAGE_THRESHOLD = 0.12
-PARTIAL_SHARE = 0.5  # a partial copy is hard evidence when copied text is at least this share of the article
+PARTIAL_SHARE = 0.5  # a partial copy is hard evidence when copied text is at least this share of both articles
 PRIME = 5000
 TOP_CANDIDATES = 10
 FINGERPRINT = f"v1:{THRESHOLD}:{CROSS_LANGUAGE_THRESHOLD}:{WINDOW_DAYS}:{TAU_DAYS}:{TITLE_WEIGHT}"
@@ -94,6 +94,11 @@ def _anchor_keys(conn: Connection, ids: list[int]) -> dict[int, list[str]]:
     ):
         found.setdefault(article_id, []).append(key)
     return found
+
+
+def _mostly_shared(passages: str | None, *word_counts: int | None) -> bool:
+    shared = sum(p[4] for p in json.loads(passages or "[]"))
+    return all(shared >= PARTIAL_SHARE * max(1, words or 1) for words in word_counts)
 
 
 def _entity_sets(conn: Connection, ids: list[int]) -> dict[int, set[str]]:
@@ -185,17 +190,29 @@ class _Clusterer:
         ids = [r.id for r in rows]
         words = {r.id: max(1, r.word_count or 1) for r in rows}
         found: dict[int, list[tuple[int, int, float]]] = {}
-        query = select(links.c.origin_id, links.c.copy_id, links.c.kind, links.c.score, links.c.passages).where(
-            or_(links.c.origin_id.in_(ids), links.c.copy_id.in_(ids))
+        origins, copies = articles.alias("origins"), articles.alias("copies")
+        query = (
+            select(
+                links.c.origin_id,
+                links.c.copy_id,
+                links.c.kind,
+                links.c.score,
+                links.c.passages,
+                origins.c.word_count,
+                copies.c.word_count,
+            )
+            .join(origins, origins.c.id == links.c.origin_id)
+            .join(copies, copies.c.id == links.c.copy_id)
+            .where(or_(links.c.origin_id.in_(ids), links.c.copy_id.in_(ids)))
         )
-        for origin, copy, kind, score, passages in conn.execute(query):
+        for origin, copy, kind, score, passages, origin_words, copy_words in conn.execute(query):
+            # A digest page that republishes several articles holds all of each, but none is most of it:
+            # a partial copy is evidence only when the shared text is most of both articles.
+            if kind == "partial" and not _mostly_shared(passages, origin_words, copy_words):
+                continue
             for me, other in ((origin, copy), (copy, origin)):
                 if me not in words or other == me:
                     continue
-                if kind == "partial":
-                    shared = sum(p[4] for p in json.loads(passages or "[]"))
-                    if shared < PARTIAL_SHARE * words[me]:
-                        continue
                 found.setdefault(me, []).append((_KIND_RANK.get(kind, 3), other, -float(score)))
         # A new version of a page already in a story stays in that story.
         urls = {r.url: r.id for r in rows}

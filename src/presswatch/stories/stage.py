@@ -3,8 +3,8 @@
 Each new current article, in id order, joins the best-matching story or opens
 a new one:
 
-1. hard evidence: a copy (`duplicate`), a translation, or a `partial` that is
-   mostly copied text, of an article already in a story joins that story
+1. hard evidence: a copy (`duplicate`), a translation, or a `partial` whose
+   shared text is most of both articles, of an article already in a story joins that story
    (``joined_by="provenance"``); so does a new version of a URL already in one;
 2. else it is scored against the stories active around its date (first/last
    seen within ``WINDOW_DAYS``): the cosine of its TF-IDF vector with the

@@ -404,6 +404,17 @@ def test_a_poll_finds_only_new_items_and_the_interval_adapts(server: TestServer,
     assert second["poll_interval"] > first["poll_interval"]  # no new items: it waits longer
 
 
+def test_one_poll_queues_at_most_max_new_per_poll_urls(server: TestServer, tmp_path: Path) -> None:
+    feed = good_site(server)
+    app = Presswatch(db=str(tmp_path / "cap.db"), data_dir=str(tmp_path / "data"), **{**LIMITS, "max_new_per_poll": 1})
+    try:
+        app.add_source(feed, allow_private=True)
+        report = app.fetch(allow_private=True)
+        assert report.queued == 1 and report.articles.counts["new"] == 1
+    finally:
+        app.close()
+
+
 def test_health_rules() -> None:
     bounds = PollBounds(minimum=60, maximum=3600, blocked_after=3)
     fresh = SimpleNamespace(poll_interval=600, items_found=0, error_streak=0, last_status=None)

@@ -249,7 +249,9 @@ class Presswatch:
 
     def poll_bounds(self) -> PollBounds:
         s = self.settings
-        return PollBounds(s.poll_interval_min, s.poll_interval_max, s.blocked_after)
+        return PollBounds(
+            s.poll_interval_min, s.poll_interval_max, s.blocked_after, s.max_new_per_poll, s.max_child_sitemaps
+        )
 
     def add_source(
         self,

@@ -49,6 +49,8 @@ REGISTRY: tuple[Setting, ...] = (
     Setting("poll_interval_min", int, "shortest interval between two polls of a source, in seconds"),
     Setting("poll_interval_max", int, "longest interval between two polls of a source, in seconds"),
     Setting("blocked_after", int, "consecutive 403 or 429 answers after which a source counts as blocked"),
+    Setting("max_new_per_poll", int, "new URLs queued from one poll of one source, newest first"),
+    Setting("max_child_sitemaps", int, "sitemaps of a sitemap index read per poll, news sitemaps first"),
     Setting("warc_max_bytes", int, "a new WARC file is started when the current one passes this size"),
 )
 

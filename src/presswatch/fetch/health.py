@@ -21,6 +21,9 @@ class PollBounds:
     minimum: int = 300  # seconds
     maximum: int = 43_200
     blocked_after: int = 3  # consecutive 403/429 answers before a source counts as blocked
+    # A first poll of a site's full sitemap must not queue fifty thousand pages:
+    new_per_poll: int = 200  # new URLs queued from one poll of one source, newest first
+    child_sitemaps: int = 10  # sitemaps of an index fetched per poll (news ones first)
 
     def first(self) -> int:
         return min(self.maximum, max(self.minimum, 1800))

@@ -41,11 +41,6 @@ log = logging.getLogger(__name__)
 
 # A URL that failed this many times is given up ("failed"); 404 and 410 are given up at once.
 MAX_ATTEMPTS = 3
-# New URLs queued from one poll of one source, newest first: a first poll of a
-# site's full sitemap must not queue fifty thousand pages.
-MAX_NEW_PER_POLL = 200
-# Sitemaps of a sitemap index fetched per poll (indexes of big sites list hundreds, the news ones first).
-MAX_CHILD_SITEMAPS = 10
 # Refusals that no retry will change: the URL is set aside as skipped.
 _SKIP_REASONS = ("robots", "type", "ssrf", "url")
 
@@ -219,7 +214,7 @@ class Monitor:
             report.queued += found
             (poll.parent or poll).new_items += found
             if poll.parent is None:
-                for child in listing.sitemaps[:MAX_CHILD_SITEMAPS]:
+                for child in listing.sitemaps[: self.bounds.child_sitemaps]:
                     poll.children += 1
                     polls[self._submit_poll(poll.source, child)] = _Poll(poll.source, parent=poll)
         if poll.parent is not None:
@@ -254,7 +249,7 @@ class Monitor:
         """Queue the listing's URLs that are neither queued nor stored yet; how many were new."""
         added = 0
         with self.store.begin() as conn:
-            for link in listing.newest(MAX_NEW_PER_POLL):
+            for link in listing.newest(self.bounds.new_per_poll):
                 url = canonical_url(link.url) or link.url
                 if conn.execute(select(articles.c.id).where(articles.c.url == url).limit(1)).first() is None:
                     added += q.queue_url(conn, url, source.id, None, link.title, link.published)

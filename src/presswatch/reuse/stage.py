@@ -258,6 +258,12 @@ def _one_per_text(found: list[tuple[_Article, float, str]]) -> list[tuple[_Artic
     return best[:MAX_DUPLICATE_LINKS]
 
 
+def _rare(conn: Connection, key: Any, keys: list[Any], most: int) -> list[Any]:
+    """The keys found in at most `most` stored articles: the ones that can tell candidates apart."""
+    common = conn.execute(select(key).where(key.in_(keys)).group_by(key).having(func.count() > most)).scalars()
+    return sorted(set(keys) - set(common))
+
+
 def _partials(
     conn: Connection, article: _Article, fps: list[int], options: ReuseOptions, done: set[int]
 ) -> list[tuple[_Article, list[Passage]]]:
@@ -265,17 +271,7 @@ def _partials(
         return []
     # A fingerprint in very many pages is an outlet's boilerplate or a stock phrase: it finds
     # candidates by the thousand and proves nothing, so candidates come from the rarer ones.
-    common = (
-        conn.execute(
-            select(passage_hashes.c.hash)
-            .where(passage_hashes.c.hash.in_(fps))
-            .group_by(passage_hashes.c.hash)
-            .having(func.count() > MAX_HASH_ARTICLES)
-        )
-        .scalars()
-        .all()
-    )
-    rare = sorted(set(fps) - set(common))
+    rare = _rare(conn, passage_hashes.c.hash, fps, MAX_HASH_ARTICLES)
     shared = (
         conn.execute(
             select(passage_hashes.c.article_id)
@@ -340,17 +336,7 @@ def _translations(
         return []
     # Anchors every article shares (the topic's main names, the year) find everything and
     # tell nothing: candidates come from the rarer ones, the best-supported first.
-    frequent = (
-        conn.execute(
-            select(anchors.c.key)
-            .where(anchors.c.key.in_(keys))
-            .group_by(anchors.c.key)
-            .having(func.count() > MAX_ANCHOR_ARTICLES)
-        )
-        .scalars()
-        .all()
-    )
-    rare = sorted(set(keys) - set(frequent))
+    rare = _rare(conn, anchors.c.key, keys, MAX_ANCHOR_ARTICLES)
     shared = (
         conn.execute(
             select(anchors.c.article_id)

@@ -91,6 +91,7 @@ from typing import Any
 import numpy as np
 from datasketch import MinHash, MinHashLSH
 
+from presswatch.extract.text import fold
 from presswatch.reuse.fingerprints import (
     BANDS,
     MINHASH_SHINGLE,
@@ -103,7 +104,6 @@ from presswatch.reuse.fingerprints import (
 )
 from presswatch.reuse.fingerprints import word_ids as presswatch_word_ids
 from presswatch.reuse.stage import BATCH
-from presswatch.text import fold
 
 SEED = 20250611
 VOCABULARY = 30_000

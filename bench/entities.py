@@ -53,7 +53,7 @@ from itertools import accumulate, islice
 from typing import Any
 
 from presswatch.entities.matcher import Alias, Match, Matcher
-from presswatch.text import fold
+from presswatch.extract.text import fold
 
 GOAL = 20.0
 WATCHLIST_SEED = 20240917

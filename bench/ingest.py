@@ -153,7 +153,7 @@ def quiet() -> None:
 
 def time_presswatch(files: list[Path], workers: int) -> dict[str, Any]:
     from presswatch import Presswatch
-    from presswatch.workers import OrderedPool, worker_count
+    from presswatch.ingest.workers import OrderedPool, worker_count
 
     with tempfile.TemporaryDirectory(prefix="presswatch-bench-") as folder:
         warm = Presswatch(db=str(Path(folder) / "warm.db"), workers=workers)
@@ -213,7 +213,7 @@ def child(side: str, data: Path) -> int:
     if side == "trafilatura":
         result = time_trafilatura(files)
     elif side == PEER_PARALLEL:
-        from presswatch.workers import worker_count
+        from presswatch.ingest.workers import worker_count
 
         result = time_trafilatura_parallel(files, worker_count(0))
     else:

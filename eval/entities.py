@@ -30,8 +30,8 @@ from _common import emit, parser, quiet_libraries, require, temp_store
 from presswatch import Presswatch, sample_dir
 from presswatch.demo import sample_parts
 from presswatch.entities.watchlist import Watchlist, parse_watchlist, store_watchlist
+from presswatch.extract.text import fold
 from presswatch.store.schema import articles, mentions
-from presswatch.text import fold
 
 GOLD = Path(__file__).parent / "entities_gold"
 SEED_URL = "https://seed.example/weekly-digest-2019-04-05"

@@ -43,7 +43,7 @@ from typing import Any
 from _common import emit, parser, quiet_libraries, require
 
 from presswatch import ItemError
-from presswatch.feeds import FeedEntry, parse_feed
+from presswatch.ingest import FeedEntry, parse_feed
 
 GOAL = 0.98
 FIELDS = ("title", "link", "date")

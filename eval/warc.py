@@ -30,7 +30,7 @@ from typing import Any
 from _common import emit, parser, quiet_libraries, require, temp_store
 
 from presswatch import ItemError, Outcome, load_settings
-from presswatch.warc import WarcPage, WarcScan, WarcSkip, iter_warc
+from presswatch.ingest import WarcPage, WarcScan, WarcSkip, iter_warc
 
 SCAN_TIMEOUT = 60
 INGEST_TIMEOUT = 300

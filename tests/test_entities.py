@@ -15,8 +15,8 @@ from presswatch.cli import app
 from presswatch.entities.matcher import Alias, Matcher, name_key
 from presswatch.entities.stage import relevance_of
 from presswatch.entities.watchlist import AliasEntry, parse_watchlist
+from presswatch.extract.text import FoldedText, fold
 from presswatch.store.queries import StageReport
-from presswatch.text import FoldedText, fold
 
 from .conftest import page
 

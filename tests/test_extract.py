@@ -12,7 +12,7 @@ from presswatch.extract import (
     html_text,
     stated_publication_time,
 )
-from presswatch.language import detect
+from presswatch.extract.language import detect
 
 from .conftest import ALBANIAN, ENGLISH, PERSIAN, page
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 
 from presswatch.errors import ItemError
-from presswatch.feeds import parse_feed
+from presswatch.ingest import parse_feed
 
 ATOM = b"""<?xml version="1.0" encoding="utf-8"?>
 <feed xmlns="http://www.w3.org/2005/Atom"><title>Releases</title>

@@ -26,7 +26,7 @@ from presswatch.fetch import FetchSettings, FetchThread, PollBounds, WarcArchive
 from presswatch.fetch.health import PollOutcome, health_after
 from presswatch.store.queries import now
 from presswatch.store.schema import fetch_queue, raw, sources
-from presswatch.warc import read_record_payload
+from presswatch.store.warc_records import read_record_payload
 
 from .conftest import ALBANIAN, ENGLISH, PROJECT, page
 from .httpserver import Reply, Request, TestServer, rss

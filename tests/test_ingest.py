@@ -12,8 +12,8 @@ from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 from presswatch import ArticleFilter, Presswatch, UsageError
+from presswatch.ingest import FEED_ENTRY_TYPE, feed_entry_json
 from presswatch.store.schema import articles, fetch_queue, raw
-from presswatch.warc import FEED_ENTRY_TYPE, feed_entry_json
 
 from .conftest import ALBANIAN, ENGLISH, PERSIAN, page
 

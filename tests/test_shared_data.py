@@ -6,8 +6,7 @@ import json
 from pathlib import Path
 
 from presswatch import Presswatch
-from presswatch.feeds import parse_feed
-from presswatch.warc import WarcScan, iter_warc
+from presswatch.ingest import WarcScan, iter_warc, parse_feed
 
 
 def test_real_news_pages_are_extracted(pw: Presswatch, shared_data: Path) -> None:

@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 from presswatch import Presswatch
 from presswatch.cli import app
 from presswatch.errors import UsageError
-from presswatch.sources import read_opml, write_opml
+from presswatch.fetch.sources import read_opml, write_opml
 
 from .conftest import ENGLISH, page
 from .httpserver import TestServer, rss

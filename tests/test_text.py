@@ -3,7 +3,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from presswatch.text import content_hash, paragraphs, repair, repair_line, word_count
+from presswatch.extract.text import content_hash, paragraphs, repair, repair_line, word_count
 
 
 def test_repair_fixes_mojibake_controls_and_spacing() -> None:

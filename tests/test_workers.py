@@ -6,7 +6,7 @@ import os
 from pathlib import Path
 
 from presswatch import ArticleFilter, Presswatch
-from presswatch.workers import INLINE_ITEMS, OrderedPool
+from presswatch.ingest.workers import INLINE_ITEMS, OrderedPool
 
 from .conftest import ALBANIAN, ENGLISH, page
 

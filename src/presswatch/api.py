@@ -28,10 +28,7 @@ from .export import export_table
 from .extract import LanguageOptions
 from .fetch import FetchReport, FetchSettings, FetchThread, Monitor, PollBounds, watch
 from .fetch.poll import OnEvent, keep_hops
-from .ingest import IngestOptions, IngestReport, OnFile, OnOutcome, ingest_paths, reextract
-from .process import OnStage, run_stages
-from .reuse.queries import copy_network, provenance_of
-from .sources import (
+from .fetch.sources import (
     SourceEntry,
     add_source,
     discover,
@@ -41,11 +38,14 @@ from .sources import (
     sources_with_health,
     write_opml,
 )
+from .ingest import IngestOptions, IngestReport, OnFile, OnOutcome, ingest_paths, reextract
+from .process import OnStage, run_stages
+from .reuse.queries import copy_network, provenance_of
 from .store import Store
 from .store import queries as q
 from .store.queries import ArticleFilter, StageReport
 from .stories import list_stories, story_detail
-from .web.users import User, add_user, list_users
+from .users.accounts import User, add_user, list_users
 
 log = logging.getLogger(__name__)
 

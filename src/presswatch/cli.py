@@ -21,9 +21,9 @@ from rich.table import Table
 
 from .api import Presswatch
 from .config import load_settings
-from .dates import parse_iso
 from .errors import ConfigError, PresswatchError, UsageError
 from .export import FORMATS, TABLES, plain
+from .extract.dates import parse_iso
 from .ingest import IngestReport, Outcome
 from .store.queries import ArticleFilter
 
@@ -552,7 +552,7 @@ def entities_emerging(
     as_json: bool = JSON,
 ) -> None:
     """Names that appear with watched entities more often than chance in a week."""
-    from .dates import week_bounds, week_of
+    from .extract.dates import week_bounds, week_of
 
     with session() as pw:
         chosen = week or week_of(pw.stats()["last_published"] or datetime.now())
@@ -673,7 +673,7 @@ def stories_list(
     as_json: bool = JSON,
 ) -> None:
     """Stories, latest first: title, dates, size, outlets and languages."""
-    from .dates import week_bounds
+    from .extract.dates import week_bounds
 
     since = until = None
     if week:

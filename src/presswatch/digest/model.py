@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from ..dates import parse_iso, week_bounds, week_of
+from ..extract.dates import parse_iso, week_bounds, week_of
 
 SCHEMA = "presswatch.digest/1"
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import ahocorasick
 from rapidfuzz import fuzz, process
 
-from ..text import FoldedText, fold
+from ..extract.text import FoldedText, fold
 
 # What may follow a name inside the same token. Albanian inflects acronyms with
 # a hyphen (MEK-u, MEK-ut, MEK-sat) and English adds a possessive ('s): both

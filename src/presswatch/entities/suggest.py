@@ -23,9 +23,9 @@ from typing import Any
 from rapidfuzz import fuzz
 from sqlalchemy import Connection, func, select
 
+from ..extract.text import fold
 from ..reuse.translation import skeleton
 from ..store.schema import articles, links, mentions
-from ..text import fold
 from .matcher import name_key
 from .watchlist import AliasEntry, Watchlist
 

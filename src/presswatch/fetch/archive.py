@@ -20,8 +20,8 @@ from urllib.parse import urlsplit
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
-from ..dates import parse_compact
-from ..warc import FEED_ENTRY_TYPE
+from ..extract.dates import parse_compact
+from ..ingest import FEED_ENTRY_TYPE
 
 log = logging.getLogger(__name__)
 

@@ -17,7 +17,7 @@ from usp.objects.sitemap import AbstractIndexSitemap, InvalidSitemap
 from usp.tree import sitemap_from_str
 
 from ..errors import ItemError
-from ..feeds import parse_feed
+from ..ingest import parse_feed
 
 log = logging.getLogger(__name__)
 logging.getLogger("usp").setLevel(logging.WARNING)  # it logs every parse at INFO

@@ -24,13 +24,21 @@ from sqlalchemy import Connection, or_, select, update
 
 from ..errors import ItemError
 from ..extract import Extracted, Hints, canonical_url
-from ..ingest import IngestReport, extraction_pool, precheck, store_result
-from ..inputs import IngestOptions, Item, Outcome
+from ..ingest import (
+    IngestOptions,
+    IngestReport,
+    Item,
+    Outcome,
+    extraction_pool,
+    feed_entry_hints,
+    feed_entry_json,
+    precheck,
+    store_result,
+)
+from ..ingest.workers import INLINE_ITEMS, OrderedPool
 from ..store import Store
 from ..store import queries as q
 from ..store.schema import articles, fetch_queue, sources
-from ..warc import feed_entry_hints, feed_entry_json
-from ..workers import INLINE_ITEMS, OrderedPool
 from .archive import ArchivedResponse
 from .client import FEED_TYPES, PAGE_TYPES, Fetched, Hop
 from .health import PollBounds, PollOutcome, health_after

@@ -16,8 +16,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..text import fold
-from ..tokens import Tokeniser, mix
+from ..extract.text import fold
+from ..extract.tokens import Tokeniser, mix
 
 WORD = re.compile(r"\w+")
 MINHASH_SHINGLE = 5  # words per shingle for near-duplicates

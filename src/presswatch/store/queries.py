@@ -172,7 +172,7 @@ def raw_body(row: Row[Any]) -> bytes:
     """The payload of a raw record, from the store or from the WARC file it points into."""
     if row.body is not None:
         return zlib.decompress(row.body, 32 + zlib.MAX_WBITS)  # zlib or gzip, told by the header
-    from ..warc import read_record_payload  # only records kept by pointer need the WARC reader
+    from .warc_records import read_record_payload  # only records kept by pointer need the WARC reader
 
     return read_record_payload(row.warc_path, row.warc_offset)
 

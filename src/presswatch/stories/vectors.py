@@ -13,7 +13,7 @@ import numpy as np
 from scipy import sparse
 from sklearn.feature_extraction.text import HashingVectorizer
 
-from ..tokens import Tokeniser
+from ..extract.tokens import Tokeniser
 
 FEATURES = 2**20
 TITLE_WEIGHT = 2.0

@@ -16,9 +16,9 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from ..api import Presswatch
 from ..digest.render import day, stamp
 from ..errors import PresswatchError, UsageError
+from ..users.accounts import signing_key
 from .reading import NotFound
 from .security import CsrfFailed, LoginRequired, SecurityHeaders, check_csrf, csrf_token, current_user
-from .users import signing_key
 from .views import snippet_pieces
 
 log = logging.getLogger(__name__)

@@ -10,7 +10,6 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import Connection
 
-from ..dates import week_of
 from ..digest import (
     Digest,
     DigestVersion,
@@ -26,12 +25,13 @@ from ..digest import (
 )
 from ..digest.model import Period
 from ..errors import UsageError
+from ..extract.dates import week_of
 from ..store.queries import newest_published
+from ..users.accounts import User
 from .app import page
 from .pages import pw_of, safe_next
 from .reading import NotFound
 from .security import PREVIEW_CSP, editor, reader
-from .users import User
 
 router = APIRouter(include_in_schema=False)
 Editor = Annotated[User, Depends(editor)]

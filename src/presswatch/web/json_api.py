@@ -13,11 +13,11 @@ from pydantic import BaseModel, Field
 from ..digest import digest_dict, edit_item, list_versions, load_digest, open_draft, publish, reorder, set_included
 from ..digest.drafts import DigestVersion
 from ..errors import UsageError
+from ..users.accounts import User, delete_search, save_search, saved_searches_of
 from . import reading
 from .editor import period_or_404, version_url
 from .pages import pw_of
 from .security import editor, logged_in, reader
-from .users import User, delete_search, save_search, saved_searches_of
 
 
 class ErrorDetail(BaseModel):

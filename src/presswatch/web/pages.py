@@ -10,10 +10,18 @@ from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
 from ..api import Presswatch
+from ..users.accounts import (
+    User,
+    check_password,
+    close_session,
+    delete_search,
+    open_session,
+    save_search,
+    saved_searches_of,
+)
 from . import charts, reading
 from .app import page
 from .security import SESSION_COOKIE, logged_in, reader, set_session_cookie
-from .users import User, check_password, close_session, delete_search, open_session, save_search, saved_searches_of
 from .views import mention_marks, mention_summary, paragraphs, passage_marks
 
 router = APIRouter(include_in_schema=False)

@@ -7,9 +7,9 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from ..api import Presswatch
-from ..dates import parse_iso
 from ..entities.queries import article_mentions, entity_attention
 from ..errors import UsageError
+from ..extract.dates import parse_iso
 from ..process import STAGES
 from ..reuse.queries import copied_ids
 from ..store.queries import ArticleFilter, filter_values, list_sources, stage_state_of

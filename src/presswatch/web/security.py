@@ -10,7 +10,7 @@ from collections.abc import Awaitable, Callable
 from fastapi import Request, Response
 from starlette.middleware.base import BaseHTTPMiddleware
 
-from .users import User, session_user
+from ..users.accounts import User, session_user
 
 SESSION_COOKIE = "pw_session"
 CSRF_COOKIE = "pw_csrf"

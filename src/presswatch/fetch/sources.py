@@ -14,15 +14,14 @@ from lxml import etree
 from sqlalchemy import Connection, delete, func, insert, select, update
 from trafilatura.feeds import FeedParameters, determine_feed
 
-from .errors import ItemError, UsageError
-from .extract import decode_html
-from .feeds import parse_feed
-from .fetch.client import FEED_TYPES, PAGE_TYPES, Fetched
-from .fetch.listing import is_sitemap
-from .fetch.thread import FetchThread
-from .ingest import domain_of
-from .store import queries as q
-from .store.schema import articles, fetch_queue, sources
+from ..errors import ItemError, UsageError
+from ..extract import decode_html
+from ..ingest import domain_of, parse_feed
+from ..store import queries as q
+from ..store.schema import articles, fetch_queue, sources
+from .client import FEED_TYPES, PAGE_TYPES, Fetched
+from .listing import is_sitemap
+from .thread import FetchThread
 
 log = logging.getLogger(__name__)
 

@@ -1,4 +1,4 @@
-"""Reading WARC and ARC files with warcio: HTML responses out, every failure named."""
+"""WARC and ARC files, read with warcio: HTML responses (and resources) become items, every failure is named."""
 
 from __future__ import annotations
 
@@ -14,8 +14,10 @@ from typing import IO, Any
 from warcio.archiveiterator import ArchiveIterator
 from warcio.exceptions import ArchiveLoadFailed
 
-from .dates import parse_compact
-from .errors import InputTooLarge, ItemError
+from ...errors import InputTooLarge, ItemError
+from ...extract import Hints
+from ...extract.dates import parse_compact
+from ..records import IngestOptions, Item, Outcome
 
 log = logging.getLogger(__name__)
 
@@ -239,10 +241,33 @@ def _explain(exc: BaseException) -> str:
     return f"unreadable WARC data ({type(exc).__name__}: {message[:200]}); records before it were kept"
 
 
-def read_record_payload(path: str, offset: int) -> bytes:
-    """The payload of the record at `offset` of a WARC file: raw records kept by pointer."""
-    with open(path, "rb") as stream:
-        stream.seek(offset)
-        for record in ArchiveIterator(stream, arc2warc=True):
-            return bytes(record.content_stream().read())
-    raise ItemError(f"no WARC record at offset {offset} of {path}")
+def warc_items(path: Path, root: Path | None, options: IngestOptions) -> Iterator[Item | Outcome]:
+    origin = str(path.resolve())
+    for found in iter_warc(path, options.max_bytes):
+        if isinstance(found, ItemError):
+            yield Outcome(str(path), "failed", str(found))
+        elif isinstance(found, WarcSkip):
+            continue  # requests, images, scripts: not articles, and not worth a line each
+        elif isinstance(found, WarcPage):
+            yield _warc_item(path, origin, found, options)
+
+
+def _warc_item(path: Path, origin: str, page: WarcPage, options: IngestOptions) -> Item | Outcome:
+    label = f"{path} @{page.offset} ({page.url})"
+    if page.status is not None and not 200 <= page.status < 300:
+        return Outcome(label, "skipped", f"HTTP status {page.status}")
+    entry = feed_entry_hints(page.feed_entry)
+    entry["source"] = options.source or entry["source"]
+    return Item(
+        label,
+        "warc",
+        origin,
+        page.record_id or str(page.offset),
+        page.body,
+        Hints(url=page.url, fetched_at=page.fetched_at, **entry),
+        charset=page.charset,
+        status=page.status,
+        headers=page.headers,
+        content_type=page.content_type,
+        warc_offset=page.offset,
+    )

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import gc
 
-from . import ingest  # noqa: F401 - trafilatura, lxml and the rest, imported once for all workers
-from .language import DEFAULT_PARAGRAPH_LANGUAGES, detector
+from .. import ingest  # noqa: F401 - trafilatura, lxml and the rest, imported once for all workers
+from ..extract.language import DEFAULT_PARAGRAPH_LANGUAGES, detector
 
 _SAMPLE = "The council met on Tuesday and said the plan would be published next month."
 # Lingua loads a language's model when a text in its letters first comes: one

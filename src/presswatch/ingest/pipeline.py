@@ -17,12 +17,15 @@ from urllib.parse import urlsplit
 from sqlalchemy import Connection
 from sqlalchemy.exc import SQLAlchemyError
 
-from .dates import parse_iso
-from .errors import ItemError, NoArticle
-from .extract import Extracted, Hints, canonical_url, decode_html, extract_html, finish, html_text
-from .inputs import JSONL_FIELDS, IngestOptions, Item, Outcome, expand_paths, items_of, kind_of
-from .store import Store
-from .store import queries as q
+from ..errors import ItemError, NoArticle
+from ..extract import Extracted, Hints, canonical_url, decode_html, extract_html, finish, html_text
+from ..extract.dates import parse_iso
+from ..store import Store
+from ..store import queries as q
+from .files import expand_paths, kind_of
+from .readers import items_of
+from .readers.jsonl import JSONL_FIELDS
+from .records import IngestOptions, Item, Outcome
 from .workers import OrderedPool, guarded, worker_count
 
 log = logging.getLogger(__name__)

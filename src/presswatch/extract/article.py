@@ -16,9 +16,9 @@ import lxml.html
 import trafilatura
 from lxml import etree
 
+from ..errors import NoArticle, NotText
 from . import language
 from .dates import parse_iso
-from .errors import NoArticle, NotText
 from .metadata import page_metadata
 from .text import content_hash, repair, repair_line, word_count
 

@@ -10,11 +10,11 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from .api import Presswatch, sample_dir
-from .errors import UsageError
-from .ingest import IngestReport, OnFile, OnOutcome, expand_paths
-from .store.queries import StageReport
-from .store.schema import articles, fetch_queue, links
+from ..api import Presswatch, sample_dir
+from ..errors import UsageError
+from ..ingest import IngestReport, OnFile, OnOutcome, expand_paths
+from ..store.queries import StageReport
+from ..store.schema import articles, fetch_queue, links
 
 # Pages first, the WARC last: it holds a corrected copy of one page, which must
 # arrive after the original to show up as version 2.
@@ -82,7 +82,7 @@ def run_demo(pw: Presswatch, on_outcome: OnOutcome | None = None, on_file: OnFil
 
 def _write_digest(pw: Presswatch, db: Path, result: DemoResult) -> None:
     """The digest of the sample's busiest week, as HTML and Markdown beside the demo store."""
-    from .digest import period_of, render
+    from ..digest import period_of, render
 
     busiest = _busiest_week(pw)
     if busiest is None:
@@ -96,7 +96,7 @@ def _write_digest(pw: Presswatch, db: Path, result: DemoResult) -> None:
 
 
 def _busiest_week(pw: Presswatch) -> str | None:
-    from .dates import week_of
+    from ..extract.dates import week_of
 
     with pw.store.connect() as conn:
         dates = conn.execute(select(articles.c.published_at).where(articles.c.is_current)).scalars().all()

@@ -13,13 +13,13 @@ from collections.abc import Callable
 
 from sqlalchemy import delete, func, select
 
-from .config import Settings
-from .entities.stage import run_entities_stage
-from .errors import UsageError
-from .reuse.stage import ReuseOptions, run_reuse_stage
-from .store import Store
-from .store.queries import StageReport, stage_state_of
-from .store.schema import (
+from ..config import Settings
+from ..entities.stage import run_entities_stage
+from ..errors import UsageError
+from ..reuse.stage import ReuseOptions, run_reuse_stage
+from ..store import Store
+from ..store.queries import StageReport, stage_state_of
+from ..store.schema import (
     anchors,
     articles,
     links,
@@ -31,7 +31,7 @@ from .store.schema import (
     stories,
     story_articles,
 )
-from .stories import run_stories_stage
+from ..stories import run_stories_stage
 
 log = logging.getLogger(__name__)
 

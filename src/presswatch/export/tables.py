@@ -15,11 +15,11 @@ from typing import IO, Any
 
 from sqlalchemy import Connection, func, select
 
-from .entities.queries import MENTION_FIELDS, RELEVANCE_FIELDS, mention_rows, relevance_rows
-from .errors import UsageError
-from .reuse.queries import LINK_FIELDS, link_rows
-from .store.schema import articles, sources
-from .stories import STORY_FIELDS, story_rows
+from ..entities.queries import MENTION_FIELDS, RELEVANCE_FIELDS, mention_rows, relevance_rows
+from ..errors import UsageError
+from ..reuse.queries import LINK_FIELDS, link_rows
+from ..store.schema import articles, sources
+from ..stories import STORY_FIELDS, story_rows
 
 
 @dataclass(frozen=True)

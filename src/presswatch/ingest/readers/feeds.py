@@ -6,38 +6,22 @@ import calendar
 import html
 import json
 import logging
-from dataclasses import dataclass, field
+from collections.abc import Iterator
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 import feedparser
-from lxml import etree
 
-from .dates import parse_iso
-from .errors import ItemError
+from ...errors import ItemError
+from ...extract.dates import parse_iso
+from ..files import read_capped
+from ..records import IngestOptions, Item, Outcome
+from .listing import FeedEntry, ParsedFeed, listing_items
+from .sitemaps import parse_sitemap
 
 log = logging.getLogger(__name__)
-
-
-@dataclass
-class FeedEntry:
-    title: str | None
-    link: str | None
-    guid: str | None
-    published: datetime | None  # naive UTC
-    author: str | None
-    content_html: str | None  # the fullest content the entry carries
-    summary_html: str | None
-
-
-@dataclass
-class ParsedFeed:
-    title: str | None
-    link: str | None
-    language: str | None
-    entries: list[FeedEntry] = field(default_factory=list)
-    warning: str | None = None  # the parser's complaint when it read a malformed feed anyway
 
 
 def parse_feed(data: bytes, url: str | None = None) -> ParsedFeed:
@@ -153,22 +137,16 @@ def _paragraphs_html(text: Any) -> str | None:
     return "".join(f"<p>{html.escape(part)}</p>" for part in text.split("\n") if part.strip())
 
 
-def parse_sitemap(data: bytes) -> ParsedFeed:
-    """A sitemap or news sitemap file: its page URLs (with news titles and dates) as entries."""
+def feed_items(path: Path, root: Path | None, options: IngestOptions) -> Iterator[Item | Outcome]:
+    """A feed file: entries with full content become articles, teasers are queued, the file itself is kept."""
     try:
-        root = etree.fromstring(data, parser=etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False))
-    except etree.XMLSyntaxError as exc:
-        raise ItemError(f"not a readable sitemap ({exc})") from None
-    entries = []
-    for node in root:
-        if not isinstance(node.tag, str) or etree.QName(node).localname not in ("url", "sitemap"):
-            continue
-        fields = {
-            etree.QName(child).localname: (child.text or "").strip()
-            for child in node.iter()
-            if child is not node and isinstance(child.tag, str)
-        }
-        if fields.get("loc"):
-            published = parse_iso(fields.get("publication_date") or fields.get("lastmod"))
-            entries.append(FeedEntry(fields.get("title"), fields["loc"], fields["loc"], published, None, None, None))
-    return ParsedFeed(title=None, link=None, language=None, entries=entries)
+        data = read_capped(path, options.max_bytes)
+        feed = parse_feed(data, None)
+    except ItemError as exc:
+        # .json names many things besides JSON Feeds: those are not ours to read.
+        if path.suffix.lower() == ".json":
+            yield Outcome(str(path), "skipped", "a .json file that is not a JSON Feed")
+        else:
+            yield Outcome(str(path), "failed", str(exc))
+        return
+    yield from listing_items(path, data, feed, options)

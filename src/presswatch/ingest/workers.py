@@ -25,7 +25,7 @@ from contextlib import contextmanager
 from types import TracebackType
 from typing import Any, Generic, TypeVar
 
-from .errors import ItemError
+from ..errors import ItemError
 
 log = logging.getLogger(__name__)
 
@@ -69,7 +69,7 @@ def _clean_context() -> multiprocessing.context.BaseContext:
     if sys.platform == "win32":
         return multiprocessing.get_context("spawn")
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["presswatch.worker_preload"])
+    context.set_forkserver_preload(["presswatch.ingest.worker_preload"])
     return context
 
 

@@ -19,7 +19,7 @@ from functools import lru_cache
 
 from lingua import ConfidenceValue, IsoCode639_1, Language, LanguageDetector, LanguageDetectorBuilder
 
-from .errors import ConfigError
+from ..errors import ConfigError
 from .text import paragraphs
 
 _LOCK = threading.Lock()

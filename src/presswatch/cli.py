@@ -23,7 +23,7 @@ from .api import Presswatch
 from .config import load_settings
 from .errors import ConfigError, PresswatchError, UsageError
 from .export import FORMATS, TABLES, plain
-from .extract.dates import parse_iso
+from .extract.dates import date_range, parse_iso
 from .ingest import IngestReport, Outcome
 from .store.queries import ArticleFilter
 
@@ -254,13 +254,14 @@ def article_table(rows: list[dict[str, Any]], with_snippet: bool = False) -> Tab
 def article_filter(
     source: str | None, language: str | None, since: str | None, until: str | None, limit: int, offset: int
 ) -> ArticleFilter:
-    return ArticleFilter(source, language, parse_when(since, "--since"), parse_when(until, "--until"), limit, offset)
+    start, end = date_range(since, until)
+    return ArticleFilter(source, language, start, end, limit, offset)
 
 
 SOURCE = typer.Option(None, "--source", help="Only this outlet.")
 LANGUAGE = typer.Option(None, "--language", "-l", help="Only this language (ISO 639-1, e.g. sq).")
 SINCE = typer.Option(None, "--since", help="Published on or after this date (YYYY-MM-DD).")
-UNTIL = typer.Option(None, "--until", help="Published before this date.")
+UNTIL = typer.Option(None, "--until", help="Published on or before this date (the whole day).")
 LIMIT = typer.Option(50, "--limit", min=1, help="At most this many rows.")
 OFFSET = typer.Option(0, "--offset", min=0, help="Skip this many rows (paging).")
 JSON = typer.Option(False, "--json", help="Machine-readable output.")

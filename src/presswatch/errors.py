@@ -1,14 +1,22 @@
-"""All presswatch exceptions.
+"""Every exception presswatch raises on purpose, in one tree.
 
-PresswatchError
-├── ConfigError        a setting or config file is wrong (exit 2)
-├── StoreError         the store cannot be opened or migrated
-├── UsageError         the user asked for something impossible (exit 2)
-└── ItemError          one input item failed; the run goes on
-    ├── InputTooLarge  the item is over a size cap
-    ├── NotText        binary junk or an undecodable charset
-    ├── NoArticle      readable, but no article text in it (counted as skipped)
-    └── FetchFailed    a URL could not be fetched: refused, too large, timed out, an HTTP error
+PresswatchError                 code
+├── UsageError                  usage        the request cannot be carried out as asked (CLI exit 2)
+│   ├── ConfigError             config       a setting or config file is wrong
+│   └── NotFound                not_found    what was asked for is not in the store
+├── PermissionDenied            permission   the user may not do this
+│   ├── LoginRequired           login        ... without logging in first
+│   └── CsrfFailed              csrf         a form post without its session's token
+├── StoreError                  store        the store cannot be opened, created or migrated
+└── ItemError                   input        one input item failed; the run goes on (CLI exit 1)
+    ├── InputTooLarge           too_large    the item is over a size cap
+    ├── NotText                 not_text     binary junk or an undecodable charset
+    ├── NoArticle               no_article   readable, but no article text in it (counted as skipped)
+    └── FetchFailed             fetch        a URL could not be fetched: refused, too large, timed out, an HTTP error
+
+`code` is the stable name shown in the JSON API's error shape. The CLI maps
+these to exit codes in one place (`cli.py`), the web to HTTP statuses in one
+place (`web/errors.py`).
 """
 
 from __future__ import annotations
@@ -17,37 +25,85 @@ from __future__ import annotations
 class PresswatchError(Exception):
     """Base of every error presswatch raises on purpose."""
 
-
-class ConfigError(PresswatchError):
-    """A setting or config file is wrong."""
-
-
-class StoreError(PresswatchError):
-    """The store cannot be opened, created or migrated."""
+    code = "error"
 
 
 class UsageError(PresswatchError):
     """The request cannot be carried out as asked."""
 
+    code = "usage"
+
+
+class ConfigError(UsageError):
+    """A setting or config file is wrong."""
+
+    code = "config"
+
+
+class NotFound(UsageError):
+    """What was asked for is not in the store."""
+
+    code = "not_found"
+
+
+class PermissionDenied(PresswatchError):
+    """The user may not do this."""
+
+    code = "permission"
+
+
+class LoginRequired(PermissionDenied):
+    """The page or action needs a logged-in user (with at least `role`)."""
+
+    code = "login"
+
+    def __init__(self, role: str = "viewer", forbidden: bool = False) -> None:
+        wanted = f"a user with the {role} role" if forbidden else "a logged-in user"
+        super().__init__(f"this needs {wanted}")
+        self.role = role
+        self.forbidden = forbidden  # logged in, but the role is too weak
+
+
+class CsrfFailed(PermissionDenied):
+    """A form post without the token of its session: sent from another site, or a stale form."""
+
+    code = "csrf"
+
+
+class StoreError(PresswatchError):
+    """The store cannot be opened, created or migrated."""
+
+    code = "store"
+
 
 class ItemError(PresswatchError):
     """One input item (file, record, entry, line) failed."""
+
+    code = "input"
 
 
 class InputTooLarge(ItemError):
     """The item is larger than the configured cap."""
 
+    code = "too_large"
+
 
 class NotText(ItemError):
     """The item is binary or its text cannot be decoded."""
+
+    code = "not_text"
 
 
 class NoArticle(ItemError):
     """The item was read but holds no article text."""
 
+    code = "no_article"
+
 
 class FetchFailed(ItemError):
     """A URL could not be fetched; `reason` is a short code (ssrf, robots, timeout, too-large, http, ...)."""
+
+    code = "fetch"
 
     def __init__(self, message: str, reason: str) -> None:
         super().__init__(message)

@@ -23,8 +23,7 @@ from typing import Any
 from rapidfuzz import fuzz
 from sqlalchemy import Connection, func, select
 
-from ..extract.text import fold
-from ..reuse.translation import skeleton
+from ..extract.text import fold, skeleton
 from ..store.schema import articles, links, mentions
 from .matcher import name_key
 from .watchlist import AliasEntry, Watchlist

@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from ..errors import UsageError
+
 
 def to_utc(moment: datetime) -> datetime:
     """Naive UTC, the one form dates are stored and compared in."""
@@ -47,3 +49,31 @@ def week_bounds(spec: str) -> tuple[datetime, datetime]:
 def week_of(moment: datetime) -> str:
     year, week, _ = moment.isocalendar()
     return f"{year}-W{week:02d}"
+
+
+_DAY_LENGTH = len("2026-01-31")
+
+
+def date_range(since: str | None, until: str | None) -> tuple[datetime | None, datetime | None]:
+    """A period as users write it (CLI and web alike): `since` included, `until` included.
+
+    Both take YYYY-MM-DD or an ISO 8601 date-time. A bare date as `until`
+    means the whole of that day, so the end returned is the next midnight
+    (exclusive); a date-time is taken as it is.
+    """
+    start = _moment(since, "since")
+    end = _moment(until, "until")
+    if end is not None and until is not None and len(until.strip()) == _DAY_LENGTH:
+        end = end + timedelta(days=1) if end < datetime.max - timedelta(days=1) else end
+    if start is not None and end is not None and end <= start:
+        raise UsageError(f"until ({until}) must not come before since ({since})")
+    return start, end
+
+
+def _moment(value: str | None, name: str) -> datetime | None:
+    if value is None or not value.strip():
+        return None
+    moment = parse_iso(value)
+    if moment is None:
+        raise UsageError(f"{name}: {value!r} is not a date; use YYYY-MM-DD or an ISO 8601 date-time")
+    return moment

@@ -7,6 +7,7 @@ import re
 import unicodedata
 
 import ftfy
+from anyascii import anyascii
 from ftfy.badness import is_bad
 
 _WORD = re.compile(r"\w+")
@@ -150,3 +151,41 @@ class FoldedText:
         if start >= end:
             return self.original_index(start), self.original_index(start)
         return self.original_index(start), self.original_index(end - 1) + 1
+
+
+# ---- names across scripts ------------------------------------------------------------
+
+_DIGRAPHS = (
+    ("tsch", "c"),
+    ("sch", "s"),
+    ("xh", "g"),
+    ("gj", "g"),
+    ("dzh", "g"),
+    ("zh", "s"),
+    ("sh", "s"),
+    ("ch", "c"),
+    ("kh", "k"),
+    ("gh", "g"),
+    ("th", "t"),
+    ("dh", "d"),
+    ("ph", "f"),
+    ("ck", "k"),
+)
+_SINGLE = str.maketrans({"c": "k", "q": "k", "x": "ks", "j": "g", "z": "s", "p": "b", "ç": "c"})
+_DROPPED = re.compile(r"[^bcdfgklmnrst]")
+_REPEATS = re.compile(r"(.)\1+")
+# Languages whose Latin j sounds like English y (Albanian Kanje = Kanye, German Jugoslawien).
+J_IS_Y = frozenset(
+    {"sq", "de", "nl", "sv", "no", "nb", "da", "fi", "et", "pl", "cs", "sk", "sl", "hr", "bs", "sr", "hu"}
+)
+
+
+def skeleton(word: str, language: str | None = None) -> str:
+    """The consonant skeleton of a word in any script, e.g. "Kanye", "Kanje" (sq) and "کانیه" → "kn"."""
+    folded = anyascii(word).lower()
+    for pair, letter in _DIGRAPHS:
+        folded = folded.replace(pair, letter)
+    if language in J_IS_Y:
+        folded = folded.replace("j", "y")
+    folded = folded.translate(_SINGLE)
+    return _REPEATS.sub(r"\1", _DROPPED.sub("", folded))

@@ -44,6 +44,8 @@ from dataclasses import dataclass
 
 from anyascii import anyascii
 
+from ..extract.text import J_IS_Y, skeleton
+
 # Languages whose script has no case: every word may be a name.
 CASELESS = frozenset({"fa", "ar", "ur", "ps", "he", "yi", "ka", "hi", "bn", "th", "zh", "ja", "ko", "am", "ckb"})
 # Languages that capitalise every noun: capitalised words are only possible names.
@@ -119,32 +121,9 @@ _NUMBER = re.compile(r"\d{1,3}(?:[,.'\u2009\u202f\u00a0 ]\d{3})+(?![\d,.]\d)|\d+
 _TOKEN = re.compile(r"\d[\d.,'\u2009\u202f\u00a0 ]*\d|\d|[^\W\d_](?:[\w'’\-]*[^\W_])?")
 _SENTENCE_END = re.compile(r"(?<=[.!?؟।。])\s+")
 _LATIN = re.compile(r"[A-Za-z\u00C0-\u024F]")
-_DIGRAPHS = (
-    ("tsch", "c"),
-    ("sch", "s"),
-    ("xh", "g"),
-    ("gj", "g"),
-    ("dzh", "g"),
-    ("zh", "s"),
-    ("sh", "s"),
-    ("ch", "c"),
-    ("kh", "k"),
-    ("gh", "g"),
-    ("th", "t"),
-    ("dh", "d"),
-    ("ph", "f"),
-    ("ck", "k"),
-)
-_SINGLE = str.maketrans({"c": "k", "q": "k", "x": "ks", "j": "g", "z": "s", "p": "b", "ç": "c"})
-_DROPPED = re.compile(r"[^bcdfgklmnrst]")
-_REPEATS = re.compile(r"(.)\1+")
 SKELETON_LENGTH = 4
 # Where a word stands: inside a sentence, at its start, or in a Title Case Headline.
 _INSIDE, _START, _TITLE_CASE = 0, 1, 2
-# Languages whose Latin j sounds like English y (Albanian Kanje = Kanye, German Jugoslawien).
-J_IS_Y = frozenset(
-    {"sq", "de", "nl", "sv", "no", "nb", "da", "fi", "et", "pl", "cs", "sk", "sl", "hr", "bs", "sr", "hu"}
-)
 # Arabic words carry the article al- written together with them.
 _ARABIC_ARTICLE = re.compile(r"^(?:و|ف|ب|ل)?ال(?=\w{3,})")
 
@@ -182,17 +161,6 @@ class AnchorWeights:
 
     def idf(self, key: str) -> float:
         return math.log((self.documents + 1) / (self.counts.get(key, 0) + 1)) + 1.0
-
-
-def skeleton(word: str, language: str | None = None) -> str:
-    """The consonant skeleton of a word in any script, e.g. "Kanye", "Kanje" (sq) and "کانیه" → "kn"."""
-    folded = anyascii(word).lower()
-    for pair, letter in _DIGRAPHS:
-        folded = folded.replace(pair, letter)
-    if language in J_IS_Y:
-        folded = folded.replace("j", "y")
-    folded = folded.translate(_SINGLE)
-    return _REPEATS.sub(r"\1", _DROPPED.sub("", folded))
 
 
 def _ascii_digits(text: str) -> str:

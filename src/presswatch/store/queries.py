@@ -8,7 +8,7 @@ import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import (
     ColumnElement,
@@ -26,7 +26,6 @@ from sqlalchemy import (
     update,
 )
 
-from ..extract import Extracted
 from .schema import articles, fetch_queue, mentions, raw, relevance, sources, stage_state
 
 
@@ -187,8 +186,27 @@ _SUPERSEDE = update(articles).where(articles.c.id == bindparam("article_id")).va
 _INSERT_ARTICLE = insert(articles)
 
 
+class ArticleContent(Protocol):
+    """What the store keeps of an extracted article (extract's `Extracted` is one)."""
+
+    url: str | None
+    title: str | None
+    author: str | None
+    sitename: str | None
+    published_at: datetime | None
+    published_how: str
+    text: str
+    word_count: int
+    content_hash: str
+    language: str | None
+    language_confidence: float
+    paragraph_languages: list[list[object]]
+    extractor: str
+    declared_url: str | None
+
+
 def save_article(
-    conn: Connection, extracted: Extracted, source_id: int, raw_id: int | None, fetched_at: datetime | None
+    conn: Connection, extracted: ArticleContent, source_id: int, raw_id: int | None, fetched_at: datetime | None
 ) -> tuple[str, int]:
     """Store an article: 'new', a 'version' of a changed page, or 'unchanged'."""
     current = conn.execute(_CURRENT_VERSION, {"url": extracted.url}).first()

@@ -15,10 +15,9 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from ..api import Presswatch
 from ..digest.render import day, stamp
-from ..errors import PresswatchError, UsageError
+from ..errors import CsrfFailed, LoginRequired, NotFound, PresswatchError, UsageError
 from ..users.accounts import signing_key
-from .reading import NotFound
-from .security import CsrfFailed, LoginRequired, SecurityHeaders, check_csrf, csrf_token, current_user
+from .security import SecurityHeaders, check_csrf, csrf_token, current_user
 from .views import snippet_pieces
 
 log = logging.getLogger(__name__)

@@ -24,13 +24,12 @@ from ..digest import (
     set_included,
 )
 from ..digest.model import Period
-from ..errors import UsageError
+from ..errors import NotFound, UsageError
 from ..extract.dates import week_of
 from ..store.queries import newest_published
 from ..users.accounts import User
 from .app import page
 from .pages import pw_of, safe_next
-from .reading import NotFound
 from .security import PREVIEW_CSP, editor, reader
 
 router = APIRouter(include_in_schema=False)

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
 from typing import Any
 
 from ..api import Presswatch
 from ..entities.queries import article_mentions, entity_attention
-from ..errors import UsageError
-from ..extract.dates import parse_iso
+from ..errors import NotFound, UsageError
+from ..extract.dates import date_range
 from ..process import STAGES
 from ..reuse.queries import copied_ids
 from ..store.queries import ArticleFilter, filter_values, list_sources, stage_state_of
@@ -18,10 +17,6 @@ from .views import Pages
 PAGE_SIZE = 20
 SORTS = ("relevance", "date")
 FILTERS = ("language", "source", "entity", "topic", "since", "until", "sort")
-
-
-class NotFound(UsageError):
-    """What was asked for is not in the store."""
 
 
 @dataclass
@@ -48,28 +43,18 @@ class SearchForm:
     def article_filter(self, pages: Pages) -> ArticleFilter:
         if self.sort not in SORTS:
             raise UsageError(f"sort must be one of {', '.join(SORTS)}, not {self.sort!r}")
-        until = _day(self.until, "until")
+        since, until = date_range(self.since, self.until)
         return ArticleFilter(
             source=self.source or None,
             language=self.language or None,
-            since=_day(self.since, "since"),
-            # a date "until" includes that whole day
-            until=until + timedelta(days=1) if until and len(self.until.strip()) == 10 else until,
+            since=since,
+            until=until,
             limit=pages.size + 1,
             offset=pages.offset,
             entity=self.entity or None,
             topic=self.topic or None,
             sort=self.sort,
         )
-
-
-def _day(value: str, name: str) -> datetime | None:
-    if not value.strip():
-        return None
-    moment = parse_iso(value)
-    if moment is None:
-        raise UsageError(f"{name}: {value!r} is not a date; use YYYY-MM-DD")
-    return moment
 
 
 def search(pw: Presswatch, form: SearchForm, page: int, size: int = PAGE_SIZE) -> tuple[list[dict[str, Any]], Pages]:

@@ -10,6 +10,7 @@ from collections.abc import Awaitable, Callable
 from fastapi import Request, Response
 from starlette.middleware.base import BaseHTTPMiddleware
 
+from ..errors import CsrfFailed, LoginRequired
 from ..users.accounts import User, session_user
 
 SESSION_COOKIE = "pw_session"
@@ -27,19 +28,6 @@ CSP = (
 PREVIEW_CSP = (
     "default-src 'none'; style-src 'unsafe-inline'; img-src https: data:; frame-ancestors 'self'; base-uri 'none'"
 )
-
-
-class LoginRequired(Exception):
-    """The request needs a logged-in user (or a stronger role than the user has)."""
-
-    def __init__(self, role: str = "viewer", forbidden: bool = False) -> None:
-        super().__init__(role)
-        self.role = role
-        self.forbidden = forbidden
-
-
-class CsrfFailed(Exception):
-    """A state-changing request came without the token of this browser."""
 
 
 def csrf_token(request: Request) -> str:

@@ -1,4 +1,4 @@
-"""Story clustering speed and memory: `run_stories_stage` on 100,000 synthetic articles over 12 weeks.
+"""Story clustering speed and memory: `process --only stories` on 100,000 synthetic articles over 12 weeks.
 
 Method
 * Generated from a fixed seed: stories of 1-30 articles (sizes skewed small,
@@ -19,7 +19,7 @@ Method
   `mentions` rows, so the entity bonus of clustering is not exercised.
 * Articles, sources, links and anchors are inserted straight into a temporary
   SQLite store's tables (executemany), in date order, then
-  `run_stories_stage(store)` is timed over all of them: articles per second
+  `process(only=("stories",))` is timed over all of them: articles per second
   (goal >= 1,000). Generation and insertion are not timed.
 * Digest figure: one week's digest (the 6th of the 12, an ISO week) built
   the way `presswatch digest build --week W` builds it: `Presswatch.build_digest`
@@ -54,7 +54,7 @@ from sqlalchemy import insert, select
 from presswatch import Presswatch
 from presswatch.digest import period_of, render
 from presswatch.store.schema import anchors, articles, links, relevance, sources, story_articles, topics
-from presswatch.stories import run_stories_stage, week_stories
+from presswatch.stories import week_stories
 
 SEED = 20261020
 LANGUAGES = (("en", 0.60), ("sq", 0.25), ("fa", 0.15))
@@ -230,7 +230,7 @@ def main() -> int:
             inserted = time.perf_counter() - t0
             before = peak_mb()
             t0 = time.perf_counter()
-            report = run_stories_stage(pw.store)
+            (report,) = pw.process(only=("stories",))
             clustering = time.perf_counter() - t0
             after = peak_mb()
             week_start = START + timedelta(weeks=DIGEST_WEEK)

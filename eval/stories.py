@@ -8,10 +8,10 @@ day within four weeks; its English source is published that day, each
 translation 0-3 days later, so the time decay works on realistic gaps and
 unrelated stories overlap in time. Records are ingested in date order (ids
 follow it), then `pw.process()` (reuse + entities; there is no watchlist, so
-entities are off) and `run_stories_stage`. The gold cluster is the doc_id.
+entities are off) and `process --only stories`. The gold cluster is the doc_id.
 
 Sample part. The bundled sample corpus is built with `run_demo` (ingest, the
-watchlist, `process`), then `run_stories_stage`; the gold cluster is the
+watchlist, `process`), then `process --only stories`; the gold cluster is the
 `story` of each URL in src/presswatch/sample/gold.json (51 articles, 17
 stories, 6 of them single-article noise). This corpus is deliberately hard:
 every article is about one organisation and one camp, so different stories
@@ -44,7 +44,6 @@ from presswatch import Presswatch
 from presswatch.api import sample_dir
 from presswatch.demo import run_demo
 from presswatch.store.schema import articles, story_articles
-from presswatch.stories import run_stories_stage
 
 GOAL = 0.95
 SEED = 20261001
@@ -121,7 +120,7 @@ def ntrex(data: Path) -> dict[str, Any]:
         t0 = time.perf_counter()
         pw.process()
         t1 = time.perf_counter()
-        run_stories_stage(pw.store)
+        pw.process(only=("stories",))
         t2 = time.perf_counter()
         predicted, ways = assignments(pw)
     return {
@@ -138,7 +137,7 @@ def sample() -> dict[str, Any]:
         pw = Presswatch(db=str(Path(folder) / "sample.db"))
         try:
             run_demo(pw)
-            run_stories_stage(pw.store)
+            pw.process(only=("stories",))
             predicted, ways = assignments(pw)
         finally:
             pw.close()

@@ -17,7 +17,7 @@ from presswatch.api import sample_dir
 from presswatch.demo import run_demo
 from presswatch.store.queries import StageReport
 from presswatch.store.schema import articles, stories, story_articles
-from presswatch.stories import STORY_FIELDS, list_stories, run_stories_stage, story_detail, story_rows, week_stories
+from presswatch.stories import STORY_FIELDS, list_stories, story_detail, story_rows, week_stories
 from presswatch.stories.vectors import FEATURES, Split, products, row_dots
 
 from .conftest import ENGLISH
@@ -74,7 +74,7 @@ def test_a_second_run_does_nothing_and_story_fields_are_kept(small: Presswatch) 
     small.process()
     with small.store.connect() as conn:
         before = [dict(r._mapping) for r in conn.execute(select(stories).order_by(stories.c.id))]
-    again = run_stories_stage(small.store)
+    (again,) = small.process(only=("stories",))
     assert again.articles == 0 and again.found == 0
     with small.store.connect() as conn:
         after = [dict(r._mapping) for r in conn.execute(select(stories).order_by(stories.c.id))]

@@ -1,7 +1,7 @@
 """Entities across scripts: the watchlist, matching, mentions, relevance and alias suggestions."""
 
 from .matcher import Alias, Match, Matcher, name_key
-from .stage import run_entities_stage
+from .stage import EntitiesStage
 from .watchlist import AliasEntry, EntityEntry, TopicEntry, Watchlist, parse_watchlist
 
 __all__ = [
@@ -14,5 +14,5 @@ __all__ = [
     "Watchlist",
     "name_key",
     "parse_watchlist",
-    "run_entities_stage",
+    "EntitiesStage",
 ]

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import logging
 import math
-from collections.abc import Callable
+from collections.abc import Sequence
+from typing import Any, ClassVar
 
-from sqlalchemy import Connection, delete, insert, select
+from sqlalchemy import Connection, Select, Table, insert, select
 
-from ..store import Store
-from ..store.queries import StageReport, save_stage_state, stage_state_of, unseen_batches
+from ..config import Settings
+from ..store.queries import StageReport
 from ..store.schema import articles, mentions, relevance
 from .matcher import Alias, Match, Matcher
 from .watchlist import Watchlist, load_stored
@@ -56,33 +57,39 @@ def relevance_of(
     return scores
 
 
-def run_entities_stage(
-    store: Store, fuzzy_threshold: float, on_article: Callable[[], None] | None = None
-) -> StageReport:
-    report = StageReport(STAGE)
-    with store.connect() as conn:
-        watchlist = load_stored(conn)
-        watermark, fingerprint = _state(conn)
-    if not watchlist.entities:
-        report.off_reason = "no watchlist loaded (presswatch watchlist load FILE)"
-        return report
-    current = f"{watchlist.fingerprint()}:{fuzzy_threshold}"
-    if current != fingerprint:
-        report.restarted, watermark = fingerprint is not None, 0
-        with store.begin() as conn:
-            conn.execute(delete(mentions))
-            conn.execute(delete(relevance))
-            _save_state(conn, 0, current)
-    matcher = matcher_for(watchlist, fuzzy_threshold)
-    members = {t.id: set(t.entities) for t in watchlist.topics}
-    query = select(articles.c.id, articles.c.title, articles.c.text)
-    for conn, batch in unseen_batches(store, STAGE, query, watermark, current, BATCH):
-        for row in batch:
-            report.found += _tag(conn, matcher, members, row)
-            report.articles += 1
-            if on_article:
-                on_article()
-    return report
+class EntitiesStage:
+    """Mentions of the watched entities in each new article, and its relevance to each topic."""
+
+    name: ClassVar[str] = STAGE
+    needs: ClassVar[tuple[str, ...]] = ()
+    outputs: ClassVar[tuple[Table, ...]] = (mentions, relevance)
+    batch_size: ClassVar[int] = BATCH
+    restart_on_change: ClassVar[bool] = True  # a changed watchlist makes every old mention suspect
+
+    def __init__(self, settings: Settings) -> None:
+        self.fuzzy_threshold = settings.fuzzy_name_threshold
+        self.watchlist = Watchlist([], [])
+
+    def prepare(self, conn: Connection) -> str | None:
+        self.watchlist = load_stored(conn)
+        if not self.watchlist.entities:
+            return "no watchlist loaded (presswatch watchlist load FILE)"
+        self.matcher = matcher_for(self.watchlist, self.fuzzy_threshold)
+        self.members = {t.id: set(t.entities) for t in self.watchlist.topics}
+        return None
+
+    def fingerprint(self) -> str:
+        return f"{self.watchlist.fingerprint()}:{self.fuzzy_threshold}"
+
+    def resume(self, conn: Connection, watermark: int) -> None:
+        """Nothing to load: each article is tagged on its own."""
+
+    def query(self) -> Select[Any]:
+        return select(articles.c.id, articles.c.title, articles.c.text)
+
+    def process_batch(self, conn: Connection, rows: Sequence[Any], report: StageReport) -> None:
+        for row in rows:
+            report.found += _tag(conn, self.matcher, self.members, row)
 
 
 def _tag(conn: Connection, matcher: Matcher, members: dict[str, set[str]], row: object) -> int:
@@ -116,11 +123,3 @@ def _tag(conn: Connection, matcher: Matcher, members: dict[str, set[str]], row: 
             ],
         )
     return len(found)
-
-
-def _state(conn: Connection) -> tuple[int, str | None]:
-    return stage_state_of(conn, STAGE)
-
-
-def _save_state(conn: Connection, watermark: int, fingerprint: str) -> None:
-    save_stage_state(conn, STAGE, watermark, fingerprint)

@@ -1,48 +1,72 @@
-"""`presswatch process`: the analysis stages, in order, each incremental and idempotent.
+"""`presswatch process`: the analysis stages, each listed once, run in the order their needs give.
 
-reuse (duplicates, partial copies, translations, who was first), then
-entities (mentions, relevance), then stories (clusters of articles about one
-event, across outlets and languages). A stage that is not configured (no
-watchlist yet, say) turns itself off and says why; the others run.
+reuse (duplicates, partial copies, translations, who was first), entities
+(mentions, relevance), then stories (clusters of articles about one event,
+across outlets and languages). A stage that is not configured (no watchlist
+yet, say) turns itself off and says why; the others run.
+
+To add a stage: a package with a class that implements `Stage`
+(process/stage.py), and one line in `STAGES`.
 """
 
 from __future__ import annotations
 
-import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import func, select
 
 from ..config import Settings
-from ..entities.stage import run_entities_stage
+from ..entities.stage import EntitiesStage
 from ..errors import UsageError
-from ..reuse.stage import ReuseOptions, run_reuse_stage
+from ..reuse.stage import ReuseStage
 from ..store import Store
 from ..store.queries import StageReport, stage_state_of
-from ..store.schema import (
-    anchors,
-    articles,
-    links,
-    lsh_buckets,
-    mentions,
-    passage_hashes,
-    relevance,
-    stage_state,
-    stories,
-    story_articles,
-)
-from ..stories import run_stories_stage
+from ..store.schema import articles
+from ..stories.stage import StoriesStage
+from .stage import Stage, Tick, forget, run_stage
 
-log = logging.getLogger(__name__)
+# Every stage of `process`, once. The order they run in comes from their `needs`.
+STAGES: tuple[type[Stage], ...] = (ReuseStage, EntitiesStage, StoriesStage)
 
-OnStage = Callable[[str, int], Callable[[], None]]
-STAGES = ("reuse", "entities", "stories")
-# What each stage writes, children first: `--redo` clears it all so the stage runs over every article again.
-STAGE_OUTPUTS = {
-    "reuse": (links, lsh_buckets, passage_hashes, anchors),
-    "entities": (mentions, relevance),
-    "stories": (story_articles, stories),
-}
+OnStage = Callable[[str, int], Tick]
+
+
+def in_order(stages: Iterable[type[Stage]] = STAGES) -> list[type[Stage]]:
+    """The stages with each one after those it needs (the registry's order where they do not say)."""
+    listed = list(stages)
+    by_name = {stage.name: stage for stage in listed}
+    ordered: list[type[Stage]] = []
+    visiting: set[str] = set()
+
+    def visit(stage: type[Stage]) -> None:
+        if stage in ordered:
+            return
+        if stage.name in visiting:
+            raise UsageError(f"stage {stage.name!r} needs itself, through {', '.join(sorted(visiting))}")
+        visiting.add(stage.name)
+        for need in stage.needs:
+            if need not in by_name:
+                raise UsageError(f"stage {stage.name!r} needs {need!r}, which is not registered")
+            visit(by_name[need])
+        visiting.discard(stage.name)
+        ordered.append(stage)
+
+    for stage in listed:
+        visit(stage)
+    return ordered
+
+
+def stage_names() -> tuple[str, ...]:
+    return tuple(stage.name for stage in in_order())
+
+
+def _named(names: Iterable[str], option: str) -> set[str]:
+    known = stage_names()
+    chosen = set(names)
+    unknown = sorted(chosen - set(known))
+    if unknown:
+        raise UsageError(f"{option}: no stage {unknown[0]!r}; the stages are {', '.join(known)}")
+    return chosen
 
 
 def pending(store: Store, stage: str) -> int:
@@ -53,37 +77,28 @@ def pending(store: Store, stage: str) -> int:
         return int(conn.execute(query).scalar() or 0)
 
 
-def forget(store: Store, stage: str) -> None:
-    """Clear a stage's output and watermark, so its next run starts from the first article (after a settings change)."""
-    with store.begin() as conn:
-        for table in STAGE_OUTPUTS[stage]:
-            conn.execute(delete(table))
-        conn.execute(delete(stage_state).where(stage_state.c.stage == stage))
-
-
 def run_stages(
-    store: Store, settings: Settings, on_stage: OnStage | None = None, redo: tuple[str, ...] = ()
+    store: Store,
+    settings: Settings,
+    on_stage: OnStage | None = None,
+    redo: tuple[str, ...] = (),
+    only: tuple[str, ...] = (),
+    skip: tuple[str, ...] = (),
 ) -> list[StageReport]:
-    """Run every stage over the articles it has not seen; `on_stage(name, todo)` gives a per-article tick.
+    """Run the stages (all, `only` these, or all but `skip`) over the articles each has not seen.
 
-    The stages in `redo` first forget what they did and run over every article.
+    `on_stage(name, todo)` gives a per-article tick. The stages in `redo` first
+    forget what they did and run over every article.
     """
-    unknown = [stage for stage in redo if stage not in STAGES]
-    if unknown:
-        raise UsageError(f"no stage {unknown[0]!r}; the stages are {', '.join(STAGES)}")
-    for stage in redo:
-        forget(store, stage)
+    chosen = _named(only, "--only") or set(stage_names())
+    chosen -= _named(skip, "--skip")
+    again = _named(redo, "--redo")
     reports = []
-    for stage in STAGES:
-        tick = on_stage(stage, pending(store, stage)) if on_stage else None
-        if stage == "reuse":
-            options = ReuseOptions(settings.reuse_min_words, settings.duplicate_jaccard)
-            report = run_reuse_stage(store, options, tick)
-        elif stage == "entities":
-            report = run_entities_stage(store, settings.fuzzy_name_threshold, tick)
-        else:
-            report = run_stories_stage(store, tick)
-        if report.off_reason:
-            log.info("stage %s is off: %s", stage, report.off_reason)
-        reports.append(report)
+    for stage in in_order():
+        if stage.name not in chosen:
+            continue
+        if stage.name in again:
+            forget(store, stage)
+        tick = on_stage(stage.name, pending(store, stage.name)) if on_stage else None
+        reports.append(run_stage(store, stage, settings, tick))
     return reports

@@ -12,17 +12,17 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Callable
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 from functools import cached_property
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
-from sqlalchemy import Connection, and_, func, insert, or_, select, tuple_
+from sqlalchemy import Connection, Select, Table, and_, func, insert, or_, select, tuple_
 
-from ..store import Store
-from ..store.queries import StageReport, now, stage_state_of, unseen_batches
+from ..config import Settings
+from ..store.queries import StageReport, now
 from ..store.schema import anchors, articles, links, lsh_buckets, passage_hashes
 from .fingerprints import (
     MINHASH_SHINGLE,
@@ -119,26 +119,39 @@ _COLUMNS = (
 )
 
 
-def run_reuse_stage(store: Store, options: ReuseOptions, on_article: Callable[[], None] | None = None) -> StageReport:
-    report = StageReport(STAGE)
-    fingerprint = f"{options.min_words}:{options.duplicate_jaccard}:{TRANSLATION_THRESHOLD}"
-    with store.connect() as conn:
-        watermark, seen = stage_state_of(conn, STAGE)
-    if seen is not None and seen != fingerprint:
-        log.warning("reuse settings changed: links made stay; `presswatch process --redo reuse` remakes them")
-    for conn, batch in unseen_batches(store, STAGE, select(*_COLUMNS), watermark, fingerprint, BATCH):
+class ReuseStage:
+    """Duplicates, partial copies and translations of each new article, with the direction of every link."""
+
+    name: ClassVar[str] = STAGE
+    needs: ClassVar[tuple[str, ...]] = ()
+    outputs: ClassVar[tuple[Table, ...]] = (links, lsh_buckets, passage_hashes, anchors)
+    batch_size: ClassVar[int] = BATCH
+    restart_on_change: ClassVar[bool] = False
+
+    def __init__(self, settings: Settings) -> None:
+        self.options = ReuseOptions(settings.reuse_min_words, settings.duplicate_jaccard)
+
+    def prepare(self, conn: Connection) -> str | None:
+        return None  # needs nothing but articles
+
+    def fingerprint(self) -> str:
+        return f"{self.options.min_words}:{self.options.duplicate_jaccard}:{TRANSLATION_THRESHOLD}"
+
+    def resume(self, conn: Connection, watermark: int) -> None:
+        """Nothing to load: the indexes it searches are in the store."""
+
+    def query(self) -> Select[Any]:
+        return select(*_COLUMNS)
+
+    def process_batch(self, conn: Connection, rows: Sequence[Any], report: StageReport) -> None:
         # fingerprinting a whole batch at once costs a fraction of doing it article by article
-        shingle_sets = minhash_shingles([row.text for row in batch])
+        shingle_sets = minhash_shingles([row.text for row in rows])
         band_rows = bands_of(minhashes(shingle_sets)).tolist()
-        for row, shingle_set, keys in zip(batch, shingle_sets, band_rows, strict=True):
+        for row, shingle_set, keys in zip(rows, shingle_sets, band_rows, strict=True):
             # empty texts would all collide
-            found = _process_article(conn, _Article(row, shingle_set), keys if len(shingle_set) else [], options)
+            found = _process_article(conn, _Article(row, shingle_set), keys if len(shingle_set) else [], self.options)
             report.found += found
             report.details[row.language or "unknown"] = report.details.get(row.language or "unknown", 0) + found
-            report.articles += 1
-            if on_article:
-                on_article()
-    return report
 
 
 def _process_article(conn: Connection, article: _Article, keys: list[int], options: ReuseOptions) -> int:

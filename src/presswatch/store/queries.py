@@ -454,6 +454,7 @@ class StageReport:
     restarted: bool = False
     off_reason: str | None = None
     details: dict[str, int] = field(default_factory=dict)
+    seconds: float = 0.0  # wall time of the run
 
 
 def stage_state_of(conn: Connection, stage: str) -> tuple[int, str | None]:

@@ -7,6 +7,6 @@ TF-IDF vectors and story sums it scores with, `queries` reads stories back.
 from __future__ import annotations
 
 from .queries import STORY_FIELDS, list_stories, story_detail, story_rows, week_stories
-from .stage import run_stories_stage
+from .stage import StoriesStage
 
-__all__ = ["STORY_FIELDS", "list_stories", "run_stories_stage", "story_detail", "story_rows", "week_stories"]
+__all__ = ["STORY_FIELDS", "StoriesStage", "list_stories", "story_detail", "story_rows", "week_stories"]

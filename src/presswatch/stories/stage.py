@@ -32,16 +32,16 @@ import json
 import logging
 import math
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 from scipy import sparse
-from sqlalchemy import Connection, bindparam, delete, func, insert, or_, select, update
+from sqlalchemy import Connection, Select, Table, bindparam, delete, func, insert, or_, select, update
 
-from ..store import Store
-from ..store.queries import StageReport, now, stage_state_of, unseen_batches
+from ..config import Settings
+from ..store.queries import StageReport, now
 from ..store.schema import anchors, articles, links, mentions, sources, stories, story_articles
 from .queries import WHEN, chunks
 from .vectors import FEATURES, TEXT_CHARS, TITLE_WEIGHT, Model, Split, Story, products, row_dots, row_vectors
@@ -449,21 +449,32 @@ class _Clusterer:
                 self.story_of.pop(article_id, None)
 
 
-def run_stories_stage(store: Store, on_article: Callable[[], None] | None = None) -> StageReport:
-    """Cluster the current articles added since the last run into stories (incremental, idempotent)."""
-    report = StageReport(STAGE)
-    with store.connect() as conn:
-        watermark, seen = stage_state_of(conn, STAGE)
-        if seen is not None and seen != FINGERPRINT:
-            log.warning("stories settings changed; stories already made stay, new articles use the new settings")
-        clusterer = _Clusterer(conn, watermark)
-    for conn, rows in unseen_batches(store, STAGE, _article_query(), watermark, FINGERPRINT, BATCH):
-        joined, opened = clusterer.run_batch(conn, rows)
-        report.articles += len(rows)
+class StoriesStage:
+    """Clusters the current articles added since the last run into stories (incremental, idempotent)."""
+
+    name: ClassVar[str] = STAGE
+    needs: ClassVar[tuple[str, ...]] = ("reuse", "entities")  # copies and shared names are its evidence
+    outputs: ClassVar[tuple[Table, ...]] = (story_articles, stories)
+    batch_size: ClassVar[int] = BATCH
+    restart_on_change: ClassVar[bool] = False
+
+    def __init__(self, settings: Settings) -> None:
+        """Its settings are the named constants above: they enter its fingerprint."""
+
+    def prepare(self, conn: Connection) -> str | None:
+        return None
+
+    def fingerprint(self) -> str:
+        return FINGERPRINT
+
+    def resume(self, conn: Connection, watermark: int) -> None:
+        self.clusterer = _Clusterer(conn, watermark)
+
+    def query(self) -> Select[Any]:
+        return _article_query()
+
+    def process_batch(self, conn: Connection, rows: Sequence[Any], report: StageReport) -> None:
+        joined, opened = self.clusterer.run_batch(conn, list(rows))
         report.found += opened
         report.details["joined"] = report.details.get("joined", 0) + joined
         report.details["opened"] = report.details.get("opened", 0) + opened
-        if on_article:
-            for _ in rows:
-                on_article()
-    return report

@@ -16,10 +16,11 @@ from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 from types import SimpleNamespace
+from typing import Any
 
 import brotli
 import pytest
-from sqlalchemy import select, update
+from sqlalchemy import event, func, select, update
 
 from presswatch import Presswatch
 from presswatch.fetch import FetchSettings, FetchThread, PollBounds, WarcArchive
@@ -484,3 +485,35 @@ def test_warc_files_rotate_and_each_record_reads_back(tmp_path: Path) -> None:
     for n, record in enumerate(written):
         assert read_record_payload(record.path, record.offset) == b"<p>%d</p>" % n
         assert record.length > 0 and record.record_id.startswith("<urn:uuid:")
+
+
+def test_fetched_articles_are_stored_a_batch_per_transaction(server: TestServer, monitor: Presswatch) -> None:
+    """Twelve pages, one commit for their articles and queue states, not one per page (and nothing lost)."""
+    for n in range(12):
+        server.add(f"/batch/{n}.html", page(f"Harbour report {n}", f"Report number {n}. " + ENGLISH))
+    links = [(server.url(f"/batch/{n}.html"), f"Report {n}") for n in range(12)]
+    feed = server.add("/batch-feed.xml", rss(links, "Harbour Ledger"), "application/rss+xml")
+    monitor.add_source(feed, allow_private=True)
+    inserted = [0]  # article inserts in the open transaction
+    per_commit: list[int] = []
+
+    def on_execute(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        inserted[0] += statement.lstrip().upper().startswith("INSERT INTO ARTICLES")
+
+    def on_commit(conn: Any) -> None:
+        if inserted[0]:
+            per_commit.append(inserted[0])
+        inserted[0] = 0
+
+    event.listen(monitor.store.engine, "before_cursor_execute", on_execute)
+    event.listen(monitor.store.engine, "commit", on_commit)
+    try:
+        report = monitor.fetch(allow_private=True)
+    finally:
+        event.remove(monitor.store.engine, "before_cursor_execute", on_execute)
+        event.remove(monitor.store.engine, "commit", on_commit)
+    assert report.articles.counts["new"] == 12 and len(monitor.articles()) == 12
+    assert sum(per_commit) == 12 and len(per_commit) < 12, per_commit  # articles arrived in batches
+    with monitor.store.connect() as conn:
+        states = conn.execute(select(fetch_queue.c.status, func.count()).group_by(fetch_queue.c.status)).all()
+    assert dict(states) == {"done": 12}

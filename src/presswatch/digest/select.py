@@ -11,16 +11,33 @@ from typing import Any
 
 from sqlalchemy import Connection, func, select
 
+from ..errors import UsageError
+from ..store.queries import PUBLISHED
 from ..store.schema import articles, digest_items, digests, links, mentions, relevance, sources, stories, topics
 from ..store.schema import story_articles as story_members
 from .model import AlsoIn, AlsoRead, Digest, FirstPublisher, Item, Outlet, Period, period_of
 from .summary import cosine, summarise, tokens
 
-WHEN = func.coalesce(articles.c.published_at, articles.c.created_at)
+WHEN = PUBLISHED
 MIN_RELEVANCE = 0.2  # a story's mean article relevance to the topic must reach this
-ALSO_READ = 3
-ALSO_READ_MIN = 0.2
-ALSO_READ_CANDIDATES = 300
+# Items in one digest: a week's digest a reader gets through in one sitting (also a new draft's size).
+DIGEST_ITEMS = 12
+ALSO_READ = 3  # related stories listed under an item: a pointer onward, not a second digest
+ALSO_READ_MIN = 0.2  # below this relatedness the suggestions read as unrelated
+ALSO_READ_CANDIDATES = 300  # recent stories compared per item: bounds the cost of a digest build
+# A story already in the previous digest keeps this share of its novelty; the share of its
+# articles that are new this period earns back the rest, so a story that only grew slowly sinks.
+SEEN_STORY_NOVELTY = 0.5
+# Each language beyond the first adds this much to a story's breadth: news crossing a language
+# border is what presswatch watches, but one more language should not outweigh many more outlets.
+LANGUAGE_BREADTH = 0.5
+# Added to each entity's idf weight: an entity named in every story still counts a little, so
+# two stories about the same watched names are not scored as unrelated.
+ENTITY_WEIGHT_FLOOR = 0.05
+# Related stories: shares of the score from shared watched entities and from title words;
+# entities are the stronger evidence, titles break ties between stories about the same names.
+ALSO_READ_ENTITY_SHARE = 0.7
+ALSO_READ_TITLE_SHARE = 0.3
 
 
 @dataclass
@@ -96,7 +113,7 @@ def _previous_sizes(conn: Connection, period: Period, topic: str | None) -> dict
     for label, (digest_id, _) in latest.items():
         try:
             other = period_of(label)
-        except ValueError:
+        except UsageError:  # a label written by hand that names no period
             continue
         if other.until <= period.since:
             earlier.append((other.until, digest_id))
@@ -126,7 +143,7 @@ def build_digest(
     since: datetime | Period,
     until: datetime | None = None,
     topic: str | None = None,
-    limit: int = 12,
+    limit: int = DIGEST_ITEMS,
     min_relevance: float = MIN_RELEVANCE,
 ) -> Digest:
     """Select, rank and summarise the stories of a period (``since`` may be a Period, or two naive-UTC
@@ -159,8 +176,8 @@ def build_digest(
         outlets = len({a.outlet for a in arts})
         languages = len({a.language for a in arts})
         fresh = sum(1 for a in arts if a.when is not None and a.when >= period.since)
-        novelty = 1.0 if story_id not in previous else 0.5 + 0.5 * fresh / len(arts)
-        breadth = (1 + math.log(outlets)) * (1 + 0.5 * (languages - 1))
+        novelty = 1.0 if story_id not in previous else SEEN_STORY_NOVELTY + (1 - SEEN_STORY_NOVELTY) * fresh / len(arts)
+        breadth = (1 + math.log(outlets)) * (1 + LANGUAGE_BREADTH * (languages - 1))
         ranked.append((breadth * rel * novelty, story_id, rel, arts))
     ranked.sort(key=lambda r: (-r[0], r[1]))
     ranked = ranked[:limit]
@@ -275,7 +292,7 @@ def _also_read(
         story_entities.setdefault(sid, set()).add(entity)
     df = Counter(e for es in [*story_entities.values(), entities] for e in es)
     n = len(story_entities) + 1
-    weight = {e: math.log((1 + n) / (1 + c)) + 0.05 for e, c in df.items()}
+    weight = {e: math.log((1 + n) / (1 + c)) + ENTITY_WEIGHT_FLOOR for e, c in df.items()}
     rows_of: dict[int, list[Any]] = {}  # grouped once: scanning all rows per candidate was most of a digest's build
     for row in member_rows:
         rows_of.setdefault(row.story_id, []).append(row)
@@ -290,7 +307,7 @@ def _also_read(
         union = sum(weight[e] for e in entities | theirs)
         jaccard = sum(weight[e] for e in entities & theirs) / union if union else 0.0
         text = cosine(own_vec, {w: c * idf[w] for w, c in Counter(bags[sid]).items()})
-        score = 0.7 * jaccard + 0.3 * text
+        score = ALSO_READ_ENTITY_SHARE * jaccard + ALSO_READ_TITLE_SHARE * text
         rows = rows_of.get(sid, [])
         if score >= ALSO_READ_MIN and rows:
             scored.append((score, sid, rows))

@@ -8,9 +8,10 @@ from typing import Any
 
 from sqlalchemy import Connection, func, select
 
+from ..store.queries import PUBLISHED
 from ..store.schema import aliases, articles, entities, mentions, relevance, sources
 
-_WHEN = func.coalesce(articles.c.published_at, articles.c.created_at)
+_WHEN = PUBLISHED
 
 
 def entity_counts(conn: Connection) -> list[dict[str, Any]]:

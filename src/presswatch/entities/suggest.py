@@ -21,9 +21,10 @@ from datetime import datetime
 from typing import Any
 
 from rapidfuzz import fuzz
-from sqlalchemy import Connection, func, select
+from sqlalchemy import Connection, select
 
 from ..extract.text import fold, skeleton
+from ..store.queries import PUBLISHED
 from ..store.schema import articles, links, mentions
 from .matcher import name_key
 from .watchlist import AliasEntry, Watchlist
@@ -37,7 +38,16 @@ _SHORT_THEN_LONG = re.compile(
     rf"\b([A-Z][A-Z0-9&.-]{{1,9}})\s*\(\s*((?:{_NAME_WORD}\s+(?:{_LINK_WORD}\s+)*){{1,7}}{_NAME_WORD})\s*\)"
 )
 _LATIN_NAME = re.compile(rf"{_NAME_WORD}(?:[ \t]+{_NAME_WORD}){{0,3}}")
+# Spelling variants: levelled-name similarity (0-100) to an alias; the same bar as the matcher's
+# default fuzzy_name_threshold, so a suggestion is what the matcher would nearly have found.
 VARIANT_THRESHOLD = 80
+# Aliases shorter than this are acronyms ("EU", "PMO"); their near-variants are other words.
+VARIANT_MIN_CHARS = 4
+EXAMPLES = 3  # articles kept per suggestion or emerging name: enough to judge it, few enough to read
+# An emerging name: in at least this many articles with watched entities, and this many times
+# more common there than overall; one article, or a name as common everywhere, is no signal.
+EMERGING_MIN_ARTICLES = 2
+EMERGING_MIN_LIFT = 1.2
 
 
 @dataclass
@@ -63,14 +73,14 @@ def suggest_aliases(conn: Connection, watchlist: Watchlist, entity_id: str, limi
                 continue
             suggestion = found.setdefault(fold(text), Suggestion(text, evidence, close_to=close))
             suggestion.count += 1
-            if len(suggestion.examples) < 3:
+            if len(suggestion.examples) < EXAMPLES:
                 suggestion.examples.append({"article_id": row.id, "url": row.url})
     for article_id, url, text, close in _from_translations(conn, entity_id):
         if fold(text) in known:
             continue
         suggestion = found.setdefault(fold(text), Suggestion(text, "translation", close_to=close))
         suggestion.count += 1
-        if len(suggestion.examples) < 3:
+        if len(suggestion.examples) < EXAMPLES:
             suggestion.examples.append({"article_id": article_id, "url": url})
     strength = {"parenthetical": 0, "translation": 1, "variant": 2}
     ranked = sorted(found.values(), key=lambda s: (strength[s.evidence], -s.count, s.text))
@@ -78,7 +88,11 @@ def suggest_aliases(conn: Connection, watchlist: Watchlist, entity_id: str, limi
 
 
 TRANSLATION_WINDOW = 0.08  # how far, as a share of the text, the name may have moved in translation
+# Similarity (0-100) of consonant skeletons across scripts; vowels are guessed in translation
+# (Mohammadi / محمدی), so the consonants must agree closely.
 SKELETON_SIMILARITY = 80
+# Skeletons shorter than this (three consonants) match by chance too often to suggest anything.
+SHORTEST_SKELETON = 3
 
 
 def _from_translations(conn: Connection, entity_id: str) -> list[tuple[int, str, str, str]]:
@@ -126,7 +140,7 @@ def _counterparts(
             if not _could_be_name(candidate) or re.search(r"[\n.,;:!?()«»\"]", candidate):
                 continue
             theirs, ours = _consonants(candidate, other.language), _consonants(surface, named.language)
-            if min(len(theirs.replace(" ", "")), len(ours.replace(" ", ""))) < 3:
+            if min(len(theirs.replace(" ", "")), len(ours.replace(" ", ""))) < SHORTEST_SKELETON:
                 continue  # "است" and "SVI" are too short to tell apart from chance
             similarity = fuzz.ratio(theirs, ours)
             if similarity >= SKELETON_SIMILARITY and (best is None or similarity > best[0]):
@@ -188,7 +202,7 @@ def _variants(text: str, aliases: list[AliasEntry], taken: list[tuple[int, int]]
     by_size: dict[int, dict[str, str]] = defaultdict(dict)
     for alias in aliases:
         written = alias.text
-        if len(written) >= 4:
+        if len(written) >= VARIANT_MIN_CHARS:
             by_size[len(written.split())][name_key(written)] = written
     found: list[tuple[str, str, str | None]] = []
     for size, keys in by_size.items():
@@ -229,7 +243,7 @@ class EmergingName:
 
 def emerging_names(conn: Connection, since: datetime, until: datetime, limit: int = 20) -> list[EmergingName]:
     """Names in articles that mention watched entities in a period, more often than their share overall."""
-    when = func.coalesce(articles.c.published_at, articles.c.created_at)
+    when = PUBLISHED
     period = conn.execute(
         select(articles.c.id, articles.c.url, articles.c.text).where(articles.c.is_current, when >= since, when < until)
     ).all()
@@ -245,13 +259,13 @@ def emerging_names(conn: Connection, since: datetime, until: datetime, limit: in
             surface.setdefault(key, written)
             if row.id in watched:
                 inside[key] += 1
-                if len(examples[key]) < 3:
+                if len(examples[key]) < EXAMPLES:
                     examples[key].append(row.url)
     total, with_watched = len(period), len([r for r in period if r.id in watched])
     found = []
     for key, count in inside.items():
         lift = (count / max(with_watched, 1)) / ((overall[key] + 1) / (total + 1))
-        if count >= 2 and lift > 1.2:
+        if count >= EMERGING_MIN_ARTICLES and lift > EMERGING_MIN_LIFT:
             found.append(EmergingName(surface[key], count, overall[key], round(lift, 2), examples[key]))
     found.sort(key=lambda n: (-n.articles_with_watched * math.log(n.lift), n.name))
     return found[:limit]

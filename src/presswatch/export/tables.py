@@ -13,11 +13,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import IO, Any
 
-from sqlalchemy import Connection, func, select
+from sqlalchemy import Connection, select
 
 from ..entities.queries import MENTION_FIELDS, RELEVANCE_FIELDS, mention_rows, relevance_rows
 from ..errors import UsageError
 from ..reuse.queries import LINK_FIELDS, link_rows
+from ..store.queries import PUBLISHED
 from ..store.schema import articles, sources
 from ..stories import STORY_FIELDS, story_rows
 
@@ -48,7 +49,7 @@ ARTICLE_FIELDS = {
 
 
 def _article_rows(conn: Connection, since: datetime | None) -> Iterator[dict[str, Any]]:
-    when = func.coalesce(articles.c.published_at, articles.c.created_at)
+    when = PUBLISHED
     query = (
         select(articles, sources.c.name.label("source"))
         .join(sources, sources.c.id == articles.c.source_id)

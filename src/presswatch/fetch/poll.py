@@ -25,17 +25,18 @@ from sqlalchemy import Connection, or_, select, update
 from ..errors import ItemError
 from ..extract import Extracted, Hints, canonical_url
 from ..ingest import (
+    INLINE_ITEMS,
     IngestOptions,
     IngestReport,
     Item,
+    OrderedPool,
     Outcome,
+    ResultWriter,
     extraction_pool,
     feed_entry_hints,
     feed_entry_json,
     precheck,
-    store_result,
 )
-from ..ingest.workers import INLINE_ITEMS, OrderedPool
 from ..store import Store
 from ..store import queries as q
 from ..store.schema import articles, fetch_queue, sources
@@ -135,6 +136,10 @@ class Monitor:
         self.tried: set[int] = set()  # queue rows submitted this round
         self.backlog: deque[_Page] = deque()  # pending rows not submitted yet
         self.stale_backlog = True
+        # Articles are stored a batch per transaction, the pages' queue states with them.
+        self.page_states: list[tuple[int, dict[str, Any]]] = []
+        self.writer = ResultWriter(store, on_flush=self._write_page_states)
+        self.report = FetchReport()
 
     def run_once(self, source_ids: list[int] | None = None) -> FetchReport:
         """Poll the due sources (or those given, due or not) and fetch every pending URL.
@@ -143,7 +148,7 @@ class Monitor:
         not hold up the others' articles), and extracted here meanwhile; once
         every poll is in, a long backlog goes to the extraction workers.
         """
-        report = FetchReport()
+        report = self.report = FetchReport()
         self.tried.clear()
         self.stale_backlog = True
         polls = {self._submit_poll(source): _Poll(source) for source in self._due(source_ids)}
@@ -161,6 +166,7 @@ class Monitor:
             for item, result in inline.drain():
                 self._store(item, result, report)
         self._fetch_pages(pages, report)
+        self._settle(self.writer.flush(), report)
         self._keep_side_responses()
         return report
 
@@ -323,9 +329,12 @@ class Monitor:
         yield from pool.submit(item)
 
     def _store(self, item: Item, result: Extracted | ItemError, report: FetchReport) -> None:
-        outcome = store_result(self.store, item, item.sha256 or "", result)
-        report.articles.add(outcome)
-        self.on_event("article", item.label, outcome.message or outcome.status, outcome.status == "failed")
+        self._settle(self.writer.add(item, result), report)
+
+    def _settle(self, outcomes: list[Outcome], report: FetchReport) -> None:
+        for outcome in outcomes:
+            report.articles.add(outcome)
+            self.on_event("article", outcome.label, outcome.message or outcome.status, outcome.status == "failed")
 
     def _page_failed(self, page: _Page, fetched: Fetched, report: FetchReport) -> None:
         attempts = page.attempts + 1
@@ -343,7 +352,12 @@ class Monitor:
         self.on_event("page", page.url, fetched.error or "failed", status != "skipped")
 
     def _set_page(self, queue_id: int, **values: Any) -> None:
-        with self.store.begin() as conn:
+        """A page's new queue state, written with the next batch of articles."""
+        self.page_states.append((queue_id, values))
+
+    def _write_page_states(self, conn: Connection) -> None:
+        states, self.page_states = self.page_states, []
+        for queue_id, values in states:
             conn.execute(update(fetch_queue).where(fetch_queue.c.id == queue_id).values(**values))
 
     # ---- the raw archive ---------------------------------------------------------------------
@@ -446,7 +460,7 @@ def watch(
 
 def _seconds_to_next_poll(store: Store, max_sleep: float) -> float:
     with store.connect() as conn:
-        soonest = conn.execute(
+        soonest: datetime | None = conn.execute(
             select(sources.c.next_poll_at).where(sources.c.feed_url.is_not(None)).order_by(sources.c.next_poll_at)
         ).scalar()
     if soonest is None:

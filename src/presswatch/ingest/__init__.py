@@ -12,24 +12,30 @@ from __future__ import annotations
 from .files import expand_paths, kind_of
 from .pipeline import (
     ARTICLE_KINDS,
+    STORE_BATCH,
     IngestReport,
     OnFile,
     OnOutcome,
+    ResultWriter,
     count_raw,
     domain_of,
     extraction_pool,
     ingest_paths,
     precheck,
     reextract,
-    store_result,
 )
 from .readers.feeds import parse_feed
 from .readers.jsonl import JSONL_FIELDS
 from .readers.listing import FeedEntry, ParsedFeed
 from .readers.warc import FEED_ENTRY_TYPE, WarcPage, WarcScan, WarcSkip, feed_entry_hints, feed_entry_json, iter_warc
 from .records import IngestOptions, Item, Outcome
+from .workers import INLINE_ITEMS, OrderedPool
 
 __all__ = [
+    "INLINE_ITEMS",
+    "OrderedPool",
+    "ResultWriter",
+    "STORE_BATCH",
     "FEED_ENTRY_TYPE",
     "FeedEntry",
     "ParsedFeed",
@@ -56,5 +62,4 @@ __all__ = [
     "ingest_paths",
     "precheck",
     "reextract",
-    "store_result",
 ]

@@ -143,9 +143,13 @@ SourceKey = tuple[str | None, str | None, str | None]
 class ResultWriter:
     """Stores extraction results in input order, a batch per transaction; a store error fails its item only."""
 
-    def __init__(self, store: Store, batch: int = STORE_BATCH) -> None:
+    def __init__(
+        self, store: Store, batch: int = STORE_BATCH, on_flush: Callable[[Connection], None] | None = None
+    ) -> None:
         self.store = store
         self.batch = batch
+        # Writes of the caller's own that belong with the batch (fetch marks its pages done), in its transaction.
+        self.on_flush = on_flush
         self.waiting: list[tuple[Item, Extracted | ItemError]] = []
         # Looked up once per run: nearly every article of a run names a source seen before.
         self.sources: dict[SourceKey, int] = {}
@@ -158,16 +162,23 @@ class ResultWriter:
     def flush(self) -> list[Outcome]:
         """Store what is waiting; one Outcome per result, in order."""
         waiting, self.waiting = self.waiting, []
-        if not waiting:
+        if not waiting and self.on_flush is None:
             return []
         try:
             with self.store.begin() as conn:
-                return [self._store(conn, item, result) for item, result in waiting]
+                outcomes = [self._store(conn, item, result) for item, result in waiting]
+                if self.on_flush is not None:
+                    self.on_flush(conn)
+                return outcomes
         except (SQLAlchemyError, ValueError):
             # Rolled back whole: store item by item, so that only the item at fault fails.
             self.sources.clear()
             log.debug("a batch failed to store; storing its items one by one", exc_info=True)
-            return [self._store_alone(item, result) for item, result in waiting]
+            outcomes = [self._store_alone(item, result) for item, result in waiting]
+            if self.on_flush is not None:
+                with self.store.begin() as conn:
+                    self.on_flush(conn)
+            return outcomes
 
     def _store_alone(self, item: Item, result: Extracted | ItemError) -> Outcome:
         try:

@@ -22,7 +22,7 @@ import numpy as np
 from sqlalchemy import Connection, Select, Table, and_, func, insert, or_, select, tuple_
 
 from ..config import Settings
-from ..store.queries import StageReport, now
+from ..store.queries import StageReport, now, published_time
 from ..store.schema import anchors, articles, links, lsh_buckets, passage_hashes
 from .fingerprints import (
     MINHASH_SHINGLE,
@@ -263,9 +263,7 @@ def _one_per_text(found: list[tuple[_Article, float, str]]) -> list[tuple[_Artic
     to the earliest is the same information, and provenance follows the chain.
     """
     earliest: dict[str, tuple[_Article, float, str]] = {}
-    for other, score, method in sorted(
-        found, key=lambda f: (f[0].row.published_at or f[0].row.created_at, f[0].row.id)
-    ):
+    for other, score, method in sorted(found, key=lambda f: (published_time(f[0].row), f[0].row.id)):
         earliest.setdefault(other.row.content_hash, (other, score, method))
     best = sorted(earliest.values(), key=lambda f: -f[1])
     return best[:MAX_DUPLICATE_LINKS]
@@ -374,8 +372,8 @@ def _translations(
 
 
 def _within_window(a: _Article, b: _Article) -> bool:
-    first = a.row.published_at or a.row.created_at
-    second = b.row.published_at or b.row.created_at
+    first = published_time(a.row)
+    second = published_time(b.row)
     return abs(first - second) <= TRANSLATION_WINDOW
 
 

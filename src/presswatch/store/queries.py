@@ -26,6 +26,7 @@ from sqlalchemy import (
     update,
 )
 
+from ..errors import ItemError
 from .schema import articles, fetch_queue, mentions, raw, relevance, sources, stage_state
 
 
@@ -39,12 +40,12 @@ def now() -> datetime:
 def source_for(conn: Connection, name: str | None, domain: str | None, sitename: str | None) -> int:
     """The source an article belongs to: by given name, else by domain; created when new."""
     if name:
-        found = conn.execute(select(sources.c.id).where(sources.c.name == name)).scalar()
+        found: int | None = conn.execute(select(sources.c.id).where(sources.c.name == name)).scalar()
         return found if found is not None else _add_source(conn, name, domain)
     if domain:
         found = conn.execute(select(sources.c.id).where(sources.c.domain == domain).order_by(sources.c.id)).scalar()
         if found is not None:
-            return found
+            return int(found)
     label = sitename or domain or "local files"
     found = conn.execute(select(sources.c.id).where(sources.c.name == label)).scalar()
     return found if found is not None else _add_source(conn, label, domain)
@@ -155,7 +156,7 @@ def _packed_body(record: RawRecord) -> bytes | None:
 def get_raw(conn: Connection, raw_id: int) -> Row[Any]:
     row = conn.execute(select(raw).where(raw.c.id == raw_id)).first()
     if row is None:
-        raise ValueError(f"no raw record {raw_id}")
+        raise ItemError(f"no raw record {raw_id}")
     return row
 
 
@@ -177,6 +178,17 @@ def raw_body(row: Row[Any]) -> bytes:
 
 
 # ---- articles ------------------------------------------------------------------------
+
+
+# When an article was published: the date it states, else when it reached the store. Every
+# period filter, ordering and chart of publication time uses this one expression.
+PUBLISHED = func.coalesce(articles.c.published_at, articles.c.created_at)
+
+
+def published_time(row: Any) -> datetime:
+    """`PUBLISHED` for a row already read (with `published_at` and `created_at`)."""
+    moment: datetime = row.published_at or row.created_at
+    return moment
 
 
 _CURRENT_VERSION = select(articles.c.id, articles.c.version, articles.c.content_hash).where(
@@ -278,9 +290,9 @@ def _filtered(query: Any, where: ArticleFilter) -> Any:
     if where.topic:
         conditions.append(articles.c.id.in_(select(relevance.c.article_id).where(relevance.c.topic_id == where.topic)))
     if where.since:
-        conditions.append(func.coalesce(articles.c.published_at, articles.c.created_at) >= where.since)
+        conditions.append(PUBLISHED >= where.since)
     if where.until:
-        conditions.append(func.coalesce(articles.c.published_at, articles.c.created_at) < where.until)
+        conditions.append(PUBLISHED < where.until)
     return query.where(and_(*conditions))
 
 

@@ -7,11 +7,12 @@ from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, func, select
+from sqlalchemy import Connection, select
 
+from ..store.queries import PUBLISHED
 from ..store.schema import articles, sources, stories, story_articles
 
-WHEN = func.coalesce(articles.c.published_at, articles.c.created_at)
+WHEN = PUBLISHED
 
 
 def chunks(ids: list[int], size: int = 900) -> Iterator[list[int]]:

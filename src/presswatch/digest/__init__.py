@@ -1,8 +1,13 @@
-"""The weekly digest: select and rank the period's stories, summarise them, save drafts and published
-versions, render them (Markdown, HTML, JSON, Atom, .eml), send them, and build the archive site."""
+"""The weekly digest: select and rank the period's stories, summarise them, keep drafts and published versions,
+render them (Markdown, HTML, JSON, Atom, .eml), send them, and build the archive site.
+
+Reads: articles, stories, links, mentions and relevance of a period. Writes:
+`digests` and `digest_items` (drafts and published versions); files and mail.
+"""
 
 from __future__ import annotations
 
+from ..errors import UsageError
 from .drafts import (
     DigestVersion,
     edit_item,
@@ -51,7 +56,7 @@ def render(digest: Digest, fmt: str, sender: str = "presswatch@localhost", to: s
         return render_atom([digest])
     if fmt == "eml":
         return render_eml(digest, sender, to).as_string()
-    raise ValueError(f"unknown digest format {fmt!r}; choose one of {', '.join(FORMATS)}")
+    raise UsageError(f"unknown digest format {fmt!r}; choose one of {', '.join(FORMATS)}")
 
 
 __all__ = [

@@ -1,4 +1,10 @@
-"""Entities across scripts: the watchlist, matching, mentions, relevance and alias suggestions."""
+"""Entities (a `process` stage): the watchlist, its names found in every script, relevance per topic.
+
+Reads: the watchlist (`entities`, `aliases`, `topics`, loaded from TOML) and
+current articles. Writes: `mentions` (where each name occurs, with the form
+found) and `relevance` (article x topic). `suggest` proposes new aliases and
+emerging names from articles and translation links; `queries` reads back.
+"""
 
 from .matcher import Alias, Match, Matcher, name_key
 from .stage import EntitiesStage

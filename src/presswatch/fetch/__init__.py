@@ -1,4 +1,11 @@
-"""Live fetching: the HTTP client and its limits, robots.txt, the SSRF guard, the WARC archive, polling."""
+"""Fetch: the sources registry (OPML), polling feeds and sitemaps, and fetching pages politely.
+
+Reads: `sources` (feeds, sitemaps, poll state, health) and `fetch_queue`.
+Writes: `sources` health and poll state, `fetch_queue`, WARC files of every
+response (data_dir/warc) with `raw` rows pointing into them; fetched pages go
+through ingest's pipeline into `articles`. The HTTP client holds the limits:
+robots.txt, per-host politeness, retries, size caps, the SSRF guard.
+"""
 
 from .archive import ArchivedResponse, WarcArchive
 from .client import Fetched, Fetcher, FetchSettings

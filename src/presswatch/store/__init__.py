@@ -1,4 +1,10 @@
-"""The store: one database that every stage reads from and writes to."""
+"""The store: one database (SQLite by default, PostgreSQL for teams) that every stage reads and writes.
+
+`schema` defines the tables, `migrations` builds them (Alembic, recorded in
+the database), `queries` holds what more than one stage needs (sources, raw
+records, articles, search, stage watermarks). Imports nothing above it: the
+stages hand it plain values (see `queries.ArticleContent`).
+"""
 
 from __future__ import annotations
 

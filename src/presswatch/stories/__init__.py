@@ -1,7 +1,9 @@
-"""Stories: articles clustered into the stories they tell (the `process` stage), and the queries that read them.
+"""Stories (a `process` stage): articles clustered into the stories they tell, across outlets and languages.
 
-`stage` clusters (see its docstring for how), `vectors` holds the hashed
-TF-IDF vectors and story sums it scores with, `queries` reads stories back.
+Reads: current articles, and the evidence of the stages before it: `links`
+(copies and translations), `anchors` and `mentions`. Writes: `stories` and
+`story_articles`. `stage` clusters (see its docstring for how), `vectors` holds
+the hashed TF-IDF vectors it scores with, `queries` reads stories back.
 """
 
 from __future__ import annotations

@@ -312,12 +312,17 @@ def ingest_paths(
                 for item_or_outcome in _read(path, root, options):
                     for outcome in _settle(store, pool, writer, item_or_outcome):
                         report.add(outcome)
-        for item, result in pool.drain():
-            for outcome in writer.add(item, result):
-                report.add(outcome)
-        for outcome in writer.flush():
-            report.add(outcome)
+        _finish(pool, writer, report)
     return report
+
+
+def _finish(pool: OrderedPool[Item, Extracted], writer: ResultWriter, report: IngestReport) -> None:
+    """Store what the workers still hold, then what the writer still waits with."""
+    for item, result in pool.drain():
+        for outcome in writer.add(item, result):
+            report.add(outcome)
+    for outcome in writer.flush():
+        report.add(outcome)
 
 
 def extraction_pool(options: IngestOptions) -> OrderedPool[Item, Extracted]:
@@ -362,11 +367,7 @@ def reextract(store: Store, options: IngestOptions, on_outcome: OnOutcome | None
             for done, result in pool.submit(item):
                 for outcome in writer.add(done, result):
                     report.add(outcome)
-        for done, result in pool.drain():
-            for outcome in writer.add(done, result):
-                report.add(outcome)
-        for outcome in writer.flush():
-            report.add(outcome)
+        _finish(pool, writer, report)
     return report
 
 

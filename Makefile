@@ -1,16 +1,17 @@
 # Two commands do all the setup on a fresh machine with Python >= 3.11:
 #   make demo   - create .venv, install presswatch, run the demo on the bundled sample
 #   make test   - create .venv, install presswatch with its test tools, run every test
+#   make lint   - ruff (style and format), mypy (strict on src/) and lint-imports (the layers)
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test install
+.PHONY: demo test lint install
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m pip install --quiet -e '.[test,lint]'
 	touch $@
 
 install: $(BIN)/.installed
@@ -20,3 +21,9 @@ demo: install
 
 test: install
 	$(BIN)/python -m pytest
+
+lint: install
+	$(BIN)/ruff check src tests eval bench
+	$(BIN)/ruff format --check src tests eval bench
+	$(BIN)/mypy src/presswatch
+	$(BIN)/lint-imports

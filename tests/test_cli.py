@@ -112,8 +112,59 @@ def test_exit_codes(tmp_path: Path, corpus: Path) -> None:
     assert failed.exit_code == 1 and "junk.html" in failed.output
     assert invoke(db, "ingest", str(tmp_path / "missing")).exit_code == 2
     assert invoke(db, "articles", "list", "--since", "yesterday").exit_code == 2
-    assert invoke(db, "articles", "show", "999").exit_code == 1
+    assert invoke(db, "articles", "show", "999").exit_code == 2
     assert invoke(db, "export", "nothing").exit_code == 2
+
+
+def one_error_line(result: Any) -> str:
+    """The one line a failed command writes to stderr."""
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: "), result.stderr
+    return str(lines[0])
+
+
+def test_a_missing_article_is_bad_usage_named_on_one_line(tmp_path: Path, corpus: Path) -> None:
+    db = tmp_path / "p.db"
+    invoke(db, "ingest", "-q", str(corpus))
+    for command in (["articles", "show", "999999"], ["provenance", "999999"]):
+        result = invoke(db, *command)
+        assert result.exit_code == 2 and result.stdout == ""
+        assert "'999999'" in one_error_line(result) and "presswatch articles list" in result.stderr
+
+
+def test_a_bad_date_is_bad_usage_naming_the_option(tmp_path: Path) -> None:
+    result = invoke(tmp_path / "p.db", "articles", "list", "--until", "2026-10-32")
+    assert result.exit_code == 2
+    assert "--until" in one_error_line(result) and "'2026-10-32'" in result.stderr
+    backwards = invoke(tmp_path / "p.db", "search", "port", "--since", "2026-10-14", "--until", "2026-10-01")
+    assert backwards.exit_code == 2 and "--until" in one_error_line(backwards)
+
+
+def test_until_includes_the_day_it_names(tmp_path: Path, corpus: Path) -> None:
+    (corpus / "c.html").write_text(
+        page("Late harbour vote", ENGLISH, url="https://h.example/c", published="2026-10-14T22:30:00Z")
+    )
+    db = tmp_path / "p.db"
+    assert invoke(db, "ingest", "-q", str(corpus)).exit_code == 0
+
+    def titles(*options: str) -> list[str]:
+        return [a["title"] for a in json.loads(invoke(db, "articles", "list", "--json", *options).stdout)]
+
+    assert titles("--until", "2026-10-14") == ["Late harbour vote", "Porti", "Harbour plan"]
+    assert titles("--since", "2026-10-14", "--until", "2026-10-14") == ["Late harbour vote"]
+    assert titles("--until", "2026-10-13") == ["Porti", "Harbour plan"]
+    assert titles("--until", "2026-10-14T12:00:00") == ["Porti", "Harbour plan"]  # a date-time is taken as it is
+
+
+def test_a_store_that_cannot_be_opened_exits_3_with_the_reason(tmp_path: Path) -> None:
+    nowhere = invoke(tmp_path / "missing" / "p.db", "stats")
+    assert nowhere.exit_code == 3 and nowhere.stdout == ""
+    assert "folder" in one_error_line(nowhere) and str(tmp_path / "missing") in nowhere.stderr
+    not_sqlite = tmp_path / "notes.db"
+    not_sqlite.write_text("shopping list: bread, milk\n" * 200)
+    broken = invoke(not_sqlite, "articles", "list")
+    assert broken.exit_code == 3 and "not a database" in one_error_line(broken)
+    assert not_sqlite.read_text().startswith("shopping list")  # left as it was
 
 
 def test_bad_setting_is_a_usage_error(tmp_path: Path) -> None:

@@ -57,11 +57,12 @@ def login(client: TestClient, role: str) -> str:
 
 
 def assert_error(response: Any, status: int, code: str) -> dict[str, Any]:
-    """The one error shape of the API."""
-    assert response.status_code == status
+    """The one error shape of the API: {"error": {"code", "message", "details"}}, always all three."""
+    assert response.status_code == status, response.text
+    assert response.headers["content-type"] == "application/json"
     body = response.json()
-    assert set(body) == {"error"}
-    assert body["error"]["status"] == status and body["error"]["code"] == code
+    assert set(body) == {"error"} and set(body["error"]) == {"code", "message", "details"}
+    assert body["error"]["code"] == code
     assert isinstance(body["error"]["message"], str) and body["error"]["message"]
     return body["error"]
 
@@ -78,7 +79,7 @@ def hostile_id(pw: Presswatch) -> int:
 def test_without_login_pages_redirect_and_the_api_answers_401(client: TestClient) -> None:
     response = client.get("/search?q=Tolu")
     assert response.status_code == 303 and response.headers["location"] == "/login?next=%2Fsearch%3Fq%3DTolu"
-    assert_error(client.get("/api/search?q=Tolu"), 401, "login_required")
+    assert_error(client.get("/api/search?q=Tolu"), 401, "login")
 
 
 def test_login_sets_an_httponly_samesite_cookie_and_needs_the_csrf_token(client: TestClient) -> None:
@@ -118,7 +119,7 @@ def test_logout_ends_the_session(client: TestClient) -> None:
     token = login(client, "viewer")
     assert client.get("/api/me").status_code == 200
     assert client.post("/logout", data={"csrf_token": token}).status_code == 303
-    assert_error(client.get("/api/me"), 401, "login_required")
+    assert_error(client.get("/api/me"), 401, "login")
 
 
 def test_every_response_carries_a_content_security_policy(client: TestClient) -> None:
@@ -129,15 +130,85 @@ def test_every_response_carries_a_content_security_policy(client: TestClient) ->
         assert "unsafe-inline" not in policy.split("style-src")[0], path
 
 
-def test_the_error_shape_is_the_same_everywhere(client: TestClient) -> None:
+# ---- one error shape (web/errors.py) ---------------------------------------------------------------
+
+
+def test_an_unknown_article_is_404_not_found(client: TestClient) -> None:
+    login(client, "viewer")
+    error = assert_error(client.get("/api/articles/999999"), 404, "not_found")
+    assert error["message"] == "no article 999999" and error["details"] is None
+
+
+def test_a_bad_date_is_400_usage(client: TestClient) -> None:
+    login(client, "viewer")
+    error = assert_error(client.get("/api/search", params={"q": "x", "until": "next tuesday"}), 400, "usage")
+    assert "next tuesday" in error["message"]
+    assert_error(client.get("/api/search", params={"since": "2026-13-01"}), 400, "usage")
+
+
+def test_a_post_without_the_csrf_token_is_403_csrf(client: TestClient) -> None:
+    login(client, "editor")
+    error = assert_error(client.post(f"/api/digests/{API_WEEK}/publish"), 403, "csrf")
+    assert "CSRF" in error["message"]
+
+
+def test_an_editor_call_without_login_is_401_login(client: TestClient) -> None:
+    token = csrf_of(client)
+    error = assert_error(client.post(f"/api/digests/{API_WEEK}/draft", headers={"x-csrf-token": token}), 401, "login")
+    assert "/login" in error["message"]  # says what to do
+
+
+def test_a_role_too_weak_is_403_permission(client: TestClient) -> None:
     token = login(client, "viewer")
-    assert_error(client.get("/api/articles/999999"), 404, "not_found")
-    assert_error(client.get("/api/no-such-thing"), 404, "not_found")
-    problem = assert_error(client.get("/api/search?page=0"), 422, "invalid_request")
-    assert problem["detail"][0]["where"] == "query.page"
-    assert_error(client.get("/api/search?q=x&since=yesterday"), 400, "bad_request")
-    assert_error(client.post(f"/api/digests/{API_WEEK}/publish", headers={"x-csrf-token": token}), 403, "forbidden")
-    assert_error(client.post(f"/api/digests/{API_WEEK}/publish"), 403, "forbidden")  # no token: refused first
+    error = assert_error(
+        client.post(f"/api/digests/{API_WEEK}/publish", headers={"x-csrf-token": token}), 403, "permission"
+    )
+    assert "editor" in error["message"]
+
+
+def test_an_unknown_api_route_is_404_and_a_wrong_method_405(client: TestClient) -> None:
+    login(client, "viewer")
+    error = assert_error(client.get("/api/no-such-thing"), 404, "not_found")
+    assert "/api/openapi.json" in error["message"]
+    assert_error(
+        client.put("/api/search", headers={"x-csrf-token": csrf_of(client, "/search")}), 405, "method_not_allowed"
+    )
+
+
+def test_a_request_that_does_not_fit_the_declared_parameters_is_422_invalid(client: TestClient) -> None:
+    """FastAPI's validation (a path id that is no number, a page below 1) stays 422, in our shape, with where and
+    what; 400 `usage` is for requests that fit the parameters but that presswatch cannot carry out."""
+    login(client, "viewer")
+    error = assert_error(client.get("/api/articles/abc"), 422, "invalid")
+    assert [d["where"] for d in error["details"]] == ["path.article_id"] and "article_id" in error["message"]
+    error = assert_error(client.get("/api/search?page=0"), 422, "invalid")
+    assert error["details"][0]["where"] == "query.page"
+
+
+def test_pages_get_the_error_page_not_json(client: TestClient) -> None:
+    login(client, "viewer")
+    for path, status in (("/articles/999999", 404), ("/articles/abc", 422), ("/no-such-page", 404)):
+        response = client.get(path)
+        assert response.status_code == status and response.headers["content-type"].startswith("text/html"), path
+        assert f"Error {status}" in response.text, path
+
+
+def test_every_error_class_has_one_status() -> None:
+    from presswatch import errors
+    from presswatch.web.errors import status_of
+
+    expected = {
+        "UsageError": 400,
+        "ConfigError": 400,
+        "NotFound": 404,
+        "PermissionDenied": 403,
+        "LoginRequired": 401,
+        "CsrfFailed": 403,
+        "StoreError": 503,
+    }
+    for name, status in expected.items():
+        assert status_of(getattr(errors, name)()) == status, name
+    assert status_of(errors.ItemError("one item failed")) == 500
 
 
 def test_the_openapi_schema_lists_the_api_and_its_error_shape(client: TestClient) -> None:
@@ -159,9 +230,7 @@ def test_public_mode_reads_without_login_but_never_edits(public_client: TestClie
     assert public_client.get("/api/search?q=Tolu").json()["results"]
     assert public_client.get("/editor").status_code == 303
     token = csrf_of(public_client)
-    assert_error(
-        public_client.post(f"/api/digests/{API_WEEK}/publish", headers={"x-csrf-token": token}), 401, "login_required"
-    )
+    assert_error(public_client.post(f"/api/digests/{API_WEEK}/publish", headers={"x-csrf-token": token}), 401, "login")
 
 
 # ---- search ----------------------------------------------------------------------------------------
@@ -233,9 +302,9 @@ def test_saved_searches_belong_to_their_user(client: TestClient, pw: Presswatch)
         "not_found",
     )
     bad = {"name": "bad", "query": "x", "filters": {"since": "last week"}}
-    assert_error(client.post("/api/saved-searches", json=bad, headers={"x-csrf-token": token}), 400, "bad_request")
+    assert_error(client.post("/api/saved-searches", json=bad, headers={"x-csrf-token": token}), 400, "usage")
     bad["filters"] = {"colour": "red"}
-    assert_error(client.post("/api/saved-searches", json=bad, headers={"x-csrf-token": token}), 400, "bad_request")
+    assert_error(client.post("/api/saved-searches", json=bad, headers={"x-csrf-token": token}), 400, "usage")
     client.delete(f"/api/saved-searches/{saved[0]['id']}", headers={"x-csrf-token": token})
     assert client.get("/api/saved-searches").json() == []
 
@@ -447,9 +516,9 @@ def test_published_items_cannot_be_edited(client: TestClient, pw: Presswatch) ->
             .where(digests.c.status == "published")
         ).scalar()
     refused = client.patch(f"/api/digest-items/{item_id}", json={"summary": "x"}, headers={"x-csrf-token": token})
-    assert_error(refused, 400, "bad_request")
+    assert_error(refused, 400, "usage")
     assert_error(
-        client.patch(f"/api/digest-items/{item_id}", json={"summary": "x"}), 403, "forbidden"
+        client.patch(f"/api/digest-items/{item_id}", json={"summary": "x"}), 403, "csrf"
     )  # and without a token it never gets that far
 
 

@@ -9,23 +9,34 @@ from pathlib import Path
 from typing import IO, Any
 
 from .config import Settings, load_settings
+from .digest import FORMATS as DIGEST_FORMATS
 from .digest import (
     Digest,
+    DigestVersion,
     Period,
     build_digest,
     build_site,
+    edit_item,
     list_versions,
     load_digest,
     open_draft,
     publish,
+    published_digests,
+    reorder,
+    resolve_period,
     save_draft,
+    set_included,
 )
-from .entities.queries import entity_counts, mentions_of
+from .digest import render as render_digest
+from .digest import send as send_mail
+from .entities.queries import article_mentions, entity_attention, entity_counts, mentions_of
 from .entities.suggest import EmergingName, Suggestion, emerging_names, suggest_aliases
 from .entities.watchlist import AliasEntry, Watchlist, add_alias, load_stored, parse_watchlist, store_watchlist
-from .errors import UsageError
-from .export import export_table
+from .errors import NotFound
+from .export import FORMATS as EXPORT_FORMATS
+from .export import TABLES, export_table, plain
 from .extract import LanguageOptions
+from .extract.dates import date_range, week_bounds, week_of
 from .fetch import FetchReport, FetchSettings, FetchThread, Monitor, PollBounds, watch
 from .fetch.poll import OnEvent, keep_hops
 from .fetch.sources import (
@@ -38,14 +49,46 @@ from .fetch.sources import (
     sources_with_health,
     write_opml,
 )
-from .ingest import IngestOptions, IngestReport, OnFile, OnOutcome, ingest_paths, reextract
-from .process import OnStage, run_stages
-from .reuse.queries import copy_network, provenance_of
+from .ingest import IngestOptions, IngestReport, OnFile, OnOutcome, Outcome, expand_paths, ingest_paths, reextract
+from .process import OnStage, run_stages, stage_names
+from .reuse.queries import copied_ids, copy_network, provenance_of
 from .store import Store
 from .store import queries as q
 from .store.queries import ArticleFilter, StageReport
 from .stories import list_stories, story_detail
-from .users.accounts import User, add_user, list_users
+from .users.accounts import (
+    User,
+    add_user,
+    check_password,
+    close_session,
+    delete_search,
+    list_users,
+    open_session,
+    save_search,
+    saved_searches_of,
+    session_user,
+    signing_key,
+)
+
+# Besides Presswatch: the value types, choices and pure helpers (rendering, reading
+# the dates users write) that callers need, so that the CLI imports nothing below this module.
+__all__ = [
+    "DIGEST_FORMATS",
+    "EXPORT_FORMATS",
+    "TABLES",
+    "AliasEntry",
+    "ArticleFilter",
+    "IngestReport",
+    "Outcome",
+    "Period",
+    "Presswatch",
+    "date_range",
+    "plain",
+    "render_digest",
+    "resolve_period",
+    "sample_dir",
+    "week_bounds",
+]
 
 log = logging.getLogger(__name__)
 
@@ -102,6 +145,10 @@ class Presswatch:
 
         return count_raw(self.store)
 
+    def count_inputs(self, paths: list[str]) -> int:
+        """How many input files the paths, directories and globs name; UsageError for one that names none."""
+        return len(expand_paths(paths))
+
     def articles(self, where: ArticleFilter | None = None) -> list[dict[str, Any]]:
         with self.store.connect() as conn:
             return q.list_articles(conn, where or ArticleFilter())
@@ -110,6 +157,13 @@ class Presswatch:
         with self.store.connect() as conn:
             return q.get_article(conn, key)
 
+    def find_article(self, key: str) -> dict[str, Any]:
+        """One article by id or URL; NotFound naming the key when there is none."""
+        found = self.article(key)
+        if found is None:
+            raise NotFound(f"no article with id or URL {key!r}; find one with `presswatch articles list`")
+        return found
+
     def search(self, query: str, where: ArticleFilter | None = None) -> list[dict[str, Any]]:
         with self.store.connect() as conn:
             return q.search_articles(conn, query, where or ArticleFilter())
@@ -117,6 +171,16 @@ class Presswatch:
     def stats(self) -> dict[str, Any]:
         with self.store.connect() as conn:
             return q.stats(conn)
+
+    def filter_values(self) -> dict[str, list[str]]:
+        """The languages and outlet names a search can be narrowed to."""
+        with self.store.connect() as conn:
+            return q.filter_values(conn)
+
+    def newest_published(self) -> datetime | None:
+        """The latest stated publication time in the store."""
+        with self.store.connect() as conn:
+            return q.newest_published(conn)
 
     # ---- watchlist, process, entities ----------------------------------------------------------
 
@@ -135,9 +199,23 @@ class Presswatch:
         with self.store.begin() as conn:
             return add_alias(conn, entity_id, alias)
 
-    def process(self, on_stage: OnStage | None = None, redo: tuple[str, ...] = ()) -> list[StageReport]:
-        """Run the analysis stages over what they have not seen yet; the stages in `redo` start over."""
-        return run_stages(self.store, self.settings, on_stage, redo)
+    def process(
+        self,
+        on_stage: OnStage | None = None,
+        redo: tuple[str, ...] = (),
+        only: tuple[str, ...] = (),
+        skip: tuple[str, ...] = (),
+    ) -> list[StageReport]:
+        """Run the analysis stages (all, `only` these, or all but `skip`) over what they have not seen yet.
+
+        The stages in `redo` start over.
+        """
+        return run_stages(self.store, self.settings, on_stage, redo, only, skip)
+
+    def stages_run(self) -> dict[str, bool]:
+        """Which `process` stages have run at least once on this store, in the order they run."""
+        with self.store.connect() as conn:
+            return {name: q.stage_state_of(conn, name)[0] > 0 for name in stage_names()}
 
     def entities(self) -> list[dict[str, Any]]:
         with self.store.connect() as conn:
@@ -148,6 +226,16 @@ class Presswatch:
         with self.store.connect() as conn:
             return mentions_of(conn, entity_id, since, limit)
 
+    def mentions_in(self, article_id: int) -> list[dict[str, Any]]:
+        """The mentions in one article, with the entity's name, in field and text order."""
+        with self.store.connect() as conn:
+            return article_mentions(conn, article_id)
+
+    def attention(self, entity_id: str) -> dict[str, Any]:
+        """One entity's articles per day and language, its top outlets and the spellings seen."""
+        with self.store.connect() as conn:
+            return entity_attention(conn, entity_id)
+
     def suggest_aliases(self, entity_id: str, limit: int = 10) -> list[Suggestion]:
         with self.store.connect() as conn:
             return suggest_aliases(conn, load_stored(conn), entity_id, limit)
@@ -156,19 +244,28 @@ class Presswatch:
         with self.store.connect() as conn:
             return emerging_names(conn, since, until, limit)
 
+    def emerging_in_week(self, week: str | None = None, limit: int = 20) -> tuple[str, list[EmergingName]]:
+        """The emerging names of an ISO week ("2026-W42"; by default the newest article's), and the week."""
+        chosen = week or week_of(self.newest_published() or datetime.now())
+        since, until = week_bounds(chosen)
+        return chosen, self.emerging(since, until, limit)
+
     # ---- provenance ---------------------------------------------------------------------------
 
     def provenance(self, key: str) -> dict[str, Any]:
         """An article's group origin and its links: copies, partial copies with passages, translations."""
-        article = self.article(key)
-        if article is None:
-            raise UsageError(f"no article with id or URL {key!r}; find one with `presswatch articles list`")
+        article = self.find_article(key)
         with self.store.connect() as conn:
             return provenance_of(conn, article["id"])
 
     def copies(self, kinds: tuple[str, ...] = ("duplicate", "partial")) -> list[dict[str, Any]]:
         with self.store.connect() as conn:
             return copy_network(conn, kinds)
+
+    def copied_among(self, ids: list[int]) -> set[int]:
+        """Which of these articles are copies or partial copies of an earlier one."""
+        with self.store.connect() as conn:
+            return copied_ids(conn, ids)
 
     # ---- stories -------------------------------------------------------------------------------
 
@@ -182,7 +279,7 @@ class Presswatch:
         with self.store.connect() as conn:
             found = story_detail(conn, story_id)
         if found is None:
-            raise UsageError(f"no story {story_id}; list them with `presswatch stories list`")
+            raise NotFound(f"no story {story_id}; list them with `presswatch stories list`")
         return found
 
     # ---- digest --------------------------------------------------------------------------------
@@ -199,6 +296,67 @@ class Presswatch:
         with self.store.begin() as conn:
             return publish(conn, period, topic)
 
+    def open_draft(self, period: Period, topic: str | None = None) -> Digest:
+        """The period's draft: the saved one, or one built from the stories and saved."""
+        with self.store.begin() as conn:
+            return open_draft(conn, period, topic)
+
+    def saved_draft(self, period: Period, topic: str | None = None) -> Digest | None:
+        """The period's draft as saved; None before it is opened."""
+        with self.store.connect() as conn:
+            found = next((v for v in list_versions(conn, period, topic) if v.version == 0), None)
+            return load_digest(conn, found.digest_id) if found else None
+
+    def digest_versions(self, period: Period, topic: str | None = None) -> list[DigestVersion]:
+        """The draft (version 0, once opened) and the published versions of a period, oldest first."""
+        with self.store.connect() as conn:
+            return list_versions(conn, period, topic)
+
+    def digest(self, digest_id: int) -> Digest:
+        """A saved digest, draft or published, with every item (excluded ones too)."""
+        with self.store.connect() as conn:
+            return load_digest(conn, digest_id)
+
+    def published_version(self, period: Period, version: int, topic: str | None = None) -> Digest:
+        """One published version of a period; NotFound when it has none of that number."""
+        with self.store.connect() as conn:
+            found = next((v for v in list_versions(conn, period, topic) if v.version == version > 0), None)
+            if found is None:
+                raise NotFound(f"{period.label} has no published version {version}")
+            return load_digest(conn, found.digest_id)
+
+    def published_digests(self) -> list[Digest]:
+        """The latest published version of every period and topic, newest period first."""
+        with self.store.connect() as conn:
+            return published_digests(conn)
+
+    def edit_digest_item(
+        self, item_id: int, included: bool | None = None, title: str | None = None, summary: str | None = None
+    ) -> None:
+        """Include or exclude an item of a draft, or change its title or summary."""
+        with self.store.begin() as conn:
+            if included is not None:
+                set_included(conn, item_id, included)
+            if title is not None or summary is not None:
+                edit_item(conn, item_id, summary=summary, title=title)
+
+    def reorder_digest(self, digest_id: int, item_ids: list[int]) -> list[int]:
+        """Put a draft's items in this order (those not named keep theirs, after them); the new order."""
+        with self.store.begin() as conn:
+            reorder(conn, digest_id, item_ids)
+            return [i.item_id for i in load_digest(conn, digest_id).items if i.item_id is not None]
+
+    def move_digest_item(self, digest_id: int, item_id: int, step: int) -> None:
+        """Move one item of a draft `step` places (negative: up); at either end it stays."""
+        with self.store.begin() as conn:
+            order = [i.item_id for i in load_digest(conn, digest_id).items if i.item_id is not None]
+            if item_id not in order:
+                raise NotFound(f"item {item_id} is not in digest {digest_id}")
+            at = order.index(item_id)
+            if 0 <= at + step < len(order):
+                order.insert(at + step, order.pop(at))
+                reorder(conn, digest_id, order)
+
     def digest_to_send(self, period: Period, topic: str | None = None) -> Digest:
         """The latest published version of the period, else its draft (built if there is none)."""
         with self.store.begin() as conn:
@@ -206,6 +364,23 @@ class Presswatch:
             if versions:
                 return load_digest(conn, max(versions, key=lambda v: v.version).digest_id)
             return open_draft(conn, period, topic)
+
+    def send_digest(
+        self,
+        period: Period,
+        to: list[str],
+        host: str,
+        port: int = 25,
+        topic: str | None = None,
+        starttls: bool = False,
+        user: str | None = None,
+        password: str | None = None,
+        sender: str = "presswatch@localhost",
+    ) -> Digest:
+        """Mail the period's digest (see `digest_to_send`) as text and HTML; DeliveryFailed when the server will not."""
+        chosen = self.digest_to_send(period, topic)
+        send_mail(chosen, to, host, port, starttls, user, password, sender)
+        return chosen
 
     def build_site(self, out_dir: str | Path) -> list[Path]:
         with self.store.connect() as conn:
@@ -220,6 +395,42 @@ class Presswatch:
     def users(self) -> list[dict[str, Any]]:
         with self.store.connect() as conn:
             return list_users(conn)
+
+    def login(self, name: str, password: str) -> str | None:
+        """Open a login session for a name and password: its token, or None when they do not match."""
+        with self.store.begin() as conn:
+            user = check_password(conn, name, password)
+            return open_session(conn, user) if user else None
+
+    def logout(self, token: str | None) -> None:
+        """End the login session of this token."""
+        with self.store.begin() as conn:
+            close_session(conn, token)
+
+    def session_user(self, token: str | None) -> User | None:
+        """The user of a login session; None for no token, an unknown or an expired one."""
+        with self.store.connect() as conn:
+            return session_user(conn, token)
+
+    def signing_key(self, name: str) -> bytes:
+        """A secret key kept in the store under this name (CSRF tokens), made on first use."""
+        with self.store.begin() as conn:
+            return signing_key(conn, name)
+
+    def saved_searches(self, user: User) -> list[dict[str, Any]]:
+        """A user's saved searches, by name."""
+        with self.store.connect() as conn:
+            return saved_searches_of(conn, user)
+
+    def save_search(self, user: User, name: str, query: str, filters: dict[str, Any]) -> int:
+        """Save a search under a name, replacing one of that name; its id."""
+        with self.store.begin() as conn:
+            return save_search(conn, user, name, query, filters)
+
+    def delete_search(self, user: User, search_id: int) -> bool:
+        """Delete one of a user's saved searches; False when they have none of that id."""
+        with self.store.begin() as conn:
+            return delete_search(conn, user, search_id)
 
     def export(self, table: str, fmt: str, since: datetime | None, out: IO[str]) -> int:
         with self.store.connect() as conn:

@@ -1,9 +1,10 @@
-"""The command line: parse arguments, call the API, print, exit 0 / 1 (some items failed) / 2 (bad usage)."""
+"""The command line: parse arguments, call the API, print; exit codes in `EXIT_CODES`."""
 
 from __future__ import annotations
 
 import json
 import logging
+import os
 import sys
 import time
 from collections.abc import Iterator
@@ -18,16 +19,51 @@ from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
+from typer.core import TyperGroup
 
-from .api import Presswatch
-from .config import load_settings
-from .errors import ConfigError, PresswatchError, UsageError
-from .export import FORMATS, TABLES, plain
-from .extract.dates import date_range, parse_iso
-from .ingest import IngestReport, Outcome
-from .store.queries import ArticleFilter
+from .api import (
+    DIGEST_FORMATS,
+    EXPORT_FORMATS,
+    TABLES,
+    AliasEntry,
+    ArticleFilter,
+    IngestReport,
+    Outcome,
+    Period,
+    Presswatch,
+    date_range,
+    plain,
+    render_digest,
+    resolve_period,
+    week_bounds,
+)
+from .config import REGISTRY, format_value, load_settings
+from .errors import PresswatchError, StoreError, UsageError
+
+# The one place a presswatch error becomes an exit code (README, "Exit codes"); the first match wins.
+# 0 is success and 1 also "some items failed" (the commands' reports); 130 is Ctrl-C during `fetch`.
+EXIT_CODES: tuple[tuple[type[PresswatchError], int], ...] = (
+    (UsageError, 2),  # bad usage: a wrong option, a bad setting (ConfigError), nothing by that name (NotFound)
+    (StoreError, 3),  # the store cannot be opened, created or migrated
+    (PresswatchError, 1),  # anything else that failed: the digest could not be mailed, ...
+)
+
+
+class Commands(TyperGroup):
+    """The root command: any PresswatchError a command raises ends it with one line on stderr and its exit code."""
+
+    def invoke(self, ctx: Any) -> Any:  # a click Context: typer's own copy of click since 0.2x, click's before
+        try:
+            return super().invoke(ctx)
+        except PresswatchError as exc:
+            code = next(code for kind, code in EXIT_CODES if isinstance(exc, kind))
+            message = " ".join(str(exc).split()) or type(exc).__name__  # one line, whatever the message holds
+            err.print(f"[red]error:[/] {escape(message)}", soft_wrap=True)
+            raise typer.Exit(code) from None
+
 
 app = typer.Typer(
+    cls=Commands,
     help="Watch how a contested topic is covered across outlets and languages.",
     no_args_is_help=True,
     add_completion=False,
@@ -85,20 +121,20 @@ def options(
 
 @contextmanager
 def session() -> Iterator[Presswatch]:
-    """Open the API for one command; turn presswatch errors into messages and exit codes."""
-    pw: Presswatch | None = None
+    """The API for one command, closed after it; its errors end the command in `Commands.invoke`."""
+    pw = Presswatch(load_settings(state.config), db=state.db)
     try:
-        pw = Presswatch(load_settings(state.config), db=state.db)
         yield pw
-    except (UsageError, ConfigError) as exc:
-        err.print(f"[red]error:[/] {escape(str(exc))}")
-        raise typer.Exit(2) from None
-    except PresswatchError as exc:
-        err.print(f"[red]error:[/] {escape(str(exc))}")
-        raise typer.Exit(1) from None
     finally:
-        if pw is not None:
-            pw.close()
+        pw.close()
+
+
+def password_from(variable: str) -> str:
+    """The password in an environment variable named by --password-env (kept off the command line)."""
+    password = os.environ.get(variable)
+    if password is None:
+        raise UsageError(f"--password-env: the environment variable {variable} is not set")
+    return password
 
 
 def print_json(value: Any) -> None:
@@ -106,13 +142,8 @@ def print_json(value: Any) -> None:
 
 
 def parse_when(value: str | None, option: str) -> datetime | None:
-    if value is None:
-        return None
-    moment = parse_iso(value)
-    if moment is None:
-        message = f"{value!r} is not a date; use YYYY-MM-DD or an ISO 8601 date-time"
-        raise typer.BadParameter(message, param_hint=option)
-    return moment
+    """A date or date-time option (the start of the day for a bare date); UsageError naming the option."""
+    return date_range(value, None, (option, option))[0]
 
 
 # ---- init, ingest, reextract ---------------------------------------------------------------
@@ -124,6 +155,28 @@ def init() -> None:
     with session() as pw:
         revision = pw.init()
         out.print(f"store ready: {escape(pw.settings.db)} (schema {revision})")
+
+
+@app.command("config")
+def show_config() -> None:
+    """Show the settings in force (defaults, then the --config file, then PRESSWATCH_*): value, unit, meaning."""
+    with session() as pw:
+        table = Table(box=None, pad_edge=False)
+        table.add_column("setting", no_wrap=True)
+        table.add_column("value")
+        table.add_column("unit", no_wrap=True)
+        table.add_column("meaning", ratio=1)
+        for setting in REGISTRY:
+            value = getattr(pw.settings, setting.name)
+            shown = escape(format_value(value))
+            table.add_row(
+                setting.name,
+                shown if value == setting.default else f"[bold]{shown}[/]",
+                setting.unit,
+                escape(setting.meaning),
+            )
+        out.print(table)
+        out.print("(bold: changed from the default; see README, Settings)")
 
 
 @contextmanager
@@ -199,9 +252,7 @@ def ingest(
 ) -> None:
     """Ingest files offline: every page is kept raw, extracted, language-tagged and stored."""
     with session() as pw:
-        from .ingest import expand_paths
-
-        total = len(expand_paths(paths))
+        total = pw.count_inputs(paths)
         started = time.monotonic()
         with ingest_progress(quiet or as_json, total) as (on_outcome, on_file):
             report = pw.ingest(paths, base_url=base_url, source=source, on_outcome=on_outcome, on_file=on_file)
@@ -254,7 +305,7 @@ def article_table(rows: list[dict[str, Any]], with_snippet: bool = False) -> Tab
 def article_filter(
     source: str | None, language: str | None, since: str | None, until: str | None, limit: int, offset: int
 ) -> ArticleFilter:
-    start, end = date_range(since, until)
+    start, end = date_range(since, until, ("--since", "--until"))
     return ArticleFilter(source, language, start, end, limit, offset)
 
 
@@ -292,10 +343,7 @@ def articles_list(
 def articles_show(key: str = typer.Argument(..., help="Article id or URL."), as_json: bool = JSON) -> None:
     """Show one article: metadata, paragraph languages, versions and text."""
     with session() as pw:
-        article = pw.article(key)
-    if article is None:
-        err.print(f"[red]error:[/] no article with id or URL {escape(key)!r}; find one with `presswatch articles list`")
-        raise typer.Exit(1)
+        article = pw.find_article(key)
     if as_json:
         print_json(article)
         return
@@ -375,7 +423,7 @@ def counts_table(name: str, counts: dict[str, int]) -> Table:
 @app.command()
 def export(
     table: str = typer.Argument("articles", help=f"What to export: {', '.join(TABLES)}."),
-    fmt: str = typer.Option("jsonl", "--format", "-f", help=f"Output format: {' or '.join(FORMATS)}."),
+    fmt: str = typer.Option("jsonl", "--format", "-f", help=f"Output format: {' or '.join(EXPORT_FORMATS)}."),
     since: str | None = SINCE,
     output: Path | None = typer.Option(None, "--out", "-o", help="Write to this file instead of standard output."),
 ) -> None:
@@ -445,8 +493,6 @@ def watchlist_add_alias(
     case_sensitive: bool = typer.Option(False, "--case-sensitive", help="Match only in this case (acronyms)."),
 ) -> None:
     """Accept an alias (a suggestion, say) for an entity; it survives reloading the watchlist file."""
-    from .entities.watchlist import AliasEntry
-
     with session() as pw:
         added = pw.add_alias(entity, AliasEntry(alias, lang, script, case_sensitive))
     out.print(
@@ -460,13 +506,15 @@ def process(
     redo: list[str] = typer.Option(
         [], "--redo", help="Start this stage over (reuse, entities, stories), e.g. after changing its settings."
     ),
+    only: list[str] = typer.Option([], "--only", help="Run only this stage (repeatable)."),
+    skip: list[str] = typer.Option([], "--skip", help="Do not run this stage (repeatable)."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
     as_json: bool = JSON,
 ) -> None:
     """Run the analysis stages (reuse, entities, stories) over the articles they have not seen yet."""
     with session() as pw:
         with stage_progress(quiet or as_json) as on_stage:
-            reports = pw.process(on_stage, tuple(redo))
+            reports = pw.process(on_stage, tuple(redo), tuple(only), tuple(skip))
     if as_json:
         print_json([asdict(r) for r in reports])
         return
@@ -474,8 +522,9 @@ def process(
         if report.off_reason:
             err.print(f"stage {report.stage}: off, {escape(report.off_reason)}")
         else:
-            again = " (watchlist changed: started over)" if report.restarted else ""
-            err.print(f"stage {report.stage}: {report.articles} articles, {report.found} found{again}")
+            again = " (its inputs changed: started over)" if report.restarted else ""
+            took = f" in {report.seconds:.1f} s"
+            err.print(f"stage {report.stage}: {report.articles} articles, {report.found} found{took}{again}")
 
 
 @contextmanager
@@ -553,15 +602,8 @@ def entities_emerging(
     as_json: bool = JSON,
 ) -> None:
     """Names that appear with watched entities more often than chance in a week."""
-    from .extract.dates import week_bounds, week_of
-
     with session() as pw:
-        chosen = week or week_of(pw.stats()["last_published"] or datetime.now())
-        try:
-            since, until = week_bounds(chosen)
-        except ValueError as exc:
-            raise typer.BadParameter(str(exc), param_hint="--week") from None
-        found = pw.emerging(since, until, limit)
+        chosen, found = pw.emerging_in_week(week, limit)
     if as_json:
         print_json({"week": chosen, "names": [asdict(n) for n in found]})
         return
@@ -674,14 +716,7 @@ def stories_list(
     as_json: bool = JSON,
 ) -> None:
     """Stories, latest first: title, dates, size, outlets and languages."""
-    from .extract.dates import week_bounds
-
-    since = until = None
-    if week:
-        try:
-            since, until = week_bounds(week)
-        except ValueError as exc:
-            raise typer.BadParameter(str(exc), param_hint="--week") from None
+    since, until = week_bounds(week) if week else (None, None)
     with session() as pw:
         rows = pw.stories(since, until, limit)
     if as_json:
@@ -731,14 +766,8 @@ DATE_TO = typer.Option(None, "--to", help="Last day of the period (YYYY-MM-DD), 
 TOPIC = typer.Option(None, "--topic", help="Watchlist topic id [default: every topic].")
 
 
-def period_from(week: str | None, date_from: str | None, date_to: str | None) -> Any:
-    from .digest import resolve_period
-
-    try:
-        first, last = parse_when(date_from, "--from"), parse_when(date_to, "--to")
-        return resolve_period(week, first, last)
-    except ValueError as exc:
-        raise typer.BadParameter(str(exc), param_hint="--week/--from/--to") from None
+def period_from(week: str | None, date_from: str | None, date_to: str | None) -> Period:
+    return resolve_period(week, parse_when(date_from, "--from"), parse_when(date_to, "--to"))
 
 
 @digest_app.command("build")
@@ -752,14 +781,12 @@ def digest_build(
     limit: int = typer.Option(12, "--limit", min=1, help="At most this many items."),
 ) -> None:
     """Build the period's digest, save it as the draft, and render it."""
-    from .digest import FORMATS, render
-
-    if fmt not in FORMATS:
-        raise typer.BadParameter(f"choose one of {', '.join(FORMATS)}", param_hint="--format")
+    if fmt not in DIGEST_FORMATS:
+        raise UsageError(f"--format: {fmt!r} is not a digest format; choose one of {', '.join(DIGEST_FORMATS)}")
     period = period_from(week, date_from, date_to)
     with session() as pw:
         built = pw.build_digest(period, topic, limit)
-    text = render(built, fmt)
+    text = render_digest(built, fmt)
     if output is None:
         out.out(text, end="")
     else:
@@ -791,29 +818,14 @@ def digest_send(
     password_env: str | None = typer.Option(None, "--password-env", help="Environment variable holding the password."),
     sender: str = typer.Option("presswatch@localhost", "--sender", help="From address."),
     week: str | None = WEEK,
-    date_from: str | None = DATE_FROM,
-    date_to: str | None = DATE_TO,
     topic: str | None = TOPIC,
 ) -> None:
     """Mail the period's latest published digest (its draft if none is published) as text and HTML."""
-    import os
-    import smtplib
-
-    from .digest import send
-
-    password = None
-    if password_env:
-        password = os.environ.get(password_env)
-        if password is None:
-            raise typer.BadParameter(f"environment variable {password_env} is not set", param_hint="--password-env")
-    period = period_from(week, date_from, date_to)
+    # No --from/--to here: --to names the recipients (a period option of the same name used to shadow it).
+    password = password_from(password_env) if password_env else None
+    period = period_from(week, None, None)
     with session() as pw:
-        chosen = pw.digest_to_send(period, topic)
-    try:
-        send(chosen, to, smtp_host, smtp_port, starttls, user, password, sender)
-    except (OSError, smtplib.SMTPException) as exc:
-        err.print(f"[red]error:[/] could not send through {escape(smtp_host)}:{smtp_port}: {escape(str(exc))}")
-        raise typer.Exit(1) from None
+        pw.send_digest(period, to, smtp_host, smtp_port, topic, starttls, user, password, sender)
     out.print(f"digest {period.label} sent to {', '.join(to)}")
 
 
@@ -840,12 +852,8 @@ def users_add(
     ),
 ) -> None:
     """Create a user of the web UI; the password is stored as an argon2 hash."""
-    import os
-
     if password_env:
-        password = os.environ.get(password_env)
-        if password is None:
-            raise typer.BadParameter(f"environment variable {password_env} is not set", param_hint="--password-env")
+        password = password_from(password_env)
     else:
         password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
     with session() as pw:

@@ -1,95 +1,157 @@
-"""One registry of settings: name, default, help; a user's file overrides only the keys it sets."""
+"""The settings model: each setting's type, default, unit and meaning; a user's file overrides only the keys it sets."""
 
 from __future__ import annotations
 
+import difflib
+import json
 import os
 import tomllib
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import Field, dataclass, field, fields
+from dataclasses import replace as replace_fields
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal, TypeVar, get_args, get_origin, get_type_hints
 
 from .errors import ConfigError
 
 USER_CONFIG_NAME = "presswatch.toml"
+ENV_PREFIX = "PRESSWATCH_"
+DEFAULTS_FILE = "default_settings.toml"
+
+# Units a value is checked against: a bounded scale, or a quantity that cannot be negative.
+BOUNDED_UNITS = {"0-1": (0.0, 1.0), "0-100": (0.0, 100.0)}
+NON_NEGATIVE_UNITS = frozenset({"bytes", "seconds", "words", "characters", "count"})
+
+T = TypeVar("T")
+
+
+def _setting(default: T, unit: str, meaning: str) -> T:
+    """A field of `Settings` with its default, unit ("" for none) and the line of meaning shown to users."""
+    return field(default=default, metadata={"unit": unit, "meaning": meaning})
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The settings in force: defaults, then the user's file, then PRESSWATCH_* variables."""
+
+    db: str = _setting("presswatch.db", "", "SQLite file path or SQLAlchemy URL of the store")
+    data_dir: str = _setting(
+        "presswatch-data", "", "folder for presswatch's own files (WARC archives of fetched pages, exports)"
+    )
+    workers: int = _setting(
+        0, "count", "processes that extract pages in parallel; 0 for one per CPU core (small ingests use one)"
+    )
+    max_page_bytes: int = _setting(
+        10_000_000, "bytes", "pages larger than this (decompressed) are refused; fetching aborts a larger body"
+    )
+    feed_min_words: int = _setting(60, "words", "feed entries with fewer words are queued for fetching")
+    language_accuracy: Literal["low", "high"] = _setting(
+        "low", "", "lingua mode: low (fast, 100 MB) or high (1 GB, seconds to load)"
+    )
+    languages: tuple[str, ...] = _setting(
+        (), "", "ISO 639-1 codes the article's language is chosen from; empty for all of lingua's 75"
+    )
+    paragraph_languages: tuple[str, ...] = _setting(
+        ("en", "sq", "fa", "ar", "fr", "de", "es", "ru", "tr"),
+        "",
+        "ISO 639-1 codes a page may switch into, paragraph by paragraph; the fewer, the faster",
+    )
+    reuse_min_words: int = _setting(50, "words", "the shortest shared passage that makes a partial copy")
+    duplicate_jaccard: float = _setting(
+        0.8, "0-1", "Jaccard similarity of 5-word shingles at which two texts are near-duplicates"
+    )
+    fuzzy_name_threshold: float = _setting(
+        80.0, "0-100", "similarity a capitalised name needs to match a person's alias fuzzily"
+    )
+    paragraph_language_min_chars: int = _setting(40, "characters", "shorter paragraphs take the article's language")
+    user_agent: str = _setting(
+        "presswatch/0.1 (media monitoring)",
+        "",
+        "the User-Agent of every request, and the name robots.txt rules are read for",
+    )
+    fetch_concurrency: int = _setting(32, "count", "requests in flight at once, over all hosts")
+    host_connections: int = _setting(2, "count", "requests in flight at once to one host; 0 for no per-host limit")
+    host_interval: float = _setting(
+        1.0, "seconds", "pause between two requests to one host (a longer robots.txt Crawl-delay wins); 0 for none"
+    )
+    connect_timeout: float = _setting(10.0, "seconds", "how long to wait for a connection")
+    read_timeout: float = _setting(20.0, "seconds", "how long to wait for the next bytes of an answer")
+    request_timeout: float = _setting(60.0, "seconds", "how long one request may take in all, body included")
+    max_redirects: int = _setting(5, "count", "redirects followed before a URL fails")
+    fetch_retries: int = _setting(
+        3, "count", "retries after a 429 or 5xx answer, with exponential backoff or the server's Retry-After"
+    )
+    retry_max_wait: float = _setting(
+        60.0, "seconds", "longest wait before a retry; a longer Retry-After ends the attempt until the next poll"
+    )
+    poll_interval_min: int = _setting(300, "seconds", "shortest interval between two polls of a source")
+    poll_interval_max: int = _setting(43_200, "seconds", "longest interval between two polls of a source")
+    blocked_after: int = _setting(
+        3, "count", "consecutive polls answered 403 or 429 after which a source is shown as blocked"
+    )
+    max_new_per_poll: int = _setting(200, "count", "new URLs queued from one poll of one source, newest first")
+    max_child_sitemaps: int = _setting(10, "count", "sitemaps of a sitemap index read per poll, news sitemaps first")
+    warc_max_bytes: int = _setting(
+        1_000_000_000, "bytes", "a new WARC file is started when the current one passes this size"
+    )
+
+    def replace(self, **changes: Any) -> Settings:
+        """A copy with some values changed (used by CLI options such as --db); None leaves a value as it is."""
+        given = {name: value for name, value in changes.items() if value is not None}
+        return replace_fields(self, **_checked(given, "an option"))
 
 
 @dataclass(frozen=True)
 class Setting:
-    """One setting: its name, type and the line of help shown by `presswatch config`."""
+    """One setting as `presswatch config` and the README show it."""
 
     name: str
-    type: type
-    help: str
+    type: Any
+    default: Any
+    unit: str
+    meaning: str
 
 
-REGISTRY: tuple[Setting, ...] = (
-    Setting("db", str, "SQLite file path or SQLAlchemy URL of the store"),
-    Setting("data_dir", str, "directory for presswatch's own files (WARC archives, exports)"),
-    Setting("max_page_bytes", int, "pages larger than this (decompressed) are refused"),
-    Setting("workers", int, "extraction processes; 0 for one per CPU core"),
-    Setting("feed_min_words", int, "feed entries with fewer words are queued for fetching"),
-    Setting("language_accuracy", str, "lingua mode: low (fast, small) or high (1 GB, slow to load)"),
-    Setting("languages", list, "ISO 639-1 codes to detect; empty for all"),
-    Setting("reuse_min_words", int, "shortest shared passage, in words, that makes a partial copy"),
-    Setting("duplicate_jaccard", float, "word-shingle Jaccard similarity at which two texts are duplicates"),
-    Setting("fuzzy_name_threshold", float, "similarity (0-100) a person's name needs to match a spelling fuzzily"),
-    Setting("paragraph_languages", list, "ISO 639-1 codes a page may switch into, paragraph by paragraph"),
-    Setting("paragraph_language_min_chars", int, "shorter paragraphs take the article's language"),
-    Setting("user_agent", str, "the User-Agent of every request, and the name robots.txt rules are read for"),
-    Setting("fetch_concurrency", int, "requests in flight at once, over all hosts"),
-    Setting("host_connections", int, "requests in flight at once to one host; 0 for no per-host limit"),
-    Setting("host_interval", float, "seconds between two requests to one host (or its Crawl-delay); 0 for none"),
-    Setting("connect_timeout", float, "seconds to wait for a connection"),
-    Setting("read_timeout", float, "seconds to wait for the next bytes of an answer"),
-    Setting("request_timeout", float, "seconds one request may take in all, body included"),
-    Setting("max_redirects", int, "redirects followed before a URL fails"),
-    Setting("fetch_retries", int, "retries after a 429 or 5xx answer, with exponential backoff"),
-    Setting("retry_max_wait", float, "longest wait before a retry, in seconds; a longer Retry-After ends the attempt"),
-    Setting("poll_interval_min", int, "shortest interval between two polls of a source, in seconds"),
-    Setting("poll_interval_max", int, "longest interval between two polls of a source, in seconds"),
-    Setting("blocked_after", int, "consecutive 403 or 429 answers after which a source counts as blocked"),
-    Setting("max_new_per_poll", int, "new URLs queued from one poll of one source, newest first"),
-    Setting("max_child_sitemaps", int, "sitemaps of a sitemap index read per poll, news sitemaps first"),
-    Setting("warc_max_bytes", int, "a new WARC file is started when the current one passes this size"),
-)
+def _describe(item: Field[Any], hints: Mapping[str, Any]) -> Setting:
+    return Setting(item.name, hints[item.name], item.default, item.metadata["unit"], item.metadata["meaning"])
 
 
-@dataclass
-class Settings:
-    """The settings in force: defaults, then the user's file, then PRESSWATCH_* variables."""
+_HINTS = get_type_hints(Settings)
+REGISTRY: tuple[Setting, ...] = tuple(_describe(item, _HINTS) for item in fields(Settings))
+_BY_NAME = {setting.name: setting for setting in REGISTRY}
 
-    values: dict[str, Any] = field(default_factory=dict)
 
-    def __getattr__(self, name: str) -> Any:
-        try:
-            return self.values[name]
-        except KeyError:
-            raise AttributeError(name) from None
-
-    def replace(self, **changes: Any) -> Settings:
-        """A copy with some values changed (used by CLI options such as --db)."""
-        merged = dict(self.values)
-        merged.update({k: v for k, v in changes.items() if v is not None})
-        return Settings(_validated(merged, "option"))
+def format_value(value: object) -> str:
+    """A value as TOML would spell it, strings unquoted: what `presswatch config` and the README show."""
+    if isinstance(value, tuple | list):
+        return json.dumps(list(value), ensure_ascii=False)
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
 
 
 def defaults() -> dict[str, Any]:
-    text = resources.files("presswatch").joinpath("default_settings.toml").read_text("utf-8")
+    """The packaged, commented defaults file as a dict (its values equal the model's defaults, a test checks)."""
+    text = resources.files("presswatch").joinpath(DEFAULTS_FILE).read_text("utf-8")
     return tomllib.loads(text)
 
 
-def load_settings(config_file: str | Path | None = None, environ: dict[str, str] | None = None) -> Settings:
+def load_settings(config_file: str | Path | None = None, environ: Mapping[str, str] | None = None) -> Settings:
     """Read the defaults, the user's TOML file (if any) and the environment."""
-    environ = dict(os.environ) if environ is None else environ
-    values = defaults()
-    path = config_file or environ.get("PRESSWATCH_CONFIG")
+    environ = os.environ if environ is None else environ
+    values = _checked(defaults(), DEFAULTS_FILE)
+    path = config_file or environ.get(ENV_PREFIX + "CONFIG")
     if path is None and Path(USER_CONFIG_NAME).is_file():
         path = USER_CONFIG_NAME
     if path is not None:
-        values.update(_read_user_file(Path(path)))
-    values.update(_from_environ(environ))
-    return Settings(_validated(values, "settings"))
+        values.update(_checked(_read_user_file(Path(path)), f"config file {path}"))
+    for setting in REGISTRY:
+        variable = ENV_PREFIX + setting.name.upper()
+        if variable in environ:
+            found = {setting.name: environ[variable]}
+            values.update(_checked(found, f"environment variable {variable}", from_text=True))
+    return Settings(**values)
 
 
 def _read_user_file(path: Path) -> dict[str, Any]:
@@ -101,29 +163,73 @@ def _read_user_file(path: Path) -> dict[str, Any]:
         raise ConfigError(f"config file {path} is not valid TOML: {exc}") from None
 
 
-def _from_environ(environ: dict[str, str]) -> dict[str, Any]:
-    found: dict[str, Any] = {}
-    for setting in REGISTRY:
-        raw = environ.get("PRESSWATCH_" + setting.name.upper())
-        if raw is None:
-            continue
-        if setting.type is list:
-            found[setting.name] = [part.strip() for part in raw.split(",") if part.strip()]
-        else:
-            found[setting.name] = raw
-    return found
+def _checked(values: Mapping[str, object], origin: str, from_text: bool = False) -> dict[str, Any]:
+    """The values as their settings' types; a ConfigError naming the key and `origin` if one is wrong.
 
-
-def _validated(values: dict[str, Any], origin: str) -> dict[str, Any]:
-    known = {s.name: s for s in REGISTRY}
-    for name, value in list(values.items()):
-        setting = known.get(name)
+    `from_text`: the values are strings to parse (the environment), not TOML or Python values.
+    """
+    checked: dict[str, Any] = {}
+    for name, value in values.items():
+        setting = _BY_NAME.get(name)
         if setting is None:
-            raise ConfigError(f"unknown setting {name!r} in {origin}; known settings: {', '.join(known)}")
+            close = difflib.get_close_matches(name, _BY_NAME, n=1)
+            hint = f"; did you mean {close[0]!r}?" if close else "; `presswatch config` lists the settings"
+            raise ConfigError(f"unknown setting {name!r} in {origin}{hint}")
         try:
-            values[name] = value if isinstance(value, setting.type) else setting.type(value)
-        except (TypeError, ValueError):
-            raise ConfigError(f"setting {name!r} must be {setting.type.__name__}, got {value!r}") from None
-    if values.get("language_accuracy") not in ("low", "high"):
-        raise ConfigError("setting 'language_accuracy' must be 'low' or 'high'")
-    return values
+            checked[name] = _as_type(setting.type, _parsed(setting.type, value) if from_text else value)
+        except ValueError:
+            expected = _expected(setting)
+            raise ConfigError(f"setting {name!r} in {origin} must be {expected}, got {value!r}") from None
+        _check_range(setting, checked[name], origin)
+    return checked
+
+
+def _parsed(kind: Any, text: object) -> object:
+    """A number or list written as text (a comma-separated list); ValueError if it is not one."""
+    if not isinstance(text, str):
+        return text
+    if kind is int:
+        return int(text)
+    if kind is float:
+        return float(text)
+    if get_origin(kind) is tuple:
+        return [part.strip() for part in text.split(",") if part.strip()]
+    return text
+
+
+def _as_type(kind: Any, value: object) -> Any:
+    """`value` as `kind`, widening an int to a float and a list to a tuple; ValueError if it is not one."""
+    if get_origin(kind) is Literal:
+        if value in get_args(kind):
+            return value
+    elif kind is str:
+        if isinstance(value, str | os.PathLike):
+            return os.fspath(value)
+    elif isinstance(value, bool):
+        pass  # TOML's true and false are not numbers, although Python's are
+    elif kind is int:
+        if isinstance(value, int):
+            return value
+    elif kind is float:
+        if isinstance(value, int | float):
+            return float(value)
+    elif get_origin(kind) is tuple:
+        if isinstance(value, list | tuple) and all(isinstance(part, str) for part in value):
+            return tuple(value)
+    raise ValueError(value)
+
+
+def _check_range(setting: Setting, value: Any, origin: str) -> None:
+    bounds = BOUNDED_UNITS.get(setting.unit)
+    if bounds is not None and not bounds[0] <= value <= bounds[1]:
+        raise ConfigError(f"setting {setting.name!r} in {origin} must lie between {bounds[0]:g} and {bounds[1]:g}")
+    if setting.unit in NON_NEGATIVE_UNITS and value < 0:
+        raise ConfigError(f"setting {setting.name!r} in {origin} must not be negative ({setting.unit})")
+
+
+def _expected(setting: Setting) -> str:
+    kind = setting.type
+    if get_origin(kind) is Literal:
+        return " or ".join(repr(choice) for choice in get_args(kind))
+    names = {str: "a string", int: "a whole number", float: "a number"}
+    return names.get(kind, "a list of strings")

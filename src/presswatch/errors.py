@@ -7,7 +7,8 @@ PresswatchError                 code
 ├── PermissionDenied            permission   the user may not do this
 │   ├── LoginRequired           login        ... without logging in first
 │   └── CsrfFailed              csrf         a form post without its session's token
-├── StoreError                  store        the store cannot be opened, created or migrated
+├── StoreError                  store        the store cannot be opened, created or migrated (CLI exit 3)
+├── DeliveryFailed              delivery     a digest could not be handed to the mail server (CLI exit 1)
 └── ItemError                   input        one input item failed; the run goes on (CLI exit 1)
     ├── InputTooLarge           too_large    the item is over a size cap
     ├── NotText                 not_text     binary junk or an undecodable charset
@@ -57,11 +58,9 @@ class LoginRequired(PermissionDenied):
 
     code = "login"
 
-    def __init__(self, role: str = "viewer", forbidden: bool = False) -> None:
-        wanted = f"a user with the {role} role" if forbidden else "a logged-in user"
-        super().__init__(f"this needs {wanted}")
+    def __init__(self, role: str = "viewer") -> None:
+        super().__init__(f"this needs a logged-in user with the {role} role or a stronger one")
         self.role = role
-        self.forbidden = forbidden  # logged in, but the role is too weak
 
 
 class CsrfFailed(PermissionDenied):
@@ -74,6 +73,12 @@ class StoreError(PresswatchError):
     """The store cannot be opened, created or migrated."""
 
     code = "store"
+
+
+class DeliveryFailed(PresswatchError):
+    """A digest could not be sent: the SMTP server refused it or could not be reached."""
+
+    code = "delivery"
 
 
 class ItemError(PresswatchError):

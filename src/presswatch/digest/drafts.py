@@ -9,10 +9,10 @@ from typing import Any
 
 from sqlalchemy import Connection, delete, func, insert, select, update
 
-from ..errors import UsageError
+from ..errors import NotFound, UsageError
 from ..store.schema import digest_items, digests
 from .model import Digest, Item, Period, item_data, item_from_data, period_of
-from .select import _topic_name, build_digest
+from .select import DIGEST_ITEMS, _topic_name, build_digest
 
 
 @dataclass
@@ -88,7 +88,7 @@ def load_digest(conn: Connection, digest_id: int) -> Digest:
     """A saved digest, draft or published, with every item (excluded ones too), in position order."""
     row = conn.execute(select(digests).where(digests.c.id == digest_id)).one_or_none()
     if row is None:
-        raise UsageError(f"there is no digest {digest_id}")
+        raise NotFound(f"there is no digest {digest_id}")
     items = []
     for it in conn.execute(
         select(digest_items).where(digest_items.c.digest_id == digest_id).order_by(digest_items.c.position)
@@ -117,7 +117,7 @@ def load_digest(conn: Connection, digest_id: int) -> Digest:
     )
 
 
-def open_draft(conn: Connection, period: Period | str, topic: str | None = None, limit: int = 12) -> Digest:
+def open_draft(conn: Connection, period: Period | str, topic: str | None = None, limit: int = DIGEST_ITEMS) -> Digest:
     """The draft of a period and topic: the saved one, or a new one built and saved."""
     period = period_of(period) if isinstance(period, str) else period
     digest_id = _draft_id(conn, period.label, topic)
@@ -135,7 +135,7 @@ def _editable_item(conn: Connection, item_id: int) -> Any:
         .where(digest_items.c.id == item_id)
     ).one_or_none()
     if row is None:
-        raise UsageError(f"there is no digest item {item_id}")
+        raise NotFound(f"there is no digest item {item_id}")
     if row.status != "draft":
         raise UsageError(f"digest {row.digest_id} is published and cannot change; edit the draft")
     return row
@@ -179,7 +179,7 @@ def publish(conn: Connection, period: Period | str, topic: str | None = None) ->
     label = period.label if isinstance(period, Period) else period_of(period).label
     draft_id = _draft_id(conn, label, topic)
     if draft_id is None:
-        raise UsageError(f"there is no draft digest for {label}; build one first")
+        raise NotFound(f"there is no draft digest for {label}; build one first")
     draft = load_digest(conn, draft_id)
     last = conn.execute(select(func.max(digests.c.version)).where(digests.c.period == label, _topic_is(topic))).scalar()
     version = int(last or 0) + 1

@@ -9,8 +9,13 @@ from datetime import UTC, datetime
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
 
+from ..errors import DeliveryFailed
 from .model import Digest
 from .render import render_html, render_text
+
+# Seconds an SMTP exchange may stall: a mail server answers within seconds, and a send
+# that hangs must fail with a message rather than hold the command forever.
+SMTP_TIMEOUT = 30.0
 
 
 def render_eml(digest: Digest, sender: str, to: str | Sequence[str], date: datetime | None = None) -> EmailMessage:
@@ -39,17 +44,20 @@ def send(
     user: str | None = None,
     password: str | None = None,
     sender: str = "presswatch@localhost",
-    timeout: float = 30.0,
+    timeout: float = SMTP_TIMEOUT,
 ) -> EmailMessage:
     """Send the digest to ``to`` through an SMTP server (STARTTLS with certificate checks when asked, login
-    when a user is given). Returns the message sent."""
+    when a user is given). Returns the message sent; DeliveryFailed names the server when it cannot."""
     message = render_eml(digest, sender, to)
-    with smtplib.SMTP(host, port, timeout=timeout) as smtp:
-        smtp.ehlo()
-        if starttls:
-            smtp.starttls(context=ssl.create_default_context())
+    try:
+        with smtplib.SMTP(host, port, timeout=timeout) as smtp:
             smtp.ehlo()
-        if user:
-            smtp.login(user, password or "")
-        smtp.send_message(message)
+            if starttls:
+                smtp.starttls(context=ssl.create_default_context())
+                smtp.ehlo()
+            if user:
+                smtp.login(user, password or "")
+            smtp.send_message(message)
+    except (OSError, smtplib.SMTPException) as exc:
+        raise DeliveryFailed(f"could not send through {host}:{port}: {exc}") from None
     return message

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from ..errors import UsageError
 from ..extract.dates import parse_iso, week_bounds, week_of
 
 SCHEMA = "presswatch.digest/1"
@@ -59,7 +60,7 @@ def period_of(label: str) -> Period:
         first, _, last = label.partition("..")
         since, until = parse_iso(first), parse_iso(last)
         if since is None or until is None or until < since:
-            raise ValueError(f"{label!r} is not a period; write it like 2026-10-01..2026-10-07")
+            raise UsageError(f"{label!r} is not a period; write it like 2026-10-01..2026-10-07")
         return Period(label, since, until + timedelta(days=1))
     since, until = week_bounds(label)
     return Period(week_of(since), since, until)

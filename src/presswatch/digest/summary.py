@@ -7,6 +7,17 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 
+# A digest item's summary: about two or three news sentences, what a reader scans before clicking.
+SUMMARY_WORDS = 60
+SUMMARY_SENTENCES = 3
+# Share of a sentence's score from its position (the rest from centrality): news puts the gist
+# first, but a lead that is only a dateline or a teaser must lose to a central sentence.
+LEAD_WEIGHT = 0.4
+# A sentence with a "word" longer than this is debris (a URL, a hash, glued words), not prose.
+LONGEST_WORD_CHARS = 40
+# Sentences shorter than this are datelines, bylines and fragments, not summary material.
+SHORTEST_SENTENCE_WORDS = 5
+
 # Words that end with a full stop without ending a sentence, per language (case-folded, without the stop).
 ABBREVIATIONS = {
     "en": {
@@ -172,9 +183,9 @@ def summarise(
     language: str | None,
     others: Sequence[str] = (),
     title: str = "",
-    max_words: int = 60,
-    max_sentences: int = 3,
-    lead_weight: float = 0.4,
+    max_words: int = SUMMARY_WORDS,
+    max_sentences: int = SUMMARY_SENTENCES,
+    lead_weight: float = LEAD_WEIGHT,
 ) -> str:
     """An extractive summary of ``text``: each sentence scores by its lead position (1/(1+i)) and its
     centrality (TF-IDF cosine to the centroid of every sentence of ``text`` and of ``others``, the story's
@@ -184,7 +195,9 @@ def summarise(
     sentences = [
         s
         for s in split_sentences(text, language)
-        if "://" not in s and max(map(len, s.split()), default=0) <= 40 and (not heading or tokens(s) != heading)
+        if "://" not in s
+        and max(map(len, s.split()), default=0) <= LONGEST_WORD_CHARS
+        and (not heading or tokens(s) != heading)
     ]
     if not sentences:
         return ""
@@ -203,7 +216,7 @@ def summarise(
     scored = []
     for index, sentence in enumerate(sentences):
         words = len(sentence.split())
-        if words < 5 and len(sentences) > 1:
+        if words < SHORTEST_SENTENCE_WORDS and len(sentences) > 1:
             continue  # datelines, bylines, fragments
         lead = 1 / (1 + index)
         score = lead_weight * lead + (1 - lead_weight) * central[index] / top

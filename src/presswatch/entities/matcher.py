@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import ahocorasick
 from rapidfuzz import fuzz, process
 
+from ..config import Settings
 from ..extract.text import FoldedText, fold
 
 # What may follow a name inside the same token. Albanian inflects acronyms with
@@ -23,10 +24,16 @@ from ..extract.text import FoldedText, fold
 _JOINED_SUFFIX = re.compile(r"[-'][^\W\d_]{1,4}(?![\w])")
 # Albanian case endings attached to a full word (Tolu → Tolut, Këlliçi → Këlliçit).
 _LATIN_ENDINGS = ("a", "e", "i", "u", "s", "t", "it", "in", "ut", "se", "ve", "es", "en", "ja", "ne", "ri", "rit")
+# Shorter keys are acronyms (EU, MEK), inflected only with a hyphen; an ending glued to them
+# would turn words into mentions ("eus", "mekt").
+LATIN_ENDING_MIN_CHARS = 4
 # Persian plural and ezafe endings attached (or once attached with ZWNJ, which folding removed).
 _ARABIC_ENDINGS = ("ی", "ها", "های", "هایی", "ای", "یی")
 _CAPITALISED_RUN = re.compile(r"\b[A-Z\u00C0-\u00DE][\w'’-]+(?:[ \t]+[A-Z\u00C0-\u00DE][\w'’-]+)+")
 _CAPITALISED_WORD = re.compile(r"[A-Z\u00C0-\u00DE][\w'’-]+")
+# Words in a fuzzily matched person name: first and last name, perhaps one more; a single
+# capitalised word is too weak to call a mention.
+FUZZY_NAME_WORDS = (2, 3)
 # Transliterations of one name differ in predictable places (kh/h, q/g, ou/u,
 # y/j/i, doubled letters, a final h): these are levelled before comparing.
 _LEVELLING = (
@@ -94,7 +101,10 @@ class Matcher:
     """Every alias of a watchlist, compiled once; `find(text)` returns the mentions in a text."""
 
     def __init__(
-        self, aliases: Iterable[Alias], exclusions: Iterable[tuple[str, str]] = (), fuzzy_threshold: float = 80
+        self,
+        aliases: Iterable[Alias],
+        exclusions: Iterable[tuple[str, str]] = (),
+        fuzzy_threshold: float = Settings.fuzzy_name_threshold,
     ):
         self.fuzzy_threshold = fuzzy_threshold
         self.automaton = ahocorasick.Automaton()
@@ -161,7 +171,7 @@ class Matcher:
             if joined and lower[end] == "-":
                 return joined.end()  # MEK-ut: the suffix is part of the surface
             return end  # MEK's: the possessive is not
-        endings = _ARABIC_ENDINGS if _is_arabic(key) else (_LATIN_ENDINGS if len(key) >= 4 else ())
+        endings = _ARABIC_ENDINGS if _is_arabic(key) else (_LATIN_ENDINGS if len(key) >= LATIN_ENDING_MIN_CHARS else ())
         for ending in sorted(endings, key=len, reverse=True):
             stop = end + len(ending)
             if lower.startswith(ending, end) and (stop >= len(lower) or not _is_word_char(lower[stop])):
@@ -191,7 +201,7 @@ class Matcher:
         if words and fold(run.string[words[0][0] : words[0][1]]).rstrip(".") in _HONORIFICS:
             words = words[1:]  # "Madam Rajavi": the title is not part of the name
         best: Match | None = None
-        for size in (2, 3):
+        for size in FUZZY_NAME_WORDS:
             for first in range(len(words) - size + 1):
                 start, end = words[first][0], words[first + size - 1][1]
                 surface = run.string[start:end]

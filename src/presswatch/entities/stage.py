@@ -23,10 +23,16 @@ from .watchlist import Watchlist, load_stored
 log = logging.getLogger(__name__)
 
 STAGE = "entities"
-BATCH = 200
+BATCH = 200  # articles matched per transaction: progress moves often, and a crash loses little work
 # Relevance weights: a name in the title says more than one in the lead, which says more than one further down.
 TITLE_WEIGHT, LEAD_WEIGHT, BODY_WEIGHT = 3.0, 2.0, 1.0
+# The lead is the first fifth of the text, and at least its first 300 characters (a short
+# piece's first paragraph or two), where news writing names who the story is about.
 LEAD_SHARE = 0.2
+LEAD_MIN_CHARS = 300
+# Relevance is 1 - exp(-weight / RELEVANCE_SCALE): a title mention plus a lead mention (5)
+# gives about 0.7, a single mention far down about 0.2; more mentions approach 1 slowly.
+RELEVANCE_SCALE = 4
 
 
 def matcher_for(watchlist: Watchlist, fuzzy_threshold: float) -> Matcher:
@@ -48,12 +54,12 @@ def relevance_of(
                 count += 1
                 if field_name == "title":
                     weight += TITLE_WEIGHT
-                elif match.start < max(300, text_length * LEAD_SHARE):
+                elif match.start < max(LEAD_MIN_CHARS, text_length * LEAD_SHARE):
                     weight += LEAD_WEIGHT
                 else:
                     weight += BODY_WEIGHT
         if count:
-            scores[topic] = (round(1 - math.exp(-weight / 4), 3), count)
+            scores[topic] = (round(1 - math.exp(-weight / RELEVANCE_SCALE), 3), count)
     return scores
 
 

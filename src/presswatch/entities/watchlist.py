@@ -16,7 +16,7 @@ from typing import Any
 
 from sqlalchemy import Connection, delete, insert, select
 
-from ..errors import UsageError
+from ..errors import NotFound, UsageError
 from ..store.schema import aliases, entities, exclusions, topic_entities, topics
 
 KINDS = ("organisation", "person", "place", "topic")
@@ -64,7 +64,7 @@ class Watchlist:
             if entry.id == entity_id:
                 return entry
         known = ", ".join(e.id for e in self.entities) or "none; load a watchlist first"
-        raise UsageError(f"no entity {entity_id!r} in the watchlist (known: {known})")
+        raise NotFound(f"no entity {entity_id!r} in the watchlist (known: {known})")
 
 
 def parse_watchlist(path: Path) -> Watchlist:

@@ -16,6 +16,7 @@ import lxml.html
 import trafilatura
 from lxml import etree
 
+from ..config import Settings
 from ..errors import NoArticle, NotText
 from . import language
 from .dates import parse_iso
@@ -28,6 +29,17 @@ EXTRACTOR = f"trafilatura {trafilatura.__version__}"
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([a-zA-Z0-9_.:-]+)""", re.I)
 # Bytes that never occur in text: NUL and the C0 controls other than tab, CR, LF, FF, ESC.
 _BINARY_BYTES = bytes(range(0, 9)) + bytes([11]) + bytes(range(14, 27)) + bytes(range(28, 32))
+# A page is binary when its first 4 KB hold more than 8 such bytes, or more than 1 in 100:
+# enough to see an image or archive, tolerant of a stray control character in real HTML.
+SNIFF_BYTES = 4096
+BINARY_BYTES_TOLERATED = 8
+BINARY_SHARE_TOLERATED = 100  # one in this many
+# Charset detection reads this much at most: its cost grows with the input, and 200 KB of a
+# page decide its encoding as well as the whole.
+CHARSET_SAMPLE_BYTES = 200_000
+# Stated publication times are looked for in the page's first 200,000 characters: the head
+# and the top of the body, where metadata and bylines are, without scanning huge pages.
+DATE_SEARCH_CHARS = 200_000
 # No extensive search: it scans the whole page for date-like strings, costs a
 # tenth of the extraction time, and the stated time in the metadata wins anyway.
 _DATE_PARAMS = {"original_date": True, "extensive_search": False, "outputformat": "%Y-%m-%dT%H:%M:%S%z"}
@@ -70,23 +82,23 @@ class Extracted:
 
 @dataclass(frozen=True)
 class LanguageOptions:
-    accuracy: str = "low"
-    languages: tuple[str, ...] = ()
-    min_chars: int = 40
+    accuracy: str = Settings.language_accuracy
+    languages: tuple[str, ...] = Settings.languages
+    min_chars: int = Settings.paragraph_language_min_chars
     paragraph_languages: tuple[str, ...] = language.DEFAULT_PARAGRAPH_LANGUAGES
 
 
 def decode_html(body: bytes, declared: str | None = None) -> str:
     """Decode page bytes: the declared charset, then the BOM and meta tag, then detection."""
-    head = body[:4096]
-    if sum(head.count(b) for b in _BINARY_BYTES) > max(8, len(head) // 100):
+    head = body[:SNIFF_BYTES]
+    if sum(head.count(b) for b in _BINARY_BYTES) > max(BINARY_BYTES_TOLERATED, len(head) // BINARY_SHARE_TOLERATED):
         raise NotText("binary data, not a text page")
     for charset in _charset_candidates(head, declared):
         try:
             return body.decode(charset)
         except (UnicodeDecodeError, LookupError):
             continue
-    best = charset_normalizer.from_bytes(body[:200_000]).best()
+    best = charset_normalizer.from_bytes(body[:CHARSET_SAMPLE_BYTES]).best()
     if best is None:
         raise NotText(f"cannot decode the page: charset {declared or 'undeclared'} does not fit and detection failed")
     log.debug("charset detected as %s", best.encoding)
@@ -212,7 +224,7 @@ def html_text(fragment: str) -> str:
         return fragment
     for block in tree.iter(*_BLOCKS):
         block.tail = "\n" + (block.tail or "")
-    return tree.text_content()
+    return str(tree.text_content())
 
 
 _BLOCKS = ("p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "tr", "section", "article")
@@ -236,7 +248,7 @@ _PUBLISHED_META = {
 def precise_date(found: datetime | None, html: str) -> datetime | None:
     """Keep the time of day: htmldate may settle for a date from the URL (midnight) when the
     page's metadata gives the minute, and the minute decides who published first."""
-    stated = stated_publication_time(html[:200_000])
+    stated = stated_publication_time(html[:DATE_SEARCH_CHARS])
     if stated is None:
         return found
     if found is None or found.date() == stated.date():

@@ -42,7 +42,7 @@ def week_bounds(spec: str) -> tuple[datetime, datetime]:
         year, week = spec.strip().upper().split("-W")
         start = datetime.fromisocalendar(int(year), int(week), 1)
     except ValueError:
-        raise ValueError(f"{spec!r} is not an ISO week; write it like 2026-W42") from None
+        raise UsageError(f"{spec!r} is not an ISO week; write it like 2026-W42") from None
     return start, start + timedelta(days=7)
 
 
@@ -54,19 +54,22 @@ def week_of(moment: datetime) -> str:
 _DAY_LENGTH = len("2026-01-31")
 
 
-def date_range(since: str | None, until: str | None) -> tuple[datetime | None, datetime | None]:
+def date_range(
+    since: str | None, until: str | None, names: tuple[str, str] = ("since", "until")
+) -> tuple[datetime | None, datetime | None]:
     """A period as users write it (CLI and web alike): `since` included, `until` included.
 
     Both take YYYY-MM-DD or an ISO 8601 date-time. A bare date as `until`
     means the whole of that day, so the end returned is the next midnight
-    (exclusive); a date-time is taken as it is.
+    (exclusive); a date-time is taken as it is. `names` are what the user
+    called the two bounds (`--since`, a query parameter), for the error message.
     """
-    start = _moment(since, "since")
-    end = _moment(until, "until")
+    start = _moment(since, names[0])
+    end = _moment(until, names[1])
     if end is not None and until is not None and len(until.strip()) == _DAY_LENGTH:
         end = end + timedelta(days=1) if end < datetime.max - timedelta(days=1) else end
     if start is not None and end is not None and end <= start:
-        raise UsageError(f"until ({until}) must not come before since ({since})")
+        raise UsageError(f"{names[1]} ({until}) must not come before {names[0]} ({since})")
     return start, end
 
 

@@ -19,6 +19,7 @@ from functools import lru_cache
 
 from lingua import ConfidenceValue, IsoCode639_1, Language, LanguageDetector, LanguageDetectorBuilder
 
+from ..config import Settings
 from ..errors import ConfigError
 from .text import paragraphs
 
@@ -32,16 +33,28 @@ _NOT_LANGUAGE = re.compile(
     r"https?://\S+|www\.\S+|\S+@\S+|\d[\d.,:/-]*"
     r"|\b[A-Z\u00C0-\u00DE][\w'’-]*[\u00C0-\u024F][\w'’-]*"  # capitalised words with accented letters
 )
-# The default of the `paragraph_languages` setting.
-DEFAULT_PARAGRAPH_LANGUAGES = ("en", "sq", "fa", "ar", "fr", "de", "es", "ru", "tr")
+DEFAULT_PARAGRAPH_LANGUAGES = Settings.paragraph_languages
+# An article's language is decided on its first 600 characters of language text (a few
+# sentences: lingua is sure by then, and its cost grows with the text), after a shortlist of
+# 5 languages from a 150-character look (see _article_values).
 ARTICLE_SAMPLE_CHARS = 600
 SHORTLIST_SAMPLE_CHARS = 150
 SHORTLIST_SIZE = 5
+# A paragraph is judged on its first 200 characters: one or two sentences settle it.
 PARAGRAPH_SAMPLE_CHARS = 200
+# Raw text read per character of sample, since names, URLs and numbers are removed first:
+# an article's opening is dense with names and datelines, a paragraph's less so.
+ARTICLE_RAW_FACTOR = 4
+PARAGRAPH_RAW_FACTOR = 2
 # Most paragraphs are in their article's language, and their opening words say
 # so: a paragraph whose opening the article's language plainly fits keeps it
 # without the longer look (lingua's cost grows with the text it judges).
 OPENING_CHARS = 80
+# The quick look pays only when the paragraph is clearly longer than its opening.
+QUICK_LOOK_MIN_CHARS = OPENING_CHARS * 3 // 2
+# Detectors kept, one per (accuracy, candidate languages): an ingest needs a few per article
+# language; the bound only stops a long-lived process from growing without end.
+DETECTORS_KEPT = 256
 _OPENING_FITS = 0.99
 # A paragraph must be this sure, and this long, before it may differ from its
 # article: short lines ("Share this: Facebook Twitter") fool the n-gram models...
@@ -69,7 +82,7 @@ class LanguageReport:
     paragraphs: tuple[ParagraphLanguage, ...]
 
 
-@lru_cache(maxsize=256)
+@lru_cache(maxsize=DETECTORS_KEPT)
 def detector(accuracy: str = "low", languages: tuple[str, ...] = ()) -> LanguageDetector:
     """A cached detector for these languages (all when empty); models load once per process."""
     with _LOCK:
@@ -102,14 +115,14 @@ def language_text(text: str) -> str:
 
 def detect(
     text: str,
-    accuracy: str = "low",
-    languages: tuple[str, ...] = (),
-    min_chars: int = 40,
+    accuracy: str = Settings.language_accuracy,
+    languages: tuple[str, ...] = Settings.languages,
+    min_chars: int = Settings.paragraph_language_min_chars,
     paragraph_languages: tuple[str, ...] = DEFAULT_PARAGRAPH_LANGUAGES,
 ) -> LanguageReport:
     """The article's language with its confidence, then one language per paragraph."""
     spans = paragraphs(text)
-    sample = language_text(text[: ARTICLE_SAMPLE_CHARS * 4])[:ARTICLE_SAMPLE_CHARS]
+    sample = language_text(text[: ARTICLE_SAMPLE_CHARS * ARTICLE_RAW_FACTOR])[:ARTICLE_SAMPLE_CHARS]
     values = _article_values(sample, accuracy, languages) if sample else []
     if not values:
         return LanguageReport(None, 0.0, tuple(ParagraphLanguage(s, e, None) for s, e in spans))
@@ -142,7 +155,8 @@ def _paragraph_languages(
 ) -> tuple[ParagraphLanguage, ...]:
     languages = tuple(sorted(set(candidates) | {article_language})) if article_language else ()
     judged = [
-        language_text(text[start:end][: PARAGRAPH_SAMPLE_CHARS * 2])[:PARAGRAPH_SAMPLE_CHARS] for start, end in spans
+        language_text(text[start:end][: PARAGRAPH_SAMPLE_CHARS * PARAGRAPH_RAW_FACTOR])[:PARAGRAPH_SAMPLE_CHARS]
+        for start, end in spans
     ]
     worth_judging = [
         i for i, sample in enumerate(judged) if len(sample) >= min_chars and len(sample.split()) >= _SWITCH_WORDS
@@ -163,7 +177,7 @@ def _paragraph_languages(
 def _paragraph_language(
     judge: Callable[[str], list[ConfidenceValue]], sample: str, article_language: str | None, quick: bool
 ) -> str | None:
-    if quick and len(sample) > OPENING_CHARS * 3 // 2:
+    if quick and len(sample) > QUICK_LOOK_MIN_CHARS:
         opening = sample[: sample.rfind(" ", 0, OPENING_CHARS + 1)]
         if _share(judge(opening), article_language) >= _OPENING_FITS:
             return article_language

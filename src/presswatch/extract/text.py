@@ -22,12 +22,15 @@ _BLANK_LINES = re.compile(r"\n{3,}")
 # made of them alone), and most English text has no others: ftfy's check, a
 # large pattern over the whole text, is then skipped.
 _PLAIN = frozenset(map(chr, range(128))) | frozenset("\u00a0\u2018\u2019\u201c\u201d\u2013\u2014\u2026")
+# Repair passes at most: a page decoded wrongly twice takes two, a third confirms; the bound
+# keeps a text that ftfy keeps changing from looping.
+REPAIR_PASSES = 3
 
 
 def repair(text: str) -> str:
     """Fix mojibake, normalise to NFC, drop control characters, tidy white space."""
     # Mojibake can be layered (a page decoded wrongly twice): repair until nothing changes.
-    for _ in range(3):
+    for _ in range(REPAIR_PASSES):
         fixed, suspicious = _repair_once(text)
         if fixed == text or not suspicious:
             return fixed

@@ -24,6 +24,7 @@ from urllib.parse import urljoin, urlsplit
 
 import httpx
 
+from ..config import Settings
 from ..errors import FetchFailed
 from .archive import ArchivedResponse, WarcArchive
 from .body import read_capped
@@ -35,6 +36,13 @@ log = logging.getLogger(__name__)
 REDIRECTS = (301, 302, 303, 307, 308)
 PAGE_TYPES = ("text/html", "application/xhtml+xml")
 FEED_TYPES = ("xml", "rss", "atom", "json", "text/plain")  # sitemaps and feeds come under many labels
+# A robots.txt Crawl-delay is granted up to a minute: a longer one would let a host stretch one
+# poll of its pages over hours; beyond it the per-host interval still spaces our requests.
+MAX_CRAWL_DELAY = 60.0
+# Retry backoff: 0.5 s before the first retry, doubling after each, each wait drawn between half
+# and one and a half times that, so clients refused together do not come back together.
+BACKOFF_FIRST_WAIT = 0.5
+BACKOFF_JITTER = 0.5
 
 
 @dataclass(frozen=True)
@@ -42,19 +50,19 @@ class FetchSettings:
     """The limits of one fetch run (settings of the same names, see README)."""
 
     user_agent: str = "presswatch/0.1"
-    concurrency: int = 32
-    host_connections: int = 2  # 0: no per-host limit
-    host_interval: float = 1.0  # seconds between two requests to one host; 0: none
-    connect_timeout: float = 10.0
-    read_timeout: float = 20.0
-    request_timeout: float = 60.0  # the whole request, body included
-    max_bytes: int = 10_000_000
-    max_redirects: int = 5
-    retries: int = 3
-    retry_max_wait: float = 60.0
+    concurrency: int = Settings.fetch_concurrency
+    host_connections: int = Settings.host_connections  # 0: no per-host limit
+    host_interval: float = Settings.host_interval  # seconds between two requests to one host; 0: none
+    connect_timeout: float = Settings.connect_timeout
+    read_timeout: float = Settings.read_timeout
+    request_timeout: float = Settings.request_timeout  # the whole request, body included
+    max_bytes: int = Settings.max_page_bytes
+    max_redirects: int = Settings.max_redirects
+    retries: int = Settings.fetch_retries
+    retry_max_wait: float = Settings.retry_max_wait
     allow_private: bool = False
-    warc_dir: Path = Path("presswatch-data/warc")
-    warc_max_bytes: int = 1_000_000_000
+    warc_dir: Path = Path(Settings.data_dir) / "warc"
+    warc_max_bytes: int = Settings.warc_max_bytes
 
 
 class Hop(NamedTuple):
@@ -175,7 +183,7 @@ class Fetcher:
                 raise refusal
             rules = await self.robots.rules_for(url)
             # A Crawl-delay asks for more room than our own interval: grant it, up to a minute.
-            self.host_delay[urlsplit(url).netloc.lower()] = min(60.0, rules.delay(self.settings.user_agent))
+            self.host_delay[urlsplit(url).netloc.lower()] = min(MAX_CRAWL_DELAY, rules.delay(self.settings.user_agent))
 
     async def _attempts(self, result: Fetched, call: _Call) -> None:
         for attempt in range(self.settings.retries + 1):
@@ -329,7 +337,7 @@ def _accepted(content_type: str, accept: tuple[str, ...]) -> bool:
 
 def _backoff(attempt: int) -> float:
     """Exponential backoff with full jitter: 0.5 s, 1 s, 2 s, ... on average, spread so retries don't align."""
-    return random.uniform(0.5, 1.5) * 0.5 * 2**attempt
+    return random.uniform(1 - BACKOFF_JITTER, 1 + BACKOFF_JITTER) * BACKOFF_FIRST_WAIT * 2.0**attempt
 
 
 def _retry_after(value: str | None) -> float | None:

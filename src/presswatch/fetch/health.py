@@ -12,21 +12,31 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from ..config import Settings
+
 HEALTH_STATUSES = ("ok", "failing", "blocked", "gone")
 _BLOCKING = (403, 429)
+# A new source is first polled again after half an hour (within the bounds): often enough to
+# learn its pace within a day, rarely enough not to hammer a site we know nothing of.
+FIRST_INTERVAL = 1800
+# The interval doubles after an error (back off from a failing site), halves while polls find new
+# items (keep up with a busy source) and grows by half while they do not (drift toward the maximum).
+ERROR_SLOWDOWN = 2.0
+NEW_ITEMS_SPEEDUP = 2.0
+QUIET_SLOWDOWN = 1.5
 
 
 @dataclass(frozen=True)
 class PollBounds:
-    minimum: int = 300  # seconds
-    maximum: int = 43_200
-    blocked_after: int = 3  # consecutive 403/429 answers before a source counts as blocked
+    minimum: int = Settings.poll_interval_min  # seconds
+    maximum: int = Settings.poll_interval_max
+    blocked_after: int = Settings.blocked_after  # consecutive 403/429 answers before a source counts as blocked
     # A first poll of a site's full sitemap must not queue fifty thousand pages:
-    new_per_poll: int = 200  # new URLs queued from one poll of one source, newest first
-    child_sitemaps: int = 10  # sitemaps of an index fetched per poll (news ones first)
+    new_per_poll: int = Settings.max_new_per_poll  # new URLs queued from one poll of one source, newest first
+    child_sitemaps: int = Settings.max_child_sitemaps  # sitemaps of an index fetched per poll (news ones first)
 
     def first(self) -> int:
-        return min(self.maximum, max(self.minimum, 1800))
+        return min(self.maximum, max(self.minimum, FIRST_INTERVAL))
 
 
 @dataclass(frozen=True)
@@ -77,11 +87,11 @@ def _error_status(source: Any, outcome: PollOutcome, streak: int, bounds: PollBo
 
 def _next_interval(current: int, outcome: PollOutcome, bounds: PollBounds) -> int:
     if outcome.error is not None:
-        seconds = current * 2.0
+        seconds = current * ERROR_SLOWDOWN
     elif outcome.new_items:
-        seconds = current / 2.0
+        seconds = current / NEW_ITEMS_SPEEDUP
     else:
-        seconds = current * 1.5
+        seconds = current * QUIET_SLOWDOWN
     if outcome.retry_after:
         seconds = max(seconds, outcome.retry_after)
     return int(min(bounds.maximum, max(bounds.minimum, seconds)))

@@ -49,7 +49,15 @@ from .thread import FetchThread
 log = logging.getLogger(__name__)
 
 # A URL that failed this many times is given up ("failed"); 404 and 410 are given up at once.
+# Three tries over three rounds outlast a site's brief outage without retrying a dead page forever.
 MAX_ATTEMPTS = 3
+# Page requests kept submitted: two per connection slot, so a slot that frees finds the next
+# request waiting, and at least a few so a low concurrency still overlaps requests with storing.
+IN_FLIGHT_PER_SLOT = 2
+MIN_IN_FLIGHT = 4
+# `watch` sleeps at most a minute between rounds, so a source that fell due (or Ctrl-C) is not
+# kept waiting for the longest poll interval.
+WATCH_MAX_SLEEP = 60.0
 # Refusals that no retry will change: the URL is set aside as skipped.
 _SKIP_REASONS = ("robots", "type", "ssrf", "url")
 
@@ -132,7 +140,7 @@ class Monitor:
         self.options = options
         self.bounds = bounds
         self.on_event = on_event or (lambda what, label, message, failed: None)
-        self.in_flight = max(4, net.settings.concurrency * 2)
+        self.in_flight = max(MIN_IN_FLIGHT, net.settings.concurrency * IN_FLIGHT_PER_SLOT)
         self.tried: set[int] = set()  # queue rows submitted this round
         self.backlog: deque[_Page] = deque()  # pending rows not submitted yet
         self.stale_backlog = True
@@ -440,7 +448,7 @@ def page_item(fetched: Fetched, feed_entry: bytes | None = None) -> Item:
 def watch(
     monitor: Monitor,
     on_round: Callable[[FetchReport, float, float], None],
-    max_sleep: float = 60.0,
+    max_sleep: float = WATCH_MAX_SLEEP,
     rounds: int | None = None,
 ) -> None:
     """Run rounds until interrupted (Ctrl-C raises KeyboardInterrupt out of here), sleeping until the next due poll.

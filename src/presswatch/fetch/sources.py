@@ -14,7 +14,7 @@ from lxml import etree
 from sqlalchemy import Connection, delete, func, insert, select, update
 from trafilatura.feeds import FeedParameters, determine_feed
 
-from ..errors import ItemError, UsageError
+from ..errors import ItemError, NotFound, UsageError
 from ..extract import decode_html
 from ..ingest import domain_of, parse_feed
 from ..store import queries as q
@@ -26,6 +26,7 @@ from .thread import FetchThread
 log = logging.getLogger(__name__)
 
 # Feed links a homepage may name, tried in order; the first that reads as a feed is the source's.
+# Five cover a site's main, comments and section feeds without a fetch per link on a busy page.
 MAX_CANDIDATES = 5
 SOURCE_KINDS = ("feed", "sitemap")
 # Outline types that name a feed or a sitemap; other types (FreshRSS's "HTML+XPath" scrapers) are not ours to poll.
@@ -152,14 +153,14 @@ def _free_name(conn: Connection, wanted: str, explicit: bool) -> str:
 
 
 def find_source(conn: Connection, key: str) -> Any:
-    """A source by id, name or feed URL; UsageError naming the way to list them when there is none."""
+    """A source by id, name or feed URL; NotFound naming the way to list them when there is none."""
     query = select(sources)
     if key.isdigit():
         row = conn.execute(query.where(sources.c.id == int(key))).first()
     else:
         row = conn.execute(query.where((sources.c.name == key) | (sources.c.feed_url == key))).first()
     if row is None:
-        raise UsageError(f"no source {key!r}; see `presswatch sources list`")
+        raise NotFound(f"no source {key!r}; see `presswatch sources list`")
     return row
 
 
@@ -186,6 +187,7 @@ def _count(conn: Connection, table: Any, where: Any) -> int:
 HEALTH_FIELDS = (
     "id",
     "name",
+    "domain",
     "kind",
     "feed_url",
     "homepage",

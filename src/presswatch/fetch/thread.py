@@ -16,6 +16,10 @@ from typing import Any
 from .archive import WarcArchive
 from .client import PAGE_TYPES, Fetched, Fetcher, FetchSettings, Hop
 
+# Seconds to wait for the network thread to stop on exit: its requests are already cancelled,
+# so it ends at once unless a socket hangs; then exit anyway (the thread is a daemon).
+STOP_TIMEOUT = 10
+
 
 class FetchThread:
     """`with FetchThread(settings) as net: net.submit(url).result()`."""
@@ -83,7 +87,7 @@ class FetchThread:
         if self.fetcher is not None:
             self._run(self._close(self.fetcher))
         self.loop.call_soon_threadsafe(self.loop.stop)
-        self.thread.join(timeout=10)
+        self.thread.join(timeout=STOP_TIMEOUT)
         self.loop.close()
         if self.archive is not None:
             self.archive.close()

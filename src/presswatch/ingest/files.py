@@ -14,6 +14,9 @@ _HTML = (".html", ".htm", ".xhtml", ".html.gz", ".htm.gz")
 _WARC = (".warc", ".warc.gz", ".arc", ".arc.gz", ".warc.lz4", ".warc.zst")
 _FEED = (".xml", ".rss", ".atom", ".rdf", ".feed", ".json")
 _JSONL = (".jsonl", ".ndjson", ".jsonl.gz")
+# A file's kind is told from its first 2 KB: a WARC header line, or an XML or HTML root element
+# after a declaration, comments or a doctype, comes well within it.
+SNIFF_BYTES = 2048
 
 
 def expand_paths(arguments: Iterable[str]) -> list[Path]:
@@ -52,13 +55,13 @@ def kind_of(path: Path) -> str | None:
 def _sniff(path: Path) -> str | None:
     try:
         with open(path, "rb") as stream:
-            head = stream.read(2048)
+            head = stream.read(SNIFF_BYTES)
     except OSError:
         return None
     if head.startswith(b"\x1f\x8b"):
         try:
             with gzip.open(path, "rb") as unpacked:
-                head = unpacked.read(2048)
+                head = unpacked.read(SNIFF_BYTES)
         except (OSError, EOFError, zlib.error):
             return None
     text = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()

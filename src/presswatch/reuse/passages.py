@@ -18,6 +18,9 @@ from .fingerprints import PASSAGE_SHINGLE, Words, shingles
 
 MAX_GAP_WORDS = 12  # a typo breaks 8 shingles; a changed sentence a few more
 MAX_DRIFT = 4  # words inserted or dropped inside a passage shift its diagonal this much
+# A run is joined to one of the last five passages: runs come sorted, so the one it continues is
+# among the latest; looking further back only costs time.
+MERGE_LOOKBACK = 5
 
 
 @dataclass(frozen=True)
@@ -71,7 +74,7 @@ def _merge(runs: list[Passage]) -> list[Passage]:
     """Join runs that continue each other across a short gap and a small drift."""
     merged: list[Passage] = []
     for run in runs:
-        for index in range(len(merged) - 1, max(-1, len(merged) - 6), -1):
+        for index in range(len(merged) - 1, max(-1, len(merged) - 1 - MERGE_LOOKBACK), -1):
             last = merged[index]
             gap_a, gap_b = run.a_start - last.a_end, run.b_start - last.b_end
             drift = abs((run.b_start - run.a_start) - (last.b_start - last.a_start))

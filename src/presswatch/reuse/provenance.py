@@ -17,6 +17,28 @@ from urllib.parse import urlsplit
 
 RELIABLE_DATES = ("metadata", "feed", "record")
 SAME_TIME_MINUTES = 5
+# How sure each kind of evidence makes the direction, strongest first: the copy links to its
+# source; it names it as canonical; a translator is credited; reliable dates an hour or more
+# apart (closer ones may be clock or time-zone error); one text holds all of the other and more.
+# Without evidence the order of arrival is a coin toss.
+CITATION_CONFIDENCE = 0.95
+CANONICAL_CONFIDENCE = 0.9
+CREDIT_CONFIDENCE = 0.85
+DATES_CONFIDENCE = 0.9
+CLOSE_DATES_CONFIDENCE = 0.75
+CONTAINMENT_CONFIDENCE = 0.7
+GUESS_CONFIDENCE = 0.5
+CLOSE_DATES_MINUTES = 60  # dates less than this apart give CLOSE_DATES_CONFIDENCE
+# Evidence that reliable dates contradict by more than an hour (more than clock error) is worth
+# at most this: someone is wrong, and the reason says so.
+CONTRADICTED_CONFIDENCE = 0.6
+CONTRADICTION_SECONDS = 3600
+# Containment: at least this share of one page's words are in shared passages (the origin)...
+CONTAINS_ALL = 0.8
+# ...and less than this share of the other's: it holds much else (a digest republishing it).
+CONTAINS_MORE = 0.6
+# A cited host and path no longer than this ("bbc.com/news" is 12) is found in texts by chance.
+CITED_URL_MIN_CHARS = 12
 TRANSLATION_CREDIT = re.compile(
     r"(translated by|translation by|translated from|përktheu|përkthyer nga|përkthimi"
     r"|ترجمه|مترجم|übersetzt|traduit|traducido)",
@@ -53,15 +75,19 @@ def infer_direction(
         if found is not None:
             return _checked_against_dates(found, a, b)
     first, second = sorted((a, b), key=lambda x: x.id)
-    return Direction(first.id, second.id, False, 0.5, "no date or evidence decides; stored in the order it arrived")
+    return Direction(
+        first.id, second.id, False, GUESS_CONFIDENCE, "no date or evidence decides; stored in the order it arrived"
+    )
 
 
 def _citation(a: ArticleFacts, b: ArticleFacts, kind: str, covered_a: float, covered_b: float) -> Direction | None:
     a_cites, b_cites = cites(a.text, b.url), cites(b.text, a.url)
     if b_cites and not a_cites:
-        return Direction(a.id, b.id, True, 0.95, f"the copy links to the origin as its source ({_short(a.url)})")
+        reason = f"the copy links to the origin as its source ({_short(a.url)})"
+        return Direction(a.id, b.id, True, CITATION_CONFIDENCE, reason)
     if a_cites and not b_cites:
-        return Direction(b.id, a.id, True, 0.95, f"the copy links to the origin as its source ({_short(b.url)})")
+        reason = f"the copy links to the origin as its source ({_short(b.url)})"
+        return Direction(b.id, a.id, True, CITATION_CONFIDENCE, reason)
     return None
 
 
@@ -69,9 +95,11 @@ def _canonical(a: ArticleFacts, b: ArticleFacts, kind: str, covered_a: float, co
     # Syndication partners are asked to point rel=canonical at the original; a copy rarely does so by accident.
     a_names_b, b_names_a = a.declared_url == b.url, b.declared_url == a.url
     if b_names_a and not a_names_b:
-        return Direction(a.id, b.id, True, 0.9, f"the copy declares the origin as its canonical page ({_short(a.url)})")
+        reason = f"the copy declares the origin as its canonical page ({_short(a.url)})"
+        return Direction(a.id, b.id, True, CANONICAL_CONFIDENCE, reason)
     if a_names_b and not b_names_a:
-        return Direction(b.id, a.id, True, 0.9, f"the copy declares the origin as its canonical page ({_short(b.url)})")
+        reason = f"the copy declares the origin as its canonical page ({_short(b.url)})"
+        return Direction(b.id, a.id, True, CANONICAL_CONFIDENCE, reason)
     return None
 
 
@@ -82,9 +110,9 @@ def _translation_credit(
         return None
     a_credit, b_credit = bool(TRANSLATION_CREDIT.search(a.text)), bool(TRANSLATION_CREDIT.search(b.text))
     if b_credit and not a_credit:
-        return Direction(a.id, b.id, True, 0.85, "the translation credits its translator")
+        return Direction(a.id, b.id, True, CREDIT_CONFIDENCE, "the translation credits its translator")
     if a_credit and not b_credit:
-        return Direction(b.id, a.id, True, 0.85, "the translation credits its translator")
+        return Direction(b.id, a.id, True, CREDIT_CONFIDENCE, "the translation credits its translator")
     return None
 
 
@@ -96,7 +124,7 @@ def _dates(a: ArticleFacts, b: ArticleFacts, kind: str, covered_a: float, covere
     if abs(gap) <= SAME_TIME_MINUTES:
         return None
     first, second = (a, b) if gap > 0 else (b, a)
-    confidence = 0.9 if abs(gap) >= 60 else 0.75
+    confidence = DATES_CONFIDENCE if abs(gap) >= CLOSE_DATES_MINUTES else CLOSE_DATES_CONFIDENCE
     return Direction(
         first.id, second.id, True, confidence, f"published {_delay(abs(gap))} earlier ({first.published_how} date)"
     )
@@ -106,10 +134,10 @@ def _containment(a: ArticleFacts, b: ArticleFacts, kind: str, covered_a: float, 
     # A page that holds all of another and much else (a digest republishing an article) came later.
     if kind != "partial":
         return None
-    if covered_a >= 0.8 and covered_b < 0.6:
-        return Direction(a.id, b.id, True, 0.7, "the copy contains all of the origin and more")
-    if covered_b >= 0.8 and covered_a < 0.6:
-        return Direction(b.id, a.id, True, 0.7, "the copy contains all of the origin and more")
+    if covered_a >= CONTAINS_ALL and covered_b < CONTAINS_MORE:
+        return Direction(a.id, b.id, True, CONTAINMENT_CONFIDENCE, "the copy contains all of the origin and more")
+    if covered_b >= CONTAINS_ALL and covered_a < CONTAINS_MORE:
+        return Direction(b.id, a.id, True, CONTAINMENT_CONFIDENCE, "the copy contains all of the origin and more")
     return None
 
 
@@ -118,12 +146,12 @@ def _checked_against_dates(found: Direction, a: ArticleFacts, b: ArticleFacts) -
     by_id = {a.id: a, b.id: b}
     origin, copy = by_id[found.origin], by_id[found.copy]
     if _reliable(origin) and _reliable(copy) and origin.published_at and copy.published_at:
-        if (origin.published_at - copy.published_at).total_seconds() > 3600:
+        if (origin.published_at - copy.published_at).total_seconds() > CONTRADICTION_SECONDS:
             return Direction(
                 found.origin,
                 found.copy,
                 True,
-                min(found.confidence, 0.6),
+                min(found.confidence, CONTRADICTED_CONFIDENCE),
                 found.reason + "; but its stated date is later",
             )
     return found
@@ -139,7 +167,7 @@ def cites(text: str, url: str) -> bool:
     if not parts.hostname:
         return False
     bare = (parts.hostname.removeprefix("www.") + parts.path).rstrip("/")
-    return len(bare) > 12 and bare in text
+    return len(bare) > CITED_URL_MIN_CHARS and bare in text
 
 
 def _short(url: str) -> str:

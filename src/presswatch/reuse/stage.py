@@ -44,18 +44,21 @@ from .translation import TRANSLATION_THRESHOLD, TranslationProfile, anchor_keys,
 log = logging.getLogger(__name__)
 
 STAGE = "reuse"
-BATCH = 100
+BATCH = 100  # articles per transaction: each is compared with the store, so batches stay small
 MIN_SHARED_HASHES = 3  # a passage of 50 words leaves about 20 winnowed hashes; 3 is chance-proof
 WHOLE_COPY = 0.9  # passages covering this share of both texts make them duplicates
 MAX_DUPLICATE_LINKS = 3  # the most similar distinct texts a new article is linked to as a duplicate
-MAX_HASH_ARTICLES = 100
-MAX_PASSAGE_CANDIDATES = 60
-MIN_SHARED_ANCHORS = 3
+MAX_HASH_ARTICLES = 100  # a passage hash in more articles than this is boilerplate or a stock phrase
+MAX_PASSAGE_CANDIDATES = 60  # aligned per article: those sharing the most rare hashes; alignment is the cost
+MIN_SHARED_ANCHORS = 3  # one or two shared names or numbers are chance; three start to be a translation
 MAX_ANCHOR_ARTICLES = 200  # an anchor in more articles than this is too common to find candidates with
 MAX_TRANSLATION_CANDIDATES = 40  # scored per article: the ones sharing the most rare anchors
+# A translation appears within two months of its original: outlets translate the news while it
+# is news; farther apart, shared names and numbers are another story about the same people.
 TRANSLATION_WINDOW = timedelta(days=60)
 BOILERPLATE_SAMPLE = 12  # other pages of the outlet looked at
 BOILERPLATE_SHARE = 0.3  # a passage this share of them also carry is the outlet's, not reuse
+BOILERPLATE_CARRIED = 0.5  # a page carries a passage when it holds at least this share of its hashes
 
 
 @dataclass(frozen=True)
@@ -101,7 +104,7 @@ class _Article:
 
 
 _PROFILES: dict[tuple[int, str], TranslationProfile] = {}
-_PROFILES_KEPT = 20_000
+_PROFILES_KEPT = 20_000  # more than a run's candidates re-read; past it the cache starts over, bounding memory
 
 _COLUMNS = (
     articles.c.id,
@@ -332,7 +335,7 @@ def _without_boilerplate(conn: Connection, a: _Article, b: _Article, passages: l
     kept = []
     for passage in passages:
         inside = set(b_hashes[passage.b_start : max(passage.b_start + 1, passage.b_end - PASSAGE_SHINGLE + 1)].tolist())
-        carrying = sum(1 for hashes in sampled if len(inside & hashes) >= len(inside) / 2)
+        carrying = sum(1 for hashes in sampled if len(inside & hashes) >= len(inside) * BOILERPLATE_CARRIED)
         if carrying < max(1, len(sampled) * BOILERPLATE_SHARE):
             kept.append(passage)
     return kept

@@ -121,7 +121,53 @@ _NUMBER = re.compile(r"\d{1,3}(?:[,.'\u2009\u202f\u00a0 ]\d{3})+(?![\d,.]\d)|\d+
 _TOKEN = re.compile(r"\d[\d.,'\u2009\u202f\u00a0 ]*\d|\d|[^\W\d_](?:[\w'’\-]*[^\W_])?")
 _SENTENCE_END = re.compile(r"(?<=[.!?؟।。])\s+")
 _LATIN = re.compile(r"[A-Za-z\u00C0-\u024F]")
+# A name's anchor is its first four consonants: enough to tell names apart, few enough that
+# transliterations (which differ in later letters and endings) still agree.
 SKELETON_LENGTH = 4
+SKELETON_MIN = 2  # a word with fewer consonants (a, to, EU) is no name anchor
+# A month name is recognised by a stem of at least 4 letters plus at most 4 letters of ending
+# (shtator-it, mayıs-ta): shorter stems or longer endings match ordinary words.
+MONTH_STEM_MIN = 4
+MONTH_ENDING_MAX = 4
+# A line of at least 4 words, 80% of them capitalised, is a Title Case headline: its capitals
+# say nothing about names.
+TITLE_CASE_MIN_WORDS = 4
+TITLE_CASE_SHARE = 0.8
+# Anchor weights by kind, before IDF: a URL or handle is near proof, a full date strong, a year
+# (1800-2100) fairly strong; other numbers weigh 0.5 a digit and names 0.5 a consonant, up to
+# a cap; a month alone is common, and short acronyms are often translated (EU → BE, ЕС).
+URL_WEIGHT = 3.0
+DATE_WEIGHT = 2.5
+MONTH_WEIGHT = 1.0
+ACRONYM_WEIGHT = 0.5
+YEAR_WEIGHT = 2.0
+YEARS = (1800, 2100)
+PER_DIGIT_WEIGHT = 0.5  # a number weighs this plus this per digit...
+NUMBER_WEIGHT_MAX = 3.0  # ...up to this
+PER_CONSONANT_WEIGHT = 0.5  # a name weighs this per consonant of its skeleton...
+NAME_WEIGHT_MAX = 2.0  # ...up to this
+# Sentence alignment (see _structure_agreement): texts whose sentence counts differ more than
+# threefold (plus two) are not aligned at all; the search keeps within a band of 3 sentences (or
+# the count difference plus two) of the diagonal; merging two sentences into one costs 0.01, so
+# 1-1 wins a tie; a random pair costs about 0.6 to 1.0 and a translation about 0.1.
+SENTENCE_RATIO_MAX = 3
+SENTENCE_BAND = 3
+MERGE_COST = 0.01
+RANDOM_PAIR_COST = 0.6
+# The score: content (weighted anchors found) counts 0.7 and shape (length and sentence
+# structure, half each) 0.3, the shape only in full once content reaches 0.5, so two texts of
+# similar length with nothing else in common do not score.
+CONTENT_SHARE = 0.7
+SHAPE_SHARE = 0.3
+LENGTH_SHARE = 0.5
+SHAPE_FULL_CONTENT = 0.5
+# Content keeps 40% of its coverage on scant evidence and half when the anchors are out of order:
+# a few anchors, or anchors in another order, are weaker proof but not none.
+EVIDENCE_FLOOR = 0.4
+ORDER_FLOOR = 0.5
+EVIDENCE_SCALE = 6.0  # matched anchor weight at which evidence is 1 - 1/e: about two strong anchors
+ORDER_MIN_MATCHES = 3  # fewer matched anchors have no order to judge...
+ORDER_UNKNOWN = 0.5  # ...and count as half in order
 # Where a word stands: inside a sentence, at its start, or in a Title Case Headline.
 _INSIDE, _START, _TITLE_CASE = 0, 1, 2
 # Arabic words carry the article al- written together with them.
@@ -208,7 +254,7 @@ def _month(word: str, language: str) -> int | None:
     if folded in table:
         return table[folded]
     for stem, number in table.items():
-        if len(stem) >= 4 and folded.startswith(stem) and len(folded) - len(stem) <= 4:
+        if len(stem) >= MONTH_STEM_MIN and folded.startswith(stem) and len(folded) - len(stem) <= MONTH_ENDING_MAX:
             return number
     return None
 
@@ -257,7 +303,9 @@ def profile(text: str, language: str, title: str | None = None) -> TranslationPr
         line = _EMAIL_OR_HANDLE.sub(" ", _URL.sub(" ", line))
         found = list(_TOKEN.finditer(line))
         letters = [m.group() for m in found if not m.group()[0].isdigit()]
-        title_case = len(letters) >= 4 and sum(w[:1].isupper() for w in letters) >= 0.8 * len(letters)
+        title_case = len(letters) >= TITLE_CASE_MIN_WORDS and sum(w[:1].isupper() for w in letters) >= (
+            TITLE_CASE_SHARE * len(letters)
+        )
         tokens: list[tuple[str, int]] = []
         sentence_start = True
         for match in found:
@@ -306,9 +354,9 @@ def profile(text: str, language: str, title: str | None = None) -> TranslationPr
             if language in J_IS_Y and "j" in word.lower() and cased:
                 # The name may be kept in its English spelling (Jared, not Xhared): that reading as a loose anchor.
                 english = skeleton(word)
-                if len(english) >= 2 and english != shape and word[:1].isupper():
+                if len(english) >= SKELETON_MIN and english != shape and word[:1].isupper():
                     add("w:" + english[:SKELETON_LENGTH], False)
-            if len(shape) >= 2:
+            if len(shape) >= SKELETON_MIN:
                 key = "w:" + shape[:SKELETON_LENGTH]
             elif is_latin and word.isupper() and len(word) > 1:
                 key = "a:" + word.lower()  # EU, UK: too few consonants for a skeleton
@@ -346,19 +394,19 @@ def _intrinsic(key: str) -> float:
     """How telling an anchor is without knowing the other articles: long numbers and names more than short ones."""
     kind, value = key[0], key[2:]
     if kind == "u":
-        return 3.0
+        return URL_WEIGHT
     if kind == "d":
-        return 2.5
+        return DATE_WEIGHT
     if kind == "m":
-        return 1.0
+        return MONTH_WEIGHT
     if kind == "a":
-        return 0.5  # short acronyms are often translated (EU → BE, ЕС)
+        return ACRONYM_WEIGHT  # short acronyms are often translated (EU → BE, ЕС)
     if kind == "n":
         digits = sum(c.isdigit() for c in value)
-        if digits == 4 and value.isdigit() and 1800 <= int(value) <= 2100:
-            return 2.0
-        return min(0.5 + 0.5 * digits, 3.0)
-    return min(0.5 * len(value), 2.0)
+        if digits == 4 and value.isdigit() and YEARS[0] <= int(value) <= YEARS[1]:
+            return YEAR_WEIGHT
+        return min(PER_DIGIT_WEIGHT + PER_DIGIT_WEIGHT * digits, NUMBER_WEIGHT_MAX)
+    return min(PER_CONSONANT_WEIGHT * len(value), NAME_WEIGHT_MAX)
 
 
 def _weight(key: str, weights: AnchorWeights | None) -> float:
@@ -390,10 +438,10 @@ def _length_agreement(a: TranslationProfile, b: TranslationProfile) -> float:
 def _structure_agreement(a: TranslationProfile, b: TranslationProfile) -> float:
     """How well the sentence lengths line up: 1-1, 1-2 and 2-1 alignment of their shares of the text."""
     x, y = a.segments, b.segments
-    if not x or not y or max(len(x), len(y)) > 3 * min(len(x), len(y)) + 2:
+    if not x or not y or max(len(x), len(y)) > SENTENCE_RATIO_MAX * min(len(x), len(y)) + 2:
         return 0.0
     n, m = len(x), len(y)
-    band = max(3, abs(n - m) + 2)
+    band = max(SENTENCE_BAND, abs(n - m) + 2)
     inf = float("inf")
     cost = [[inf] * (m + 1) for _ in range(n + 1)]
     cost[0][0] = 0.0
@@ -409,18 +457,18 @@ def _structure_agreement(a: TranslationProfile, b: TranslationProfile) -> float:
                 if step < cost[i + 1][j + 1]:
                     cost[i + 1][j + 1] = step
             if i + 1 < n and j < m:
-                step = here + abs(x[i] + x[i + 1] - y[j]) + 0.01
+                step = here + abs(x[i] + x[i + 1] - y[j]) + MERGE_COST
                 if step < cost[i + 2][j + 1]:
                     cost[i + 2][j + 1] = step
             if i < n and j + 1 < m:
-                step = here + abs(x[i] - y[j] - y[j + 1]) + 0.01
+                step = here + abs(x[i] - y[j] - y[j + 1]) + MERGE_COST
                 if step < cost[i + 1][j + 2]:
                     cost[i + 1][j + 2] = step
     total = cost[n][m]
     if total == inf:
         return 0.0
     # A random pair of texts costs ~0.6-1.0 (the shares differ by about their own size); a translation ~0.1.
-    return max(0.0, 1.0 - total / 0.6)
+    return max(0.0, 1.0 - total / RANDOM_PAIR_COST)
 
 
 def score_parts(a: TranslationProfile, b: TranslationProfile, weights: AnchorWeights | None = None) -> dict[str, float]:
@@ -433,20 +481,20 @@ def score_parts(a: TranslationProfile, b: TranslationProfile, weights: AnchorWei
     found = sum(_weight(k, weights) for k in a.strict & keys_b) + sum(_weight(k, weights) for k in b.strict & keys_a)
     coverage = found / possible if possible else 0.0
     # Few anchors prove little: a pair needs several matched anchors' worth of weight to be sure.
-    evidence = 1.0 - math.exp(-sum(_weight(k, weights) for k in matched) / 6.0)
+    evidence = 1.0 - math.exp(-sum(_weight(k, weights) for k in matched) / EVIDENCE_SCALE)
 
-    if len(matched) >= 3:
+    if len(matched) >= ORDER_MIN_MATCHES:
         position_b = {key: i for i, key in enumerate(k for k in b.anchors if k in matched)}
         in_a = [position_b[k] for k in a.anchors if k in matched]
         order = (_increasing(in_a) - 1) / (len(in_a) - 1)
     else:
-        order = 0.5
+        order = ORDER_UNKNOWN
     length = _length_agreement(a, b)
     structure = _structure_agreement(a, b)
 
-    content = coverage * (0.4 + 0.6 * evidence) * (0.5 + 0.5 * order)
-    shape = 0.5 * length + 0.5 * structure
-    score = 0.7 * content + 0.3 * shape * min(1.0, 2.0 * content)
+    content = coverage * (EVIDENCE_FLOOR + (1 - EVIDENCE_FLOOR) * evidence) * (ORDER_FLOOR + (1 - ORDER_FLOOR) * order)
+    shape = LENGTH_SHARE * length + (1 - LENGTH_SHARE) * structure
+    score = CONTENT_SHARE * content + SHAPE_SHARE * shape * min(1.0, content / SHAPE_FULL_CONTENT)
     return {
         "anchors": coverage,
         "order": order,

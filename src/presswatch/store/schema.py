@@ -9,6 +9,7 @@ from sqlalchemy import (
     DateTime,
     Float,
     ForeignKey,
+    Index,
     Integer,
     LargeBinary,
     MetaData,
@@ -68,6 +69,7 @@ raw = Table(
     Column("hints", Text),  # JSON: metadata the container gave (feed title, JSONL fields)
     Column("created_at", DateTime, nullable=False),
     UniqueConstraint("url", "sha256", name="uq_raw_url_sha256"),
+    Index("ix_raw_sha256", "sha256"),  # 0007_raw_sha256: "was this input ingested before?"
 )
 
 articles = Table(
@@ -220,6 +222,7 @@ lsh_buckets = Table(
     Column("band", Integer, nullable=False),
     Column("bucket", BigInteger, nullable=False),
     Column("article_id", Integer, ForeignKey("articles.id", ondelete="CASCADE"), nullable=False),
+    Index("ix_lsh_band_bucket", "band", "bucket"),
 )
 
 passage_hashes = Table(
@@ -228,6 +231,8 @@ passage_hashes = Table(
     Column("hash", BigInteger, nullable=False),
     Column("article_id", Integer, ForeignKey("articles.id", ondelete="CASCADE"), nullable=False),
     Column("source_id", Integer, nullable=False),
+    Index("ix_passage_hashes_hash", "hash"),
+    Index("ix_passage_hashes_article", "article_id"),
 )
 
 anchors = Table(
@@ -235,6 +240,7 @@ anchors = Table(
     metadata,
     Column("key", String, nullable=False),
     Column("article_id", Integer, ForeignKey("articles.id", ondelete="CASCADE"), nullable=False),
+    Index("ix_anchors_key", "key"),
 )
 
 # ---- stories and digests (0004_stories) ---------------------------------------------------------
@@ -260,6 +266,7 @@ story_articles = Table(
     Column("article_id", Integer, ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True),
     Column("score", Float, nullable=False),  # how well it matched the story when it joined
     Column("joined_by", String, nullable=False),  # provenance | similarity | new
+    Index("ix_story_articles_article", "article_id"),  # the primary key leads with story_id
 )
 
 digests = Table(

@@ -13,9 +13,14 @@ from ..store.queries import PUBLISHED
 from ..store.schema import articles, sources, stories, story_articles
 
 WHEN = PUBLISHED
+# Ids bound per IN (...) query: SQLite before 3.32 allows 999 variables a statement, and the
+# query needs a few of its own.
+IDS_PER_QUERY = 900
+# Stories exported per round trip: their member URLs are read per batch, in one query each.
+EXPORT_BATCH = 500
 
 
-def chunks(ids: list[int], size: int = 900) -> Iterator[list[int]]:
+def chunks(ids: list[int], size: int = IDS_PER_QUERY) -> Iterator[list[int]]:
     for start in range(0, len(ids), size):
         yield ids[start : start + size]
 
@@ -119,7 +124,7 @@ def story_rows(conn: Connection, since: datetime | None) -> Iterator[dict[str, A
             }
 
 
-def _batches(result: Any, size: int = 500) -> Iterator[list[Any]]:
+def _batches(result: Any, size: int = EXPORT_BATCH) -> Iterator[list[Any]]:
     while True:
         rows = result.fetchmany(size)
         if not rows:

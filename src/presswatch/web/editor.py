@@ -6,42 +6,17 @@ from __future__ import annotations
 from typing import Annotated
 from urllib.parse import quote, urlencode
 
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from sqlalchemy import Connection
 
-from ..digest import (
-    Digest,
-    DigestVersion,
-    edit_item,
-    list_versions,
-    load_digest,
-    open_draft,
-    period_of,
-    publish,
-    render_html,
-    reorder,
-    set_included,
-)
-from ..digest.model import Period
+from ..api import Presswatch
+from ..digest import Digest, DigestVersion, Period, render_html
 from ..errors import NotFound, UsageError
 from ..extract.dates import week_of
-from ..store.queries import newest_published
-from ..users.accounts import User
-from .app import page
-from .pages import pw_of, safe_next
-from .security import PREVIEW_CSP, editor, reader
+from .deps import Editor, Reader, page, period_or_404, pw_of, safe_next, version_url
+from .security import PREVIEW_CSP
 
 router = APIRouter(include_in_schema=False)
-Editor = Annotated[User, Depends(editor)]
-Reader = Annotated[User | None, Depends(reader)]
-
-
-def period_or_404(label: str) -> Period:
-    try:
-        return period_of(label)
-    except (ValueError, UsageError) as exc:
-        raise NotFound(f"{label!r} is not a period: {exc}") from None
 
 
 def editor_url(period: Period, topic: str | None, anchor: str = "") -> str:
@@ -49,23 +24,16 @@ def editor_url(period: Period, topic: str | None, anchor: str = "") -> str:
     return f"/editor/{quote(period.label)}{query}{anchor}"
 
 
-def version_url(period: str, version: int, topic: str | None) -> str:
-    query = f"?{urlencode({'topic': topic})}" if topic else ""
-    return f"/digests/{quote(period)}/v{version}{query}"
-
-
-def versions_of(conn: Connection, period: Period, topic: str | None) -> tuple[Digest | None, list[DigestVersion]]:
+def versions_of(pw: Presswatch, period: Period, topic: str | None) -> tuple[Digest | None, list[DigestVersion]]:
     """The period's draft (None before it is opened) and its published versions, newest first."""
-    versions = list_versions(conn, period, topic)
-    draft = next((load_digest(conn, v.digest_id) for v in versions if v.version == 0), None)
-    return draft, sorted((v for v in versions if v.version > 0), key=lambda v: -v.version)
+    published = [v for v in pw.digest_versions(period, topic) if v.version > 0]
+    return pw.saved_draft(period, topic), sorted(published, key=lambda v: -v.version)
 
 
 @router.get("/editor")
 def editor_index(request: Request, user: Editor) -> Response:
     pw = pw_of(request)
-    with pw.store.connect() as conn:
-        newest = newest_published(conn)
+    newest = pw.newest_published()
     return page(
         request,
         "editor_index.html",
@@ -79,16 +47,14 @@ def editor_open(
     request: Request, user: Editor, week: Annotated[str, Form()], topic: Annotated[str, Form()] = ""
 ) -> Response:
     period = period_or_404(week.strip())
-    with pw_of(request).store.begin() as conn:
-        open_draft(conn, period, topic or None)
+    pw_of(request).open_draft(period, topic or None)
     return RedirectResponse(editor_url(period, topic or None), status_code=303)
 
 
 @router.get("/editor/{label}")
 def editor_page(request: Request, label: str, user: Editor, topic: str | None = None) -> Response:
     period = period_or_404(label)
-    with pw_of(request).store.connect() as conn:
-        draft, published = versions_of(conn, period, topic)
+    draft, published = versions_of(pw_of(request), period, topic)
     return page(
         request,
         "editor.html",
@@ -105,8 +71,7 @@ def editor_page(request: Request, label: str, user: Editor, topic: str | None = 
 @router.get("/editor/{label}/preview")
 def editor_preview(request: Request, label: str, user: Editor, topic: str | None = None) -> Response:
     period = period_or_404(label)
-    with pw_of(request).store.connect() as conn:
-        draft, _ = versions_of(conn, period, topic)
+    draft = pw_of(request).saved_draft(period, topic)
     if draft is None:
         raise NotFound(f"there is no draft for {period.label} yet; open it first")
     return HTMLResponse(render_html(draft), headers={"content-security-policy": PREVIEW_CSP})
@@ -116,8 +81,7 @@ def editor_preview(request: Request, label: str, user: Editor, topic: str | None
 def item_include(
     request: Request, item_id: int, user: Editor, included: Annotated[str, Form()], back: Annotated[str, Form()]
 ) -> Response:
-    with pw_of(request).store.begin() as conn:
-        set_included(conn, item_id, included == "1")
+    pw_of(request).edit_digest_item(item_id, included=included == "1")
     return RedirectResponse(f"{safe_next(back)}#item-{item_id}", status_code=303)
 
 
@@ -132,8 +96,7 @@ def item_edit(
 ) -> Response:
     if not title.strip():
         raise UsageError("an item needs a title")
-    with pw_of(request).store.begin() as conn:
-        edit_item(conn, item_id, summary=summary.strip(), title=title.strip())
+    pw_of(request).edit_digest_item(item_id, summary=summary.strip(), title=title.strip())
     return RedirectResponse(f"{safe_next(back)}#item-{item_id}", status_code=303)
 
 
@@ -147,15 +110,7 @@ def item_move(
     back: Annotated[str, Form()],
 ) -> Response:
     """Move one item up or down: the buttons that do what dragging does, without JavaScript."""
-    with pw_of(request).store.begin() as conn:
-        order = [i.item_id for i in load_digest(conn, digest_id).items if i.item_id is not None]
-        if item not in order:
-            raise NotFound(f"item {item} is not in digest {digest_id}")
-        at = order.index(item)
-        to = at - 1 if direction == "up" else at + 1
-        if 0 <= to < len(order):
-            order[at], order[to] = order[to], order[at]
-            reorder(conn, digest_id, order)
+    pw_of(request).move_digest_item(digest_id, item, -1 if direction == "up" else 1)
     return RedirectResponse(f"{safe_next(back)}#item-{item}", status_code=303)
 
 
@@ -168,16 +123,14 @@ def items_order(
         ids = [int(part) for part in order.split(",") if part.strip()]
     except ValueError:
         raise UsageError(f"order must be item ids separated by commas, not {order!r}") from None
-    with pw_of(request).store.begin() as conn:
-        reorder(conn, digest_id, ids)
+    pw_of(request).reorder_digest(digest_id, ids)
     return RedirectResponse(safe_next(back), status_code=303)
 
 
 @router.post("/editor/{label}/publish")
 def editor_publish(request: Request, label: str, user: Editor, topic: Annotated[str, Form()] = "") -> Response:
     period = period_or_404(label)
-    with pw_of(request).store.begin() as conn:
-        version = publish(conn, period, topic or None)
+    version = pw_of(request).publish_digest(period, topic or None)
     return RedirectResponse(version_url(period.label, version, topic or None), status_code=303)
 
 
@@ -194,20 +147,11 @@ def editor_rebuild(request: Request, label: str, user: Editor, topic: Annotated[
 
 @router.get("/digests")
 def digests_index(request: Request, user: Reader) -> Response:
-    from ..digest import published_digests
-
-    with pw_of(request).store.connect() as conn:
-        found = published_digests(conn)
-    return page(request, "digests.html", digests=found, version_url=version_url)
+    return page(request, "digests.html", digests=pw_of(request).published_digests(), version_url=version_url)
 
 
 @router.get("/digests/{label}/v{version}")
 def digest_version(request: Request, label: str, version: int, user: Reader, topic: str | None = None) -> Response:
-    period = period_or_404(label)
-    with pw_of(request).store.connect() as conn:
-        found = next((v for v in list_versions(conn, period, topic) if v.version == version and version > 0), None)
-        if found is None:
-            raise NotFound(f"{period.label} has no published version {version}")
-        digest = load_digest(conn, found.digest_id)
+    digest = pw_of(request).published_version(period_or_404(label), version, topic)
     header = '<p style="font-size:13px"><a href="/digests">All published digests</a></p>'
     return HTMLResponse(render_html(digest, header=header), headers={"content-security-policy": PREVIEW_CSP})

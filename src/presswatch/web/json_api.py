@@ -1,44 +1,26 @@
 """The JSON API under /api: the same readings as the pages, and the digest editor's actions.
 
-Every error has one shape: {"error": {"status", "code", "message", "detail"?}} (see app.error_response).
+Every error has one shape, {"error": {"code", "message", "details"}}: see `web/errors.py`.
 """
 
 from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel, Field
 
-from ..digest import digest_dict, edit_item, list_versions, load_digest, open_draft, publish, reorder, set_included
-from ..digest.drafts import DigestVersion
-from ..errors import UsageError
-from ..users.accounts import User, delete_search, save_search, saved_searches_of
+from ..digest import DigestVersion, digest_dict
+from ..errors import NotFound, UsageError
 from . import reading
-from .editor import period_or_404, version_url
-from .pages import pw_of
-from .security import editor, logged_in, reader
+from .deps import Editor, LoggedIn, Reader, period_or_404, pw_of, version_url
+from .errors import ERROR_RESPONSES
 
-
-class ErrorDetail(BaseModel):
-    status: int
-    code: str = Field(examples=["not_found"])
-    message: str
-    detail: Any = None
-
-
-class ErrorBody(BaseModel):
-    error: ErrorDetail
-
-
-ERRORS: dict[int | str, dict[str, Any]] = {code: {"model": ErrorBody} for code in (400, 401, 403, 404, 422)}
-router = APIRouter(prefix="/api", responses=ERRORS)
-Reader = Annotated[User | None, Depends(reader)]
-Editor = Annotated[User, Depends(editor)]
+router = APIRouter(prefix="/api", responses=ERROR_RESPONSES)
 
 
 @router.get("/me", tags=["users"])
-def me(user: Annotated[User, Depends(logged_in)]) -> dict[str, Any]:
+def me(user: LoggedIn) -> dict[str, Any]:
     """The logged-in user."""
     return {"name": user.name, "role": user.role}
 
@@ -126,28 +108,25 @@ class SavedSearch(BaseModel):
 
 
 @router.get("/saved-searches", tags=["users"])
-def saved_searches(request: Request, user: Annotated[User, Depends(logged_in)]) -> list[dict[str, Any]]:
-    with pw_of(request).store.connect() as conn:
-        return saved_searches_of(conn, user)
+def saved_searches(request: Request, user: LoggedIn) -> list[dict[str, Any]]:
+    return pw_of(request).saved_searches(user)
 
 
 @router.post("/saved-searches", tags=["users"], status_code=201)
-def add_saved_search(request: Request, body: SavedSearch, user: Annotated[User, Depends(logged_in)]) -> dict[str, Any]:
+def add_saved_search(request: Request, body: SavedSearch, user: LoggedIn) -> dict[str, Any]:
     """Save a search under a name (replacing one of the same name). Needs the X-CSRF-Token header."""
     unknown = sorted(set(body.filters) - set(reading.FILTERS))
     if unknown:
         raise UsageError(f"unknown filters {unknown}; use {', '.join(reading.FILTERS)}")
     form = reading.SearchForm(body.query, **body.filters).checked()
-    with pw_of(request).store.begin() as conn:
-        search_id = save_search(conn, user, body.name, form.q, form.filters())
+    search_id = pw_of(request).save_search(user, body.name, form.q, form.filters())
     return {"id": search_id, "name": body.name}
 
 
 @router.delete("/saved-searches/{search_id}", tags=["users"], status_code=204)
-def remove_saved_search(request: Request, search_id: int, user: Annotated[User, Depends(logged_in)]) -> None:
-    with pw_of(request).store.begin() as conn:
-        if not delete_search(conn, user, search_id):
-            raise reading.NotFound(f"you have no saved search {search_id}")
+def remove_saved_search(request: Request, search_id: int, user: LoggedIn) -> None:
+    if not pw_of(request).delete_search(user, search_id):
+        raise NotFound(f"you have no saved search {search_id}")
 
 
 # ---- digests ---------------------------------------------------------------------------------------
@@ -164,25 +143,19 @@ def _version(v: DigestVersion) -> dict[str, Any]:
 @router.get("/digests/{period}", tags=["digests"])
 def digest_versions(request: Request, period: str, user: Reader, topic: str | None = None) -> list[dict[str, Any]]:
     """The draft (version 0, when opened) and the published versions of a period, oldest first."""
-    with pw_of(request).store.connect() as conn:
-        return [_version(v) for v in list_versions(conn, period_or_404(period), topic)]
+    return [_version(v) for v in pw_of(request).digest_versions(period_or_404(period), topic)]
 
 
 @router.get("/digests/{period}/v{version}", tags=["digests"])
 def digest_version(request: Request, period: str, version: int, user: Reader, topic: str | None = None) -> Any:
     """A published version, as the digest JSON (schema presswatch.digest/1)."""
-    with pw_of(request).store.connect() as conn:
-        found = [v for v in list_versions(conn, period_or_404(period), topic) if v.version == version > 0]
-        if not found:
-            raise reading.NotFound(f"{period} has no published version {version}")
-        return digest_dict(load_digest(conn, found[0].digest_id))
+    return digest_dict(pw_of(request).published_version(period_or_404(period), version, topic))
 
 
 @router.post("/digests/{period}/draft", tags=["digests"])
 def digest_draft(request: Request, period: str, user: Editor, topic: str | None = None) -> dict[str, Any]:
     """Open the period's draft (built from the stories the first time), with every item and its item_id."""
-    with pw_of(request).store.begin() as conn:
-        draft = open_draft(conn, period_or_404(period), topic)
+    draft = pw_of(request).open_draft(period_or_404(period), topic)
     body = digest_dict(draft)
     body["digest_id"] = draft.digest_id
     body["all_items"] = [
@@ -201,11 +174,7 @@ class ItemChange(BaseModel):
 @router.patch("/digest-items/{item_id}", tags=["digests"])
 def change_item(request: Request, item_id: int, change: ItemChange, user: Editor) -> dict[str, Any]:
     """Include or exclude a draft's item, or edit its title or summary."""
-    with pw_of(request).store.begin() as conn:
-        if change.included is not None:
-            set_included(conn, item_id, change.included)
-        if change.title is not None or change.summary is not None:
-            edit_item(conn, item_id, summary=change.summary, title=change.title)
+    pw_of(request).edit_digest_item(item_id, change.included, change.title, change.summary)
     return {"item_id": item_id, "changed": change.model_dump(exclude_none=True)}
 
 
@@ -216,9 +185,7 @@ class ItemOrder(BaseModel):
 @router.put("/digests/{digest_id}/order", tags=["digests"])
 def order_items(request: Request, digest_id: int, order: ItemOrder, user: Editor) -> dict[str, Any]:
     """Put a draft's items in this order (items not named keep their order after them)."""
-    with pw_of(request).store.begin() as conn:
-        reorder(conn, digest_id, order.items)
-        items = [i.item_id for i in load_digest(conn, digest_id).items]
+    items = pw_of(request).reorder_digest(digest_id, order.items)
     return {"digest_id": digest_id, "items": items}
 
 
@@ -226,6 +193,5 @@ def order_items(request: Request, digest_id: int, order: ItemOrder, user: Editor
 def publish_digest(request: Request, period: str, user: Editor, topic: str | None = None) -> dict[str, Any]:
     """Copy the draft into a new immutable version; returns its number and URL."""
     found = period_or_404(period)
-    with pw_of(request).store.begin() as conn:
-        version = publish(conn, found, topic)
+    version = pw_of(request).publish_digest(found, topic)
     return {"period": found.label, "topic": topic, "version": version, "url": version_url(found.label, version, topic)}

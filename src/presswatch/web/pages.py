@@ -10,38 +10,16 @@ from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
 from ..api import Presswatch
-from ..users.accounts import (
-    User,
-    check_password,
-    close_session,
-    delete_search,
-    open_session,
-    save_search,
-    saved_searches_of,
-)
 from . import charts, reading
-from .app import page
-from .security import SESSION_COOKIE, logged_in, reader, set_session_cookie
+from .deps import LoggedIn, Reader, page, pw_of, safe_next
+from .security import SESSION_COOKIE, set_session_cookie
 from .views import mention_marks, mention_summary, paragraphs, passage_marks
 
 router = APIRouter(include_in_schema=False)
-Reader = Annotated[User | None, Depends(reader)]
-
-
-def pw_of(request: Request) -> Presswatch:
-    pw: Presswatch = request.app.state.pw
-    return pw
 
 
 def svg_response(body: str) -> Response:
     return Response(body, media_type="image/svg+xml", headers={"cache-control": "no-store"})
-
-
-def safe_next(target: str | None) -> str:
-    """Only a path on this site: never a redirect to somewhere else after login."""
-    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
-        return "/search"
-    return target
 
 
 @router.get("/")
@@ -64,10 +42,7 @@ def login(
     password: Annotated[str, Form()],
     next: Annotated[str, Form()] = "/search",
 ) -> Response:
-    pw = pw_of(request)
-    with pw.store.begin() as conn:
-        user = check_password(conn, name, password)
-        token = open_session(conn, user) if user else None
+    token = pw_of(request).login(name, password)
     if token is None:
         return page(request, "login.html", status_code=401, next=safe_next(next), failed=True)
     response = RedirectResponse(safe_next(next), status_code=303)
@@ -77,8 +52,7 @@ def login(
 
 @router.post("/logout")
 def logout(request: Request) -> Response:
-    with pw_of(request).store.begin() as conn:
-        close_session(conn, request.cookies.get(SESSION_COOKIE))
+    pw_of(request).logout(request.cookies.get(SESSION_COOKIE))
     response = RedirectResponse("/login", status_code=303)
     response.delete_cookie(SESSION_COOKIE, path="/")
     return response
@@ -109,10 +83,7 @@ def search_page(
 ) -> Response:
     pw = pw_of(request)
     rows, pages = reading.search(pw, form, page_number)
-    saved = []
-    if user is not None:
-        with pw.store.connect() as conn:
-            saved = saved_searches_of(conn, user)
+    saved = pw.saved_searches(user) if user is not None else []
     here = {"q": form.q, **form.filters()}
     return page(
         request,
@@ -131,7 +102,7 @@ def search_page(
 @router.post("/searches")
 def save_search_form(
     request: Request,
-    user: Annotated[User, Depends(logged_in)],
+    user: LoggedIn,
     name: Annotated[str, Form()],
     q: Annotated[str, Form()] = "",
     language: Annotated[str, Form()] = "",
@@ -143,15 +114,13 @@ def save_search_form(
     sort: Annotated[str, Form()] = "relevance",
 ) -> Response:
     saved = reading.SearchForm(q, language, source, entity, topic, since, until, sort).checked()
-    with pw_of(request).store.begin() as conn:
-        save_search(conn, user, name, saved.q, saved.filters())
+    pw_of(request).save_search(user, name, saved.q, saved.filters())
     return RedirectResponse("/search?" + urlencode({"q": saved.q, **saved.filters()}), status_code=303)
 
 
 @router.post("/searches/{search_id}/delete")
-def delete_search_form(request: Request, search_id: int, user: Annotated[User, Depends(logged_in)]) -> Response:
-    with pw_of(request).store.begin() as conn:
-        delete_search(conn, user, search_id)
+def delete_search_form(request: Request, search_id: int, user: LoggedIn) -> Response:
+    pw_of(request).delete_search(user, search_id)
     return RedirectResponse("/search", status_code=303)
 
 

@@ -1,17 +1,13 @@
-"""What the pages and the JSON API read, gathered from the query functions the CLI uses (no analysis here)."""
+"""What the pages and the JSON API read, gathered from the Python API the CLI uses (no analysis here)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
 
-from ..api import Presswatch
-from ..entities.queries import article_mentions, entity_attention
+from ..api import ArticleFilter, Presswatch
 from ..errors import NotFound, UsageError
 from ..extract.dates import date_range
-from ..process import STAGES
-from ..reuse.queries import copied_ids
-from ..store.queries import ArticleFilter, filter_values, list_sources, stage_state_of
 from .views import Pages
 
 PAGE_SIZE = 20
@@ -67,11 +63,9 @@ def search(pw: Presswatch, form: SearchForm, page: int, size: int = PAGE_SIZE) -
 
 def choices(pw: Presswatch) -> dict[str, Any]:
     """What the search filters offer: the store's languages, outlets, entities and topics."""
-    with pw.store.connect() as conn:
-        values = filter_values(conn)
     watchlist = pw.watchlist()
     return {
-        **values,
+        **pw.filter_values(),
         "entities": [(e.id, e.name) for e in watchlist.entities],
         "topics": [(t.id, t.name) for t in watchlist.topics],
     }
@@ -79,8 +73,7 @@ def choices(pw: Presswatch) -> dict[str, Any]:
 
 def stages_run(pw: Presswatch) -> dict[str, bool]:
     """Which `process` stages have run at least once on this store."""
-    with pw.store.connect() as conn:
-        return {stage: stage_state_of(conn, stage)[0] > 0 for stage in STAGES}
+    return pw.stages_run()
 
 
 def article(pw: Presswatch, article_id: int) -> dict[str, Any]:
@@ -89,11 +82,9 @@ def article(pw: Presswatch, article_id: int) -> dict[str, Any]:
     if found is None:
         raise NotFound(f"no article {article_id}")
     ran = stages_run(pw)
-    with pw.store.connect() as conn:
-        mentions = article_mentions(conn, article_id)
     return {
         "article": found,
-        "mentions": mentions,
+        "mentions": pw.mentions_in(article_id),
         "provenance": pw.provenance(str(article_id)) if ran["reuse"] else None,
         "stages": ran,
     }
@@ -105,8 +96,7 @@ def story(pw: Presswatch, story_id: int) -> dict[str, Any]:
         found = pw.story(story_id)
     except UsageError as exc:
         raise NotFound(str(exc)) from None
-    with pw.store.connect() as conn:
-        copies = copied_ids(conn, [m["id"] for m in found["articles_list"]])
+    copies = pw.copied_among([m["id"] for m in found["articles_list"]])
     for member in found["articles_list"]:
         member["is_copy"] = member["id"] in copies
     return found
@@ -118,8 +108,7 @@ def entity(pw: Presswatch, entity_id: str) -> dict[str, Any]:
         entry = pw.watchlist().entity(entity_id)
     except UsageError as exc:
         raise NotFound(str(exc)) from None
-    with pw.store.connect() as conn:
-        attention = entity_attention(conn, entity_id)
+    attention = pw.attention(entity_id)
     aliases = [
         {"text": a.text, "lang": a.lang, "script": a.script, "case_sensitive": a.case_sensitive, "origin": a.origin}
         for a in entry.aliases
@@ -128,6 +117,5 @@ def entity(pw: Presswatch, entity_id: str) -> dict[str, Any]:
 
 
 def source_health(pw: Presswatch) -> list[dict[str, Any]]:
-    """Every source with its fetch health, straight from the sources table, and its article count."""
-    with pw.store.connect() as conn:
-        return list_sources(conn)
+    """Every source with its fetch health and its article count, as `presswatch sources list` shows them."""
+    return pw.sources()

@@ -1,4 +1,4 @@
-"""Who may do what: the session cookie, roles, CSRF tokens and the security headers of every response."""
+"""The session cookie, CSRF tokens and the security headers of every response (who may do what: `deps`)."""
 
 from __future__ import annotations
 
@@ -10,8 +10,7 @@ from collections.abc import Awaitable, Callable
 from fastapi import Request, Response
 from starlette.middleware.base import BaseHTTPMiddleware
 
-from ..errors import CsrfFailed, LoginRequired
-from ..users.accounts import User, session_user
+from ..errors import CsrfFailed
 
 SESSION_COOKIE = "pw_session"
 CSRF_COOKIE = "pw_csrf"
@@ -50,39 +49,6 @@ async def check_csrf(request: Request) -> None:
         sent = value if isinstance(value, str) else None
     if not request.cookies.get(CSRF_COOKIE) or not sent or not hmac.compare_digest(sent, csrf_token(request)):
         raise CsrfFailed()
-
-
-def current_user(request: Request) -> User | None:
-    if not hasattr(request.state, "user"):
-        with request.app.state.pw.store.connect() as conn:
-            request.state.user = session_user(conn, request.cookies.get(SESSION_COOKIE))
-    user: User | None = request.state.user
-    return user
-
-
-def reader(request: Request) -> User | None:
-    """Anyone in public mode; a logged-in user otherwise."""
-    user = current_user(request)
-    if user is None and not request.app.state.public:
-        raise LoginRequired()
-    return user
-
-
-def editor(request: Request) -> User:
-    """An editor or admin: the digest editor changes what gets sent."""
-    user = current_user(request)
-    if user is None:
-        raise LoginRequired("editor")
-    if not user.can("editor"):
-        raise LoginRequired("editor", forbidden=True)
-    return user
-
-
-def logged_in(request: Request) -> User:
-    user = current_user(request)
-    if user is None:
-        raise LoginRequired()
-    return user
 
 
 def set_session_cookie(request: Request, response: Response, token: str) -> None:

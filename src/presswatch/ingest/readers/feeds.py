@@ -23,10 +23,14 @@ from .sitemaps import parse_sitemap
 
 log = logging.getLogger(__name__)
 
+# A JSON feed's "{" or a sitemap's root element comes within a document's first 1 KB (after a
+# BOM, an XML declaration, a comment); feeds are told from the rest by feedparser itself.
+SNIFF_BYTES = 1024
+
 
 def parse_feed(data: bytes, url: str | None = None) -> ParsedFeed:
     """Parse a feed document (RSS, Atom, JSON Feed, or a sitemap); raise ItemError when nothing feed-like is in it."""
-    head = data[:1024].lstrip(b"\xef\xbb\xbf \t\r\n")
+    head = data[:SNIFF_BYTES].lstrip(b"\xef\xbb\xbf \t\r\n")
     if head.startswith(b"{"):
         return parse_json_feed(data)
     if b"<urlset" in head or b"<sitemapindex" in head:

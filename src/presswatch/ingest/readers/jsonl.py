@@ -15,10 +15,14 @@ from ...extract.dates import parse_iso
 from ..files import read_capped
 from ..records import IngestOptions, Item, Outcome
 
+# A JSONL file holds many articles and is read whole: its cap is this many pages' worth
+# (max_page_bytes each, 200 MB at the default), so one file cannot exhaust memory.
+PAGES_PER_FILE = 20
+
 
 def jsonl_items(path: Path, root: Path | None, options: IngestOptions) -> Iterator[Item | Outcome]:
     try:
-        data = read_capped(path, options.max_bytes * 20)
+        data = read_capped(path, options.max_bytes * PAGES_PER_FILE)
     except ItemError as exc:
         yield Outcome(str(path), "failed", str(exc))
         return

@@ -28,6 +28,8 @@ _PAGE_RECORDS = ("response", "resource")
 # in a metadata record after the response, so that ingesting our own WARC
 # files later gives the page the same hints that fetching it did.
 FEED_ENTRY_TYPE = "application/x-presswatch-feed-entry+json"
+# Such a record holds a title, a date and a summary: 64 KB is far more than ours write, and a
+# record claiming more is not one of ours, so no more of it is read.
 _METADATA_MAX_BYTES = 64_000
 
 

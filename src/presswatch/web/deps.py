@@ -1,0 +1,94 @@
+"""What a request handler needs, in one place: the app's Presswatch, the page renderer, who is asking and
+what they may do, and the checked forms of a few path parts. Routers import this module, never `app.py`."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+from urllib.parse import quote, urlencode
+
+from fastapi import Depends, Request
+from fastapi.responses import HTMLResponse
+from fastapi.templating import Jinja2Templates
+
+from ..api import Presswatch
+from ..digest import Period, period_of
+from ..errors import LoginRequired, NotFound, PermissionDenied, UsageError
+from ..users import User
+from .security import SESSION_COOKIE, csrf_token
+
+
+def pw_of(request: Request) -> Presswatch:
+    """The Presswatch the app was made over."""
+    pw: Presswatch = request.app.state.pw
+    return pw
+
+
+def page(request: Request, template: str, status_code: int = 200, **context: Any) -> HTMLResponse:
+    """A page rendered on the server, with what every page needs: the user, the CSRF token, the mode."""
+    templates: Jinja2Templates = request.app.state.templates
+    context.update(user=current_user(request), csrf_token=csrf_token(request), public=request.app.state.public)
+    return templates.TemplateResponse(request, template, context, status_code=status_code)
+
+
+# ---- who is asking ---------------------------------------------------------------------------------
+
+
+def current_user(request: Request) -> User | None:
+    """The user of the session cookie, looked up once per request."""
+    if not hasattr(request.state, "user"):
+        request.state.user = pw_of(request).session_user(request.cookies.get(SESSION_COOKIE))
+    user: User | None = request.state.user
+    return user
+
+
+def reader(request: Request) -> User | None:
+    """Anyone in public mode; a logged-in user otherwise."""
+    user = current_user(request)
+    if user is None and not request.app.state.public:
+        raise LoginRequired()
+    return user
+
+
+def editor(request: Request) -> User:
+    """An editor or admin: the digest editor changes what gets sent."""
+    user = current_user(request)
+    if user is None:
+        raise LoginRequired("editor")
+    if not user.can("editor"):
+        raise PermissionDenied("this needs the editor role; ask an admin")
+    return user
+
+
+def logged_in(request: Request) -> User:
+    user = current_user(request)
+    if user is None:
+        raise LoginRequired()
+    return user
+
+
+Reader = Annotated[User | None, Depends(reader)]
+Editor = Annotated[User, Depends(editor)]
+LoggedIn = Annotated[User, Depends(logged_in)]
+
+
+# ---- path parts and links ----------------------------------------------------------------------------
+
+
+def safe_next(target: str | None) -> str:
+    """Only a path on this site: never a redirect to somewhere else after login."""
+    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return "/search"
+    return target
+
+
+def period_or_404(label: str) -> Period:
+    try:
+        return period_of(label)
+    except (ValueError, UsageError) as exc:
+        raise NotFound(f"{label!r} is not a period: {exc}") from None
+
+
+def version_url(period: str, version: int, topic: str | None) -> str:
+    """The one URL of a published digest version."""
+    query = f"?{urlencode({'topic': topic})}" if topic else ""
+    return f"/digests/{quote(period)}/v{version}{query}"

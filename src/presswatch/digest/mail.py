@@ -16,6 +16,7 @@ from .render import render_html, render_text
 # Seconds an SMTP exchange may stall: a mail server answers within seconds, and a send
 # that hangs must fail with a message rather than hold the command forever.
 SMTP_TIMEOUT = 30.0
+SMTP_PORT = 25  # the port a mail relay listens on for submission from trusted hosts
 
 
 def render_eml(digest: Digest, sender: str, to: str | Sequence[str], date: datetime | None = None) -> EmailMessage:
@@ -39,7 +40,7 @@ def send(
     digest: Digest,
     to: str | Sequence[str],
     host: str,
-    port: int = 25,
+    port: int = SMTP_PORT,
     starttls: bool = False,
     user: str | None = None,
     password: str | None = None,

@@ -23,6 +23,9 @@ _TOKEN_ROLL = np.uint64(0x100000001B3)
 _ROW = 1 << 16  # running sums are taken in rows of this many bytes, so the power tables stay small
 _LONGEST_CACHED = 1024  # bytes; a longer token is split every time: rare, and crafted collisions need long runs
 _SEVERAL = 1 << 63  # a table value with this bit points into the list of tokens of zero or several words
+# A table of 2**20 slots (16 MB): half of it holds half a million distinct tokens, more than a
+# news vocabulary in several languages, so it is seldom emptied.
+TABLE_BITS = 20
 
 
 def _powers(base: np.uint64, count: int) -> np.ndarray:
@@ -78,7 +81,7 @@ class Tokeniser:
     repeat, so nearly every token is found.
     """
 
-    def __init__(self, ids_of: Callable[[str], list[int]], bits: int = 20) -> None:
+    def __init__(self, ids_of: Callable[[str], list[int]], bits: int = TABLE_BITS) -> None:
         self.ids_of = ids_of
         self.keys = np.zeros(1 << bits, dtype=np.uint64)
         self.values = np.zeros(1 << bits, dtype=np.uint64)

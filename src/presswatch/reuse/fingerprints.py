@@ -23,7 +23,7 @@ WORD = re.compile(r"\w+")
 MINHASH_SHINGLE = 5  # words per shingle for near-duplicates
 PASSAGE_SHINGLE = 8  # words per shingle for shared passages: specific enough to mean reuse
 WINNOW_WINDOW = 4  # any shared run of 8 + 4 - 1 = 11 words leaves a common fingerprint
-PERMUTATIONS = 128
+PERMUTATIONS = 128  # MinHash signature: finds candidates only, their exact Jaccard is computed after
 BANDS = 32  # 32 bands of 4 rows: pairs with Jaccard 0.8 collide with probability > 0.9999
 
 _MASK = np.uint64(0xFFFFFFFFFFFFFFFF)

@@ -16,7 +16,7 @@ from datetime import datetime
 from urllib.parse import urlsplit
 
 RELIABLE_DATES = ("metadata", "feed", "record")
-SAME_TIME_MINUTES = 5
+SAME_TIME_MINUTES = 5  # reliable dates this close decide nothing: feeds and CMSs round and lag by minutes
 # How sure each kind of evidence makes the direction, strongest first: the copy links to its
 # source; it names it as canonical; a translator is credited; reliable dates an hour or more
 # apart (closer ones may be clock or time-zone error); one text holds all of the other and more.

@@ -17,7 +17,7 @@ _ORIGIN = aliased(articles, name="origin")
 _COPY = aliased(articles, name="copy")
 _ORIGIN_SOURCE = aliased(sources, name="origin_source")
 _COPY_SOURCE = aliased(sources, name="copy_source")
-EXCERPT = 240
+EXCERPT = 240  # characters of a shared passage shown: its start and end, enough to recognise it
 
 
 def _article(conn: Connection, article_id: int) -> dict[str, Any]:

@@ -15,8 +15,8 @@ from sklearn.feature_extraction.text import HashingVectorizer
 
 from ..extract.tokens import Tokeniser
 
-FEATURES = 2**20
-TITLE_WEIGHT = 2.0
+FEATURES = 2**20  # hashed feature space: words of a multilingual corpus rarely collide, and vectors are sparse
+TITLE_WEIGHT = 2.0  # a title word counts twice: the title names what the story is about
 TEXT_CHARS = 6000  # the lead says what the story is; the rest adds time, not signal
 COMMON_SHARE = 0.005  # word features in more than this share of articles are multiplied as dense columns,
 MOST_COMMON = 1024  # at most this many, the most frequent

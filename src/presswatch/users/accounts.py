@@ -22,8 +22,11 @@ from ..errors import UsageError
 from ..store.schema import app_secrets, saved_searches, users, web_sessions
 
 ROLES = ("viewer", "editor", "admin")  # each role can do what the ones before it can
-SESSION_DAYS = 14
-MIN_PASSWORD = 8
+SESSION_DAYS = 14  # an editor who works on the digest weekly stays signed in from one week to the next
+MIN_PASSWORD = 8  # the usual minimum length; argon2 keeps offline guessing slow, longer is the user's choice
+# Random bytes in a session token and in the app's signing keys: 256 bits, beyond guessing.
+SECRET_BYTES = 32
+SEARCH_NAME_MAX_CHARS = 200  # a saved search's name is a label in a menu, not a document
 _NAME = re.compile(r"^[\w.@-]{1,64}$")
 _hasher = PasswordHasher()  # argon2id with the library's current recommended parameters
 
@@ -91,7 +94,7 @@ def _token_hash(token: str) -> str:
 
 def open_session(conn: Connection, user: User) -> str:
     """A new session for a user; returns the random token the cookie carries (only its hash is stored)."""
-    token = secrets.token_urlsafe(32)
+    token = secrets.token_urlsafe(SECRET_BYTES)
     now = _now()
     conn.execute(delete(web_sessions).where(web_sessions.c.expires_at < now))
     conn.execute(
@@ -126,7 +129,7 @@ def close_session(conn: Connection, token: str | None) -> None:
 
 def save_search(conn: Connection, user: User, name: str, query: str, filters: dict[str, Any]) -> int:
     """Save (or replace) a named search of a user."""
-    name = " ".join(name.split())[:200]
+    name = " ".join(name.split())[:SEARCH_NAME_MAX_CHARS]
     if not name:
         raise UsageError("a saved search needs a name")
     kept = {k: v for k, v in filters.items() if v not in (None, "")}
@@ -171,7 +174,7 @@ def signing_key(conn: Connection, name: str) -> bytes:
     if found is not None:
         return bytes(found)
     try:
-        conn.execute(insert(app_secrets).values(name=name, value=secrets.token_bytes(32), created_at=_now()))
+        conn.execute(insert(app_secrets).values(name=name, value=secrets.token_bytes(SECRET_BYTES), created_at=_now()))
     except IntegrityError:
         pass  # another process made it first: use theirs
     return bytes(conn.execute(select(app_secrets.c.value).where(app_secrets.c.name == name)).scalar_one())

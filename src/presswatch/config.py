@@ -126,8 +126,6 @@ def format_value(value: object) -> str:
     """A value as TOML would spell it, strings unquoted: what `presswatch config` and the README show."""
     if isinstance(value, tuple | list):
         return json.dumps(list(value), ensure_ascii=False)
-    if isinstance(value, bool):
-        return "true" if value else "false"
     return str(value)
 
 

@@ -2,10 +2,63 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+import logging
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from ..errors import UsageError
+from ..errors import ConfigError, UsageError
+
+log = logging.getLogger(__name__)
+
+# The plausible window of publication and capture dates (settings `earliest_date` and
+# `future_days`): CMS output is full of 0001-01-01 and 9999-12-31, and such a date would
+# lead every "newest first" list and every weekly digest astray.
+EARLIEST_DATE = "1990-01-01"
+FUTURE_DAYS = 2
+
+
+@dataclass(frozen=True)
+class DateWindow:
+    """The dates presswatch believes: from `earliest` to `future_days` days after now (now at each check)."""
+
+    earliest: datetime = datetime(1990, 1, 1)
+    future_days: int = FUTURE_DAYS
+
+    @classmethod
+    def of(cls, earliest_date: str = EARLIEST_DATE, future_days: int = FUTURE_DAYS) -> DateWindow:
+        """The window the settings name; ConfigError when `earliest_date` is not a date."""
+        try:
+            earliest = date.fromisoformat(earliest_date.strip())
+        except ValueError:
+            raise ConfigError(f"setting 'earliest_date' must be a date like 1990-01-01, got {earliest_date!r}") from None
+        return cls(datetime.combine(earliest, datetime.min.time()), future_days)
+
+    @property
+    def latest(self) -> datetime:
+        return shifted(datetime.now(UTC).replace(tzinfo=None), timedelta(days=self.future_days))
+
+    def admit(self, moment: datetime | None, what: str, of: str | None) -> datetime | None:
+        """`moment` when it lies in the window; else None, with a warning naming `what` date `of` which item."""
+        if moment is None or self.earliest <= moment <= self.latest:
+            return moment
+        log.warning(
+            "%s: %s date %s is outside %s .. now + %d days; stored without it",
+            of or "an item",
+            what,
+            moment.isoformat(),
+            self.earliest.date().isoformat(),
+            self.future_days,
+        )
+        return None
+
+
+def shifted(moment: datetime, delta: timedelta) -> datetime:
+    """`moment + delta`, held at the ends of the calendar (years 1 and 9999) instead of overflowing."""
+    try:
+        return moment + delta
+    except OverflowError:
+        return datetime.max if delta > timedelta(0) else datetime.min
 
 
 def to_utc(moment: datetime) -> datetime:
@@ -21,7 +74,7 @@ def parse_iso(value: Any) -> datetime | None:
         return None
     try:
         return to_utc(datetime.fromisoformat(value.strip().replace("Z", "+00:00")))
-    except ValueError:
+    except (ValueError, OverflowError):  # OverflowError: 0001-01-01T00:00+01:00 is before year 1 in UTC
         return None
 
 
@@ -43,7 +96,7 @@ def week_bounds(spec: str) -> tuple[datetime, datetime]:
         start = datetime.fromisocalendar(int(year), int(week), 1)
     except ValueError:
         raise UsageError(f"{spec!r} is not an ISO week; write it like 2026-W42") from None
-    return start, start + timedelta(days=7)
+    return start, shifted(start, timedelta(days=7))
 
 
 def week_of(moment: datetime) -> str:

@@ -27,7 +27,7 @@ from presswatch.reuse.fingerprints import (
 )
 from presswatch.reuse.passages import character_spans, shared_passages
 from presswatch.reuse.provenance import ArticleFacts, infer_direction
-from presswatch.store.schema import articles
+from presswatch.store.schema import articles, links
 
 from .conftest import page
 from .test_ingest import write_warc
@@ -240,3 +240,63 @@ def test_a_wire_copy_links_to_the_origin_not_to_every_earlier_copy(tmp_path: Pat
         ("duplicate", origin, pages["c-second-copy"][0]),
     }
     pw.close()
+
+
+def _wire_story(tmp_path: Path) -> dict[str, dict[str, str]]:
+    """An origin, three copies of it (two near-identical, one embedding it in its own report), a later echo."""
+    body = prose(7, 220)
+    words = body.split()
+    records = {
+        "origin": (body, "2026-10-01T06:00:00Z"),
+        "copy-a": (" ".join(words[:-3]) + " Reported by the Ledger desk.", "2026-10-01T09:00:00Z"),
+        "copy-b": (body + " Translated and edited by our staff.", "2026-10-02T10:00:00Z"),
+        "embed": (prose(11, 120) + " " + " ".join(words[:140]) + " " + prose(12, 90), "2026-10-03T08:00:00Z"),
+    }
+    return {
+        name: {
+            "url": f"https://{name}.example/news/wire-story",
+            "title": f"Wire story ({name})",
+            "text": text,
+            "published": when,
+            "source": name,
+        }
+        for name, (text, when) in records.items()
+    }
+
+
+def _links_by_url(pw: Presswatch) -> set[tuple[str, str, str, bool]]:
+    with pw.store.connect() as conn:
+        origin, copy = articles.alias("o"), articles.alias("c")
+        rows = conn.execute(
+            select(origin.c.url, copy.c.url, links.c.kind, links.c.directed)
+            .join(origin, origin.c.id == links.c.origin_id)
+            .join(copy, copy.c.id == links.c.copy_id)
+        ).all()
+    return {(o, c, kind, bool(directed)) for o, c, kind, directed in rows}
+
+
+def _ingest_and_process(pw: Presswatch, folder: Path, records: list[dict[str, str]], name: str) -> None:
+    path = folder / f"{name}.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    assert pw.ingest([str(path)]).exit_code == 0
+    pw.process()
+
+
+def test_origins_and_directions_do_not_depend_on_arrival_order(tmp_path: Path) -> None:
+    story = _wire_story(tmp_path)
+    together = Presswatch(db=str(tmp_path / "together.db"))
+    # arrival order is not publication order even in one run: the origin comes last in the file
+    _ingest_and_process(together, tmp_path, [story[n] for n in ("copy-b", "embed", "copy-a", "origin")], "all")
+    expected = _links_by_url(together)
+    origin_url = story["origin"]["url"]
+    assert {o for o, _, kind, _ in expected if kind == "duplicate"} == {origin_url}
+    assert any(o == origin_url and kind == "partial" for o, _, kind, _ in expected)
+
+    late = Presswatch(db=str(tmp_path / "late.db"))
+    _ingest_and_process(late, tmp_path, [story[n] for n in ("copy-a", "copy-b", "embed")], "copies")
+    assert {o for o, _, _, _ in _links_by_url(late)} != {origin_url}  # without it, a copy is the origin
+    _ingest_and_process(late, tmp_path, [story["origin"]], "origin")
+    assert _links_by_url(late) == expected
+    assert late.provenance(origin_url)["origin"]["url"] == origin_url
+    together.close()
+    late.close()

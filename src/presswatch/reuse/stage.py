@@ -19,7 +19,7 @@ from functools import cached_property
 from typing import Any, ClassVar
 
 import numpy as np
-from sqlalchemy import Connection, Select, Table, and_, func, insert, or_, select, tuple_
+from sqlalchemy import Connection, Select, Table, and_, delete, func, insert, or_, select, tuple_
 
 from ..config import Settings
 from ..store.queries import StageReport, now, published_time
@@ -56,6 +56,10 @@ MAX_TRANSLATION_CANDIDATES = 40  # scored per article: the ones sharing the most
 # A translation appears within two months of its original: outlets translate the news while it
 # is news; farther apart, shared names and numbers are another story about the same people.
 TRANSLATION_WINDOW = timedelta(days=60)
+COPY_KINDS = ("duplicate", "partial")
+# A copy group relinked in publication order is compared pair by pair; past this size (a wire story on
+# hundreds of sites) the cost outgrows the gain and its links stay as they were made.
+MAX_REPLAY_GROUP = 200
 BOILERPLATE_SAMPLE = 12  # other pages of the outlet looked at
 BOILERPLATE_SHARE = 0.3  # a passage this share of them also carry is the outlet's, not reuse
 BOILERPLATE_CARRIED = 0.5  # a page carries a passage when it holds at least this share of its hashes
@@ -147,6 +151,8 @@ class ReuseStage:
         return select(*_COLUMNS)
 
     def process_batch(self, conn: Connection, rows: Sequence[Any], report: StageReport) -> None:
+        # In publication order, so that within a batch an origin is met before its copies.
+        rows = sorted(rows, key=lambda row: (published_time(row), row.id))
         # fingerprinting a whole batch at once costs a fraction of doing it article by article
         shingle_sets = minhash_shingles([row.text for row in rows])
         band_rows = bands_of(minhashes(shingle_sets)).tolist()
@@ -158,13 +164,28 @@ class ReuseStage:
 
 
 def _process_article(conn: Connection, article: _Article, keys: list[int], options: ReuseOptions) -> int:
-    shingle_set = article.shingle_set
     passage_fps = passage_fingerprints(article.words)
-    translation = article.translation
+    made = _link_article(conn, article, keys, passage_fps, options)
+    _index(conn, article, keys, passage_fps, article.translation)
+    if made:
+        made += _relink_if_earlier(conn, article, options)
+    return made
+
+
+def _link_article(
+    conn: Connection,
+    article: _Article,
+    keys: list[int],
+    passage_fps: list[int],
+    options: ReuseOptions,
+    among: set[int] | None = None,
+) -> int:
+    """Link an article to what it duplicates, shares passages with and translates (only `among` these, if given)."""
+    shingle_set = article.shingle_set
     made = 0
-    duplicates = _duplicates(conn, article, shingle_set, keys, options)
+    duplicates = _duplicates(conn, article, shingle_set, keys, options, among)
     done = {other.row.id for other, _, _ in duplicates}
-    partials = _partials(conn, article, passage_fps, options, done)
+    partials = _partials(conn, article, passage_fps, options, done, among)
     echoes = _echoes(conn, article, [other for other, _, _ in duplicates], [other for other, _ in partials])
     done.update(echoes)
     for other, score, method in duplicates:
@@ -180,10 +201,62 @@ def _process_article(conn: Connection, article: _Article, keys: list[int], optio
             made += _link(conn, article, other, "duplicate", min(covered_other, covered_article), "passages", passages)
         else:
             made += _link(conn, article, other, "partial", max(covered_other, covered_article), "passages", passages)
-    for other, score in _translations(conn, article, translation, done):
-        made += _link(conn, article, other, "translation", score, "anchors", [])
-    _index(conn, article, keys, passage_fps, translation)
+    if among is None:  # a replay relinks copies only: translations keep their own links
+        for other, score in _translations(conn, article, article.translation, done):
+            made += _link(conn, article, other, "translation", score, "anchors", [])
     return made
+
+
+# ---- publication order ----------------------------------------------------------------------
+
+
+def _copy_group(conn: Connection, article_id: int) -> set[int]:
+    """The articles joined to this one by duplicate and partial links, directly or through others."""
+    members, frontier = {article_id}, {article_id}
+    while frontier and len(members) <= MAX_REPLAY_GROUP:
+        linked = conn.execute(
+            select(links.c.origin_id, links.c.copy_id).where(
+                links.c.kind.in_(COPY_KINDS), or_(links.c.origin_id.in_(frontier), links.c.copy_id.in_(frontier))
+            )
+        ).all()
+        reached = {x for pair in linked for x in pair}
+        frontier = reached - members
+        members |= reached
+    return members
+
+
+def _relink_if_earlier(conn: Connection, article: _Article, options: ReuseOptions) -> int:
+    """When an article arrives that was published before copies already linked, relink its group in order.
+
+    Copies that came first were linked to each other, the earliest of them as
+    origin, and a copy that matches two of them was kept to the first (the
+    other is its echo). Processed in publication order, they would all point
+    to the newcomer instead: so the group's copy links are made again, each
+    member against the members published before it, as one run would.
+    """
+    ids = _copy_group(conn, article.row.id)
+    if len(ids) > MAX_REPLAY_GROUP:
+        log.info("article %s: a copy group of over %s articles is not relinked", article.row.id, MAX_REPLAY_GROUP)
+        return 0
+    members = [article, *_others(conn, article, ids - {article.row.id})]
+    order = sorted(members, key=lambda m: (published_time(m.row), m.row.id))
+    if order[-1] is article:
+        return 0  # it came last: the links were made in publication order
+    member_ids = [m.row.id for m in members]
+    unmade = conn.execute(
+        delete(links).where(
+            links.c.kind.in_(COPY_KINDS), links.c.origin_id.in_(member_ids), links.c.copy_id.in_(member_ids)
+        )
+    ).rowcount
+    shingle_sets = minhash_shingles([m.row.text for m in order])
+    band_rows = bands_of(minhashes(shingle_sets)).tolist()
+    made = 0
+    for place, (member, keys) in enumerate(zip(order, band_rows, strict=True)):
+        earlier = {m.row.id for m in order[:place]}
+        if earlier:
+            fps = passage_fingerprints(member.words)
+            made += _link_article(conn, member, keys if len(shingle_sets[place]) else [], fps, options, earlier)
+    return max(0, made - unmade)  # links made again are not new finds
 
 
 # ---- candidates ------------------------------------------------------------------------------
@@ -222,8 +295,12 @@ def _echoes(conn: Connection, article: _Article, duplicates: list[_Article], par
     }
 
 
-def _others(conn: Connection, article: _Article, ids: set[int], other_language: bool = False) -> list[_Article]:
-    """Current articles with these ids, other than this one and its own earlier versions."""
+def _others(
+    conn: Connection, article: _Article, ids: set[int], other_language: bool = False, among: set[int] | None = None
+) -> list[_Article]:
+    """Current articles with these ids (and `among` these, if given), other than this one and its earlier versions."""
+    if among is not None:
+        ids &= among
     ids.discard(article.row.id)
     if not ids:
         return []
@@ -234,7 +311,12 @@ def _others(conn: Connection, article: _Article, ids: set[int], other_language: 
 
 
 def _duplicates(
-    conn: Connection, article: _Article, shingle_set: np.ndarray, keys: list[int], options: ReuseOptions
+    conn: Connection,
+    article: _Article,
+    shingle_set: np.ndarray,
+    keys: list[int],
+    options: ReuseOptions,
+    among: set[int] | None = None,
 ) -> list[tuple[_Article, float, str]]:
     exact = set(
         conn.execute(
@@ -249,7 +331,7 @@ def _duplicates(
         ).scalars()
     )
     found: list[tuple[_Article, float, str]] = []
-    for other in _others(conn, article, exact | bucketed):
+    for other in _others(conn, article, exact | bucketed, among=among):
         if other.row.content_hash == article.row.content_hash:
             found.append((other, 1.0, "exact-hash"))
             continue
@@ -279,7 +361,12 @@ def _rare(conn: Connection, key: Any, keys: list[Any], most: int) -> list[Any]:
 
 
 def _partials(
-    conn: Connection, article: _Article, fps: list[int], options: ReuseOptions, done: set[int]
+    conn: Connection,
+    article: _Article,
+    fps: list[int],
+    options: ReuseOptions,
+    done: set[int],
+    among: set[int] | None = None,
 ) -> list[tuple[_Article, list[Passage]]]:
     if not fps:
         return []
@@ -299,7 +386,7 @@ def _partials(
         .all()
     )
     found = []
-    for other in _others(conn, article, set(shared) - done):
+    for other in _others(conn, article, set(shared) - done, among=among):
         passages = shared_passages(other.words, article.words, options.min_words)
         if other.row.source_id == article.row.source_id:
             passages = _without_boilerplate(conn, other, article, passages)

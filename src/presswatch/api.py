@@ -9,8 +9,9 @@ from pathlib import Path
 from typing import IO, Any
 
 from .config import Settings, load_settings
-from .digest import FORMATS as DIGEST_FORMATS
 from .digest import (
+    DIGEST_ITEMS,
+    SMTP_PORT,
     Digest,
     DigestVersion,
     Period,
@@ -27,6 +28,7 @@ from .digest import (
     save_draft,
     set_included,
 )
+from .digest import FORMATS as DIGEST_FORMATS
 from .digest import render as render_digest
 from .digest import send as send_mail
 from .entities.queries import article_mentions, entity_attention, entity_counts, mentions_of
@@ -36,7 +38,7 @@ from .errors import NotFound
 from .export import FORMATS as EXPORT_FORMATS
 from .export import TABLES, export_table, plain
 from .extract import LanguageOptions
-from .extract.dates import date_range, week_bounds, week_of
+from .extract.dates import DateWindow, date_range, week_bounds, week_of
 from .fetch import FetchReport, FetchSettings, FetchThread, Monitor, PollBounds, watch
 from .fetch.poll import OnEvent, keep_hops
 from .fetch.sources import (
@@ -74,6 +76,8 @@ from .users.accounts import (
 # the dates users write) that callers need, so that the CLI imports nothing below this module.
 __all__ = [
     "DIGEST_FORMATS",
+    "DIGEST_ITEMS",
+    "SMTP_PORT",
     "EXPORT_FORMATS",
     "TABLES",
     "AliasEntry",
@@ -125,7 +129,8 @@ class Presswatch:
         language = LanguageOptions(
             s.language_accuracy, tuple(s.languages), s.paragraph_language_min_chars, tuple(s.paragraph_languages)
         )
-        return IngestOptions(base_url, source, s.max_page_bytes, s.feed_min_words, s.workers, language)
+        dates = DateWindow(datetime.fromisoformat(s.earliest_date), s.future_days)
+        return IngestOptions(base_url, source, s.max_page_bytes, s.feed_min_words, s.workers, language, dates)
 
     def ingest(
         self,
@@ -284,7 +289,7 @@ class Presswatch:
 
     # ---- digest --------------------------------------------------------------------------------
 
-    def build_digest(self, period: Period, topic: str | None = None, limit: int = 12) -> Digest:
+    def build_digest(self, period: Period, topic: str | None = None, limit: int = DIGEST_ITEMS) -> Digest:
         """Select, rank and summarise the period's stories, and save the result as the period's draft."""
         with self.store.begin() as conn:
             found = build_digest(conn, period, topic=topic, limit=limit)
@@ -370,7 +375,7 @@ class Presswatch:
         period: Period,
         to: list[str],
         host: str,
-        port: int = 25,
+        port: int = SMTP_PORT,
         topic: str | None = None,
         starttls: bool = False,
         user: str | None = None,

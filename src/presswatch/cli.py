@@ -23,7 +23,9 @@ from typer.core import TyperGroup
 
 from .api import (
     DIGEST_FORMATS,
+    DIGEST_ITEMS,
     EXPORT_FORMATS,
+    SMTP_PORT,
     TABLES,
     AliasEntry,
     ArticleFilter,
@@ -778,7 +780,7 @@ def digest_build(
     topic: str | None = TOPIC,
     fmt: str = typer.Option("md", "--format", "-f", help="md, html, json, atom or eml."),
     output: Path | None = typer.Option(None, "--out", "-o", help="Write to this file instead of standard output."),
-    limit: int = typer.Option(12, "--limit", min=1, help="At most this many items."),
+    limit: int = typer.Option(DIGEST_ITEMS, "--limit", min=1, help="At most this many items."),
 ) -> None:
     """Build the period's digest, save it as the draft, and render it."""
     if fmt not in DIGEST_FORMATS:
@@ -812,7 +814,7 @@ def digest_publish(
 def digest_send(
     to: list[str] = typer.Option(..., "--to", help="Recipient (repeatable)."),
     smtp_host: str = typer.Option(..., "--smtp-host", help="SMTP server."),
-    smtp_port: int = typer.Option(25, "--smtp-port", help="SMTP port."),
+    smtp_port: int = typer.Option(SMTP_PORT, "--smtp-port", help="SMTP port."),
     starttls: bool = typer.Option(False, "--starttls", help="Upgrade the connection with STARTTLS."),
     user: str | None = typer.Option(None, "--user", help="SMTP login."),
     password_env: str | None = typer.Option(None, "--password-env", help="Environment variable holding the password."),

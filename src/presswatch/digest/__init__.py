@@ -20,7 +20,7 @@ from .drafts import (
     save_draft,
     set_included,
 )
-from .mail import render_eml, send
+from .mail import SMTP_PORT, render_eml, send
 from .model import (
     JSON_SCHEMA,
     SCHEMA,
@@ -37,7 +37,7 @@ from .model import (
     resolve_period,
 )
 from .render import html_body, render_atom, render_html, render_json, render_markdown, render_text
-from .select import build_digest
+from .select import DIGEST_ITEMS, build_digest
 from .site import build_site
 from .summary import split_sentences, summarise
 
@@ -60,7 +60,9 @@ def render(digest: Digest, fmt: str, sender: str = "presswatch@localhost", to: s
 
 
 __all__ = [
+    "DIGEST_ITEMS",
     "FORMATS",
+    "SMTP_PORT",
     "JSON_SCHEMA",
     "SCHEMA",
     "AlsoIn",

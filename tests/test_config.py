@@ -13,7 +13,7 @@ from presswatch.errors import ConfigError
 
 from .conftest import PROJECT
 
-UNITS = {"", "bytes", "seconds", "words", "characters", "count", "0-1", "0-100"}
+UNITS = {"", "bytes", "seconds", "days", "words", "characters", "count", "0-1", "0-100", "date"}
 
 
 @pytest.fixture(autouse=True)
@@ -99,6 +99,8 @@ def test_unknown_key_names_the_key_the_file_and_the_closest_setting(tmp_path: Pa
         ("duplicate_jaccard = 1.5", "duplicate_jaccard"),
         ("fuzzy_name_threshold = 101", "fuzzy_name_threshold"),
         ("request_timeout = -1", "request_timeout"),
+        ('earliest_date = "last year"', "earliest_date"),
+        ("future_days = -1", "future_days"),
     ],
 )
 def test_wrong_value_in_a_file_names_the_key_and_the_file(tmp_path: Path, line: str, name: str) -> None:

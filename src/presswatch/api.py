@@ -56,16 +56,19 @@ from .process import OnStage, run_stages, stage_names
 from .reuse.queries import copied_ids, copy_network, provenance_of
 from .store import Store
 from .store import queries as q
-from .store.queries import ArticleFilter, StageReport
+from .store.queries import MAX_ID, ArticleFilter, SearchLimits, StageReport
 from .stories import list_stories, story_detail
 from .users.accounts import (
     User,
     add_user,
     check_password,
+    check_throttle,
+    clear_failures,
     close_session,
     delete_search,
     list_users,
     open_session,
+    record_failure,
     save_search,
     saved_searches_of,
     session_user,
@@ -79,6 +82,7 @@ __all__ = [
     "DIGEST_ITEMS",
     "SMTP_PORT",
     "EXPORT_FORMATS",
+    "MAX_ID",
     "TABLES",
     "AliasEntry",
     "ArticleFilter",
@@ -130,7 +134,17 @@ class Presswatch:
             s.language_accuracy, tuple(s.languages), s.paragraph_language_min_chars, tuple(s.paragraph_languages)
         )
         dates = DateWindow(datetime.fromisoformat(s.earliest_date), s.future_days)
-        return IngestOptions(base_url, source, s.max_page_bytes, s.feed_min_words, s.workers, language, dates)
+        return IngestOptions(
+            base_url,
+            source,
+            s.max_page_bytes,
+            s.feed_min_words,
+            s.workers,
+            language,
+            dates,
+            item_seconds=s.item_seconds,
+            item_memory_bytes=s.item_memory_bytes,
+        )
 
     def ingest(
         self,
@@ -170,8 +184,13 @@ class Presswatch:
         return found
 
     def search(self, query: str, where: ArticleFilter | None = None) -> list[dict[str, Any]]:
+        """Full-text search; UsageError for a query past the caps, QueryTimeout for one past `search_seconds`."""
         with self.store.connect() as conn:
-            return q.search_articles(conn, query, where or ArticleFilter())
+            return q.search_articles(conn, query, where or ArticleFilter(), self.search_limits())
+
+    def search_limits(self) -> SearchLimits:
+        s = self.settings
+        return SearchLimits(s.max_query_chars, s.max_query_terms, s.search_seconds)
 
     def stats(self) -> dict[str, Any]:
         with self.store.connect() as conn:
@@ -229,7 +248,7 @@ class Presswatch:
     def mentions(self, entity_id: str, since: datetime | None = None, limit: int = 100) -> list[dict[str, Any]]:
         self.watchlist().entity(entity_id)  # a clear error for an unknown entity
         with self.store.connect() as conn:
-            return mentions_of(conn, entity_id, since, limit)
+            return mentions_of(conn, entity_id, since, _row_limit(limit))
 
     def mentions_in(self, article_id: int) -> list[dict[str, Any]]:
         """The mentions in one article, with the entity's name, in field and text order."""
@@ -243,11 +262,11 @@ class Presswatch:
 
     def suggest_aliases(self, entity_id: str, limit: int = 10) -> list[Suggestion]:
         with self.store.connect() as conn:
-            return suggest_aliases(conn, load_stored(conn), entity_id, limit)
+            return suggest_aliases(conn, load_stored(conn), entity_id, _row_limit(limit))
 
     def emerging(self, since: datetime, until: datetime, limit: int = 20) -> list[EmergingName]:
         with self.store.connect() as conn:
-            return emerging_names(conn, since, until, limit)
+            return emerging_names(conn, since, until, _row_limit(limit))
 
     def emerging_in_week(self, week: str | None = None, limit: int = 20) -> tuple[str, list[EmergingName]]:
         """The emerging names of an ISO week ("2026-W42"; by default the newest article's), and the week."""
@@ -278,11 +297,11 @@ class Presswatch:
         self, since: datetime | None = None, until: datetime | None = None, limit: int = 50
     ) -> list[dict[str, Any]]:
         with self.store.connect() as conn:
-            return list_stories(conn, since, until, limit)
+            return list_stories(conn, since, until, _row_limit(limit))
 
     def story(self, story_id: int) -> dict[str, Any]:
         with self.store.connect() as conn:
-            found = story_detail(conn, story_id)
+            found = story_detail(conn, story_id) if 0 < story_id <= MAX_ID else None
         if found is None:
             raise NotFound(f"no story {story_id}; list them with `presswatch stories list`")
         return found
@@ -401,11 +420,20 @@ class Presswatch:
         with self.store.connect() as conn:
             return list_users(conn)
 
-    def login(self, name: str, password: str) -> str | None:
-        """Open a login session for a name and password: its token, or None when they do not match."""
+    def login(self, name: str, password: str, address: str | None = None) -> str | None:
+        """Open a login session for a name and password: its token, or None when they do not match.
+
+        TooManyAttempts, without a look at the password, while the account or the client's `address` is
+        locked after too many failures; each failure is counted and logged (name and address).
+        """
         with self.store.begin() as conn:
+            check_throttle(conn, name, address)
             user = check_password(conn, name, password)
-            return open_session(conn, user) if user else None
+            if user is None:
+                record_failure(conn, name, address)
+                return None
+            clear_failures(conn, name)
+            return open_session(conn, user)
 
     def logout(self, token: str | None) -> None:
         """End the login session of this token."""
@@ -413,8 +441,8 @@ class Presswatch:
             close_session(conn, token)
 
     def session_user(self, token: str | None) -> User | None:
-        """The user of a login session; None for no token, an unknown or an expired one."""
-        with self.store.connect() as conn:
+        """The user of a login session; None for no token, an unknown, an expired or an idle one."""
+        with self.store.begin() as conn:  # notes the session's last request, now and then
             return session_user(conn, token)
 
     def signing_key(self, name: str) -> bytes:
@@ -429,6 +457,7 @@ class Presswatch:
 
     def save_search(self, user: User, name: str, query: str, filters: dict[str, Any]) -> int:
         """Save a search under a name, replacing one of that name; its id."""
+        q.check_query(query, self.search_limits())  # a saved search must run later
         with self.store.begin() as conn:
             return save_search(conn, user, name, query, filters)
 
@@ -513,13 +542,21 @@ class Presswatch:
         return write_opml(self.sources(watched_only=True))
 
     def fetch(
-        self, allow_private: bool = False, only: list[str] | None = None, on_event: OnEvent | None = None
+        self,
+        allow_private: bool = False,
+        only: list[str] | None = None,
+        on_event: OnEvent | None = None,
+        max_time: float | None = None,
     ) -> FetchReport:
-        """Poll every due source once (or the named ones, due or not) and fetch the queued URLs."""
+        """Poll every due source once (or the named ones, due or not) and fetch the queued URLs.
+
+        `max_time`: seconds after which nothing more is asked for; what is still out is left for the next run.
+        """
         with self.store.connect() as conn:
             ids = [find_source(conn, key).id for key in only] if only else None
         with FetchThread(self.fetch_settings(allow_private)) as net:
-            return Monitor(self.store, net, self.ingest_options(), self.poll_bounds(), on_event).run_once(ids)
+            monitor = Monitor(self.store, net, self.ingest_options(), self.poll_bounds(), on_event)
+            return monitor.run_once(ids, max_time=max_time)
 
     def watch(
         self,
@@ -532,6 +569,11 @@ class Presswatch:
         with FetchThread(self.fetch_settings(allow_private)) as net:
             monitor = Monitor(self.store, net, self.ingest_options(), self.poll_bounds(), on_event)
             watch(monitor, on_round, rounds=rounds)
+
+
+def _row_limit(limit: int) -> int:
+    """A row limit the store can take: none is below 0, and no table holds more than MAX_ID rows."""
+    return min(max(limit, 0), MAX_ID)
 
 
 def sample_dir() -> Path:

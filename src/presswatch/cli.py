@@ -7,7 +7,8 @@ import logging
 import os
 import sys
 import time
-from collections.abc import Iterator
+from collections import Counter
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict
 from datetime import datetime
@@ -40,13 +41,14 @@ from .api import (
     week_bounds,
 )
 from .config import REGISTRY, format_value, load_settings
-from .errors import PresswatchError, StoreError, UsageError
+from .errors import PresswatchError, QueryTimeout, StoreError, UsageError
 
 # The one place a presswatch error becomes an exit code (README, "Exit codes"); the first match wins.
-# 0 is success and 1 also "some items failed" (the commands' reports); 130 is Ctrl-C during `fetch`.
+# 0 is success and 1 also "some items failed" (the commands' reports); 130 is Ctrl-C (ingest, fetch, watch).
 EXIT_CODES: tuple[tuple[type[PresswatchError], int], ...] = (
     (UsageError, 2),  # bad usage: a wrong option, a bad setting (ConfigError), nothing by that name (NotFound)
     (StoreError, 3),  # the store cannot be opened, created or migrated
+    (QueryTimeout, 1),  # a search ran past search_seconds: the work itself failed, not its usage
     (PresswatchError, 1),  # anything else that failed: the digest could not be mailed, ...
 )
 
@@ -253,13 +255,45 @@ def ingest(
     as_json: bool = typer.Option(False, "--json", help="Print the summary as JSON."),
 ) -> None:
     """Ingest files offline: every page is kept raw, extracted, language-tagged and stored."""
-    with session() as pw:
+    stored: Counter[str] = Counter()
+    with session() as pw, stops_on_ctrl_c("interrupted", stored, "ingest the same paths again to go on"):
         total = pw.count_inputs(paths)
         started = time.monotonic()
         with ingest_progress(quiet or as_json, total) as (on_outcome, on_file):
-            report = pw.ingest(paths, base_url=base_url, source=source, on_outcome=on_outcome, on_file=on_file)
+
+            def counted(outcome: Outcome) -> None:
+                stored[outcome.status] += 1
+                on_outcome(outcome)
+
+            report = pw.ingest(paths, base_url=base_url, source=source, on_outcome=counted, on_file=on_file)
         print_summary(report, time.monotonic() - started, as_json)
     raise typer.Exit(report.exit_code)
+
+
+@contextmanager
+def stops_on_ctrl_c(what: str, stored: Counter[str], then: str) -> Iterator[None]:
+    """Ctrl-C ends the command with one line saying what was stored (`stored` counts outcomes by status), exit 130."""
+    try:
+        yield
+    except KeyboardInterrupt:
+        new, versions = stored["new"], stored["version"]
+        err.print(f"{what}; {new + versions} articles stored ({new} new, {versions} new versions) and kept; {then}")
+        raise typer.Exit(130) from None
+
+
+FetchEvents = Callable[[str, str, str, bool], None]
+
+
+def counting(stored: Counter[str], on_event: FetchEvents | None) -> FetchEvents:
+    """A fetch event listener that also counts the articles stored, by status, for the line after Ctrl-C."""
+
+    def on_any(what: str, label: str, message: str, failed: bool) -> None:
+        if what == "article" and message in ("new", "version"):
+            stored[message] += 1
+        if on_event is not None:
+            on_event(what, label, message, failed)
+
+    return on_any
 
 
 @app.command()
@@ -1043,24 +1077,35 @@ def print_fetch_summary(report: Any, seconds: float, as_json: bool) -> None:
         f"({summary['pages_failed']} failed, {summary['pages_skipped']} skipped), {summary['articles_new']} new "
         f"articles, {summary['articles_versions']} new versions in {seconds:.1f} s"
     )
+    if report.stopped_at_max_time:
+        err.print(
+            f"stopped at --max-time: {report.sources_left} sources still to poll and {report.pages_left} pages "
+            "still to fetch are left for the next run"
+        )
 
 
 @app.command()
 def fetch(
     source: list[str] | None = typer.Option(None, "--source", help="Poll this source now, due or not (repeatable)."),
     allow_private: bool = ALLOW_PRIVATE,
+    max_time: float | None = typer.Option(
+        None,
+        "--max-time",
+        min=0,
+        metavar="SECONDS",
+        help="Stop asking for more after this long; what is fetched is stored, the rest is left for the next run.",
+    ),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress display."),
     as_json: bool = typer.Option(False, "--json", help="Print the summary as JSON."),
 ) -> None:
     """Poll every due source once and fetch the new (and queued) article URLs."""
-    with session() as pw:
+    stored: Counter[str] = Counter()
+    with session() as pw, stops_on_ctrl_c("interrupted", stored, "pages not fetched stay queued for the next run"):
         started = time.monotonic()
-        try:
-            with fetch_progress(quiet or as_json) as on_event:
-                report = pw.fetch(allow_private=allow_private, only=source or None, on_event=on_event)
-        except KeyboardInterrupt:
-            err.print("interrupted; everything fetched so far is stored")
-            raise typer.Exit(130) from None
+        with fetch_progress(quiet or as_json) as on_event:
+            report = pw.fetch(
+                allow_private=allow_private, only=source or None, on_event=counting(stored, on_event), max_time=max_time
+            )
         print_fetch_summary(report, time.monotonic() - started, as_json)
     raise typer.Exit(report.exit_code)
 
@@ -1071,6 +1116,7 @@ def watch(
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Only the line after each round."),
 ) -> None:
     """Poll sources as they fall due, until Ctrl-C."""
+    stored: Counter[str] = Counter()
     with session() as pw:
 
         def on_round(report: Any, seconds: float, pause: float) -> None:
@@ -1079,11 +1125,9 @@ def watch(
             print_fetch_summary(report, seconds, False)
             err.print(f"[dim]next round in {pause:.0f} s; Ctrl-C stops[/]")
 
-        try:
+        with stops_on_ctrl_c("stopped", stored, "pages not fetched stay queued for the next run"):
             with fetch_progress(True) as on_event:
-                pw.watch(on_round, allow_private=allow_private, on_event=None if quiet else on_event)
-        except KeyboardInterrupt:
-            err.print("stopped; everything fetched so far is stored")
+                pw.watch(on_round, allow_private=allow_private, on_event=counting(stored, None if quiet else on_event))
 
 
 @app.command()

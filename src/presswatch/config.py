@@ -9,6 +9,7 @@ import tomllib
 from collections.abc import Mapping
 from dataclasses import Field, dataclass, field, fields
 from dataclasses import replace as replace_fields
+from datetime import date
 from importlib import resources
 from pathlib import Path
 from typing import Any, Literal, TypeVar, get_args, get_origin, get_type_hints
@@ -21,7 +22,8 @@ DEFAULTS_FILE = "default_settings.toml"
 
 # Units a value is checked against: a bounded scale, or a quantity that cannot be negative.
 BOUNDED_UNITS = {"0-1": (0.0, 1.0), "0-100": (0.0, 100.0)}
-NON_NEGATIVE_UNITS = frozenset({"bytes", "seconds", "words", "characters", "count"})
+NON_NEGATIVE_UNITS = frozenset({"bytes", "seconds", "days", "words", "characters", "count"})
+DATE_UNIT = "date"  # a calendar date, YYYY-MM-DD
 
 T = TypeVar("T")
 
@@ -45,6 +47,14 @@ class Settings:
     max_page_bytes: int = _setting(
         10_000_000, "bytes", "pages larger than this (decompressed) are refused; fetching aborts a larger body"
     )
+    item_seconds: float = _setting(
+        60.0, "seconds", "extracting one page or record may take this long, else it fails as too slow; 0 for no limit"
+    )
+    item_memory_bytes: int = _setting(
+        1_000_000_000,
+        "bytes",
+        "memory a worker may take for one page or record, else it fails as too big; 0 for no limit",
+    )
     feed_min_words: int = _setting(60, "words", "feed entries with fewer words are queued for fetching")
     language_accuracy: Literal["low", "high"] = _setting(
         "low", "", "lingua mode: low (fast, 100 MB) or high (1 GB, seconds to load)"
@@ -65,6 +75,13 @@ class Settings:
         80.0, "0-100", "similarity a capitalised name needs to match a person's alias fuzzily"
     )
     paragraph_language_min_chars: int = _setting(40, "characters", "shorter paragraphs take the article's language")
+    max_query_chars: int = _setting(1000, "characters", "longer search queries are refused with an error")
+    max_query_terms: int = _setting(
+        64, "count", "search queries with more words (AND, OR, NOT not counted) are refused with an error"
+    )
+    search_seconds: float = _setting(
+        5.0, "seconds", "a search still running after this long is stopped with an error; 0 for no limit"
+    )
     user_agent: str = _setting(
         "presswatch/0.1 (media monitoring)",
         "",
@@ -94,6 +111,12 @@ class Settings:
     max_child_sitemaps: int = _setting(10, "count", "sitemaps of a sitemap index read per poll, news sitemaps first")
     warc_max_bytes: int = _setting(
         1_000_000_000, "bytes", "a new WARC file is started when the current one passes this size"
+    )
+    earliest_date: str = _setting(
+        "1990-01-01", "date", "publication and capture dates before this are dropped as implausible, with a warning"
+    )
+    future_days: int = _setting(
+        2, "days", "dates more than this many days after now are dropped as implausible, with a warning"
     )
 
     def replace(self, **changes: Any) -> Settings:
@@ -223,6 +246,16 @@ def _check_range(setting: Setting, value: Any, origin: str) -> None:
         raise ConfigError(f"setting {setting.name!r} in {origin} must lie between {bounds[0]:g} and {bounds[1]:g}")
     if setting.unit in NON_NEGATIVE_UNITS and value < 0:
         raise ConfigError(f"setting {setting.name!r} in {origin} must not be negative ({setting.unit})")
+    if setting.unit == DATE_UNIT and not _is_date(value):
+        raise ConfigError(f"setting {setting.name!r} in {origin} must be a date like 1990-01-01, got {value!r}")
+
+
+def _is_date(value: str) -> bool:
+    try:
+        date.fromisoformat(value)
+    except ValueError:
+        return False
+    return True
 
 
 def _expected(setting: Setting) -> str:

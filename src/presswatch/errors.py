@@ -6,11 +6,15 @@ PresswatchError                 code
 │   └── NotFound                not_found    what was asked for is not in the store
 ├── PermissionDenied            permission   the user may not do this
 │   ├── LoginRequired           login        ... without logging in first
-│   └── CsrfFailed              csrf         a form post without its session's token
+│   ├── CsrfFailed              csrf         a form post without its session's token
+│   └── TooManyAttempts         throttled    too many failed logins: wait `retry_after` seconds (HTTP 429)
 ├── StoreError                  store        the store cannot be opened, created or migrated (CLI exit 3)
+├── QueryTimeout                timeout      a search ran past its time limit (setting search_seconds; HTTP 503)
 ├── DeliveryFailed              delivery     a digest could not be handed to the mail server (CLI exit 1)
 └── ItemError                   input        one input item failed; the run goes on (CLI exit 1)
     ├── InputTooLarge           too_large    the item is over a size cap
+    ├── ItemTooSlow             too_slow     extracting it took longer than its time budget (setting item_seconds)
+    ├── ItemTooBig              too_big      extracting it needed more memory than its budget (item_memory_bytes)
     ├── NotText                 not_text     binary junk or an undecodable charset
     ├── NoArticle               no_article   readable, but no article text in it (counted as skipped)
     └── FetchFailed             fetch        a URL could not be fetched: refused, too large, timed out, an HTTP error
@@ -69,10 +73,26 @@ class CsrfFailed(PermissionDenied):
     code = "csrf"
 
 
+class TooManyAttempts(PermissionDenied):
+    """Logins refused for a while after too many failures for one account or from one address."""
+
+    code = "throttled"
+
+    def __init__(self, message: str, retry_after: int) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after  # whole seconds until the next attempt is heard
+
+
 class StoreError(PresswatchError):
     """The store cannot be opened, created or migrated."""
 
     code = "store"
+
+
+class QueryTimeout(PresswatchError):
+    """A statement ran past its time limit and was stopped, so that one request cannot hold a worker."""
+
+    code = "timeout"
 
 
 class DeliveryFailed(PresswatchError):
@@ -91,6 +111,18 @@ class InputTooLarge(ItemError):
     """The item is larger than the configured cap."""
 
     code = "too_large"
+
+
+class ItemTooSlow(ItemError):
+    """Extracting the item took longer than the time budget per item; its worker was stopped and replaced."""
+
+    code = "too_slow"
+
+
+class ItemTooBig(ItemError):
+    """Extracting the item needed more memory than the budget per item; its worker was replaced."""
+
+    code = "too_big"
 
 
 class NotText(ItemError):

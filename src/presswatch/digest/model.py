@@ -7,7 +7,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from ..errors import UsageError
-from ..extract.dates import parse_iso, week_bounds, week_of
+from ..extract.dates import parse_iso, shifted, week_bounds, week_of
 
 SCHEMA = "presswatch.digest/1"
 
@@ -61,7 +61,7 @@ def period_of(label: str) -> Period:
         since, until = parse_iso(first), parse_iso(last)
         if since is None or until is None or until < since:
             raise UsageError(f"{label!r} is not a period; write it like 2026-10-01..2026-10-07")
-        return Period(label, since, until + timedelta(days=1))
+        return Period(label, since, shifted(until, timedelta(days=1)))
     since, until = week_bounds(label)
     return Period(week_of(since), since, until)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import codecs
 import logging
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from datetime import datetime
 from typing import Any
 from urllib.parse import urldefrag, urlsplit
@@ -19,9 +19,9 @@ from lxml import etree
 from ..config import Settings
 from ..errors import NoArticle, NotText
 from . import language
-from .dates import parse_iso
+from .dates import DateWindow, parse_iso
 from .metadata import page_metadata
-from .text import content_hash, repair, repair_line, word_count
+from .text import clean_text, content_hash, repair, repair_line, word_count
 
 log = logging.getLogger(__name__)
 
@@ -59,6 +59,17 @@ class Hints:
     fetched_at: datetime | None = None
     sitename: str | None = None  # the outlet's own name for itself (a feed's title), used for new sources
 
+    def __post_init__(self) -> None:
+        # Containers say anything: a JSON title that is a list, a NUL in a feed's name. Text
+        # fields hold clean text or nothing, whichever reader or fetch made the hints.
+        for name in _HINT_TEXTS:
+            value = getattr(self, name)
+            if value is not None:
+                setattr(self, name, clean_text(value) if isinstance(value, str) else None)
+
+
+_HINT_TEXTS = tuple(f.name for f in fields(Hints) if f.name not in ("published", "fetched_at"))
+
 
 @dataclass
 class Extracted:
@@ -94,15 +105,32 @@ def decode_html(body: bytes, declared: str | None = None) -> str:
     if sum(head.count(b) for b in _BINARY_BYTES) > max(BINARY_BYTES_TOLERATED, len(head) // BINARY_SHARE_TOLERATED):
         raise NotText("binary data, not a text page")
     for charset in _charset_candidates(head, declared):
+        if not _web_charset(charset):
+            log.debug("charset %r is not a text encoding of the web; passed over", charset)
+            continue
         try:
-            return body.decode(charset)
-        except (UnicodeDecodeError, LookupError):
+            return clean_text(body.decode(charset))
+        except ValueError:  # UnicodeDecodeError, and the UnicodeError of a codec like "undefined"
             continue
     best = charset_normalizer.from_bytes(body[:CHARSET_SAMPLE_BYTES]).best()
     if best is None:
         raise NotText(f"cannot decode the page: charset {declared or 'undeclared'} does not fit and detection failed")
     log.debug("charset detected as %s", best.encoding)
-    return body.decode(best.encoding, errors="replace")
+    return clean_text(body.decode(best.encoding, errors="replace"))
+
+
+# Python codecs that a page may name but no browser decodes a page with: they map bytes to
+# text by other rules (escapes, IDNA) or raise on purpose ("undefined").
+_NOT_WEB_CHARSETS = frozenset({"undefined", "unicode_escape", "raw_unicode_escape", "idna", "punycode", "utf_7"})
+
+
+def _web_charset(charset: str) -> bool:
+    """Whether `charset` names a text encoding a page may be in (not "undefined", a typo, or "base64")."""
+    try:
+        info = codecs.lookup(charset)
+    except (LookupError, ValueError):  # ValueError: a name with a NUL in it
+        return False
+    return info._is_text_encoding and info.name.replace("-", "_") not in _NOT_WEB_CHARSETS
 
 
 def _charset_candidates(head: bytes, declared: str | None) -> list[str]:
@@ -127,7 +155,7 @@ def canonical_url(url: str | None) -> str | None:
     """Normalised URL: lower-case host, tracking parameters and fragment removed."""
     if not url:
         return None
-    url = url.strip()
+    url = clean_text(url).strip()
     if urlsplit(url).scheme not in ("http", "https"):
         return url
     try:
@@ -137,12 +165,20 @@ def canonical_url(url: str | None) -> str | None:
     return urldefrag(normalised)[0]
 
 
-def extract_html(html: str, hints: Hints, options: LanguageOptions, default_url: str | None = None) -> Extracted:
+def extract_html(
+    html: str,
+    hints: Hints,
+    options: LanguageOptions,
+    default_url: str | None = None,
+    window: DateWindow | None = None,
+) -> Extracted:
     """Run trafilatura on a page and finish the result with `finish`.
 
     The URL is the container's (WARC, feed, JSONL) when it gives one, else the
-    page's canonical link or og:url, else `default_url`.
+    page's canonical link or og:url, else `default_url`. A date the container
+    gives outside `window` gives way to the page's own.
     """
+    window = window or DateWindow()
     # One parse for both: the metadata's fields, then bare_extraction (on its own
     # copy of the tree), which gives the same text as extract() in its plain-text
     # form, without the fingerprint and serialisation extract() adds on top.
@@ -154,19 +190,21 @@ def extract_html(html: str, hints: Hints, options: LanguageOptions, default_url:
     if found is None or not getattr(found, "text", None):
         raise NoArticle("no article text found on the page")
     extracted_date = precise_date(parse_iso(meta.date), html)
+    stated = window.admit(hints.published, f"the {hints.published_how or 'stated'} publication", hints.url)
     article = finish(
         _restore_zwnj(found.text) or "",
         Hints(
             url=hints.url or meta.url or default_url,
             title=hints.title or _restore_zwnj(meta.title),
             author=hints.author or meta.author,
-            published=hints.published or extracted_date,
-            published_how=hints.published_how if hints.published else ("metadata" if extracted_date else None),
+            published=stated or extracted_date,
+            published_how=hints.published_how if stated else ("metadata" if extracted_date else None),
             language=hints.language,
             source=hints.source,
         ),
         options,
         sitename=meta.sitename or hints.sitename,
+        window=window,
     )
     # A syndicated copy fetched at its own URL often names its origin as canonical: evidence of who was first.
     declared = canonical_url(meta.url)
@@ -192,8 +230,17 @@ def _restore_zwnj(text: str | None) -> str | None:
     return text.replace(_ZWNJ_STAND_IN, "\u200c") if text else text
 
 
-def finish(text: str, hints: Hints, options: LanguageOptions, sitename: str | None = None) -> Extracted:
-    """Repair the text, detect languages, hash and count: the common end of every ingest path."""
+def finish(
+    text: str, hints: Hints, options: LanguageOptions, sitename: str | None = None, window: DateWindow | None = None
+) -> Extracted:
+    """Repair the text, detect languages, hash and count: the common end of every ingest path.
+
+    A publication date outside `window` (by default 1990 to two days from now)
+    is dropped with a warning; the article is kept without it.
+    """
+    published = (window or DateWindow()).admit(
+        hints.published, f"the {hints.published_how or 'stated'} publication", hints.url
+    )
     text = repair(text)
     if not text:
         raise NoArticle("the article text is empty")
@@ -205,8 +252,8 @@ def finish(text: str, hints: Hints, options: LanguageOptions, sitename: str | No
         title=repair_line(hints.title),
         author=repair_line(hints.author),
         sitename=repair_line(sitename or hints.sitename),
-        published_at=hints.published,
-        published_how=hints.published_how or "none",
+        published_at=published,
+        published_how=(hints.published_how or "none") if published else "none",
         text=text,
         word_count=word_count(text),
         content_hash=content_hash(text),

@@ -3,40 +3,32 @@
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from ..errors import ConfigError, UsageError
+from ..config import Settings
+from ..errors import UsageError
 
 log = logging.getLogger(__name__)
-
-# The plausible window of publication and capture dates (settings `earliest_date` and
-# `future_days`): CMS output is full of 0001-01-01 and 9999-12-31, and such a date would
-# lead every "newest first" list and every weekly digest astray.
-EARLIEST_DATE = "1990-01-01"
-FUTURE_DAYS = 2
 
 
 @dataclass(frozen=True)
 class DateWindow:
-    """The dates presswatch believes: from `earliest` to `future_days` days after now (now at each check)."""
+    """The dates presswatch believes (settings `earliest_date` and `future_days`), "now" taken at each check.
 
-    earliest: datetime = datetime(1990, 1, 1)
-    future_days: int = FUTURE_DAYS
+    CMS output is full of 0001-01-01 and 9999-12-31; such a date would lead every
+    "newest first" list and every weekly digest astray.
+    """
 
-    @classmethod
-    def of(cls, earliest_date: str = EARLIEST_DATE, future_days: int = FUTURE_DAYS) -> DateWindow:
-        """The window the settings name; ConfigError when `earliest_date` is not a date."""
-        try:
-            earliest = date.fromisoformat(earliest_date.strip())
-        except ValueError:
-            raise ConfigError(f"setting 'earliest_date' must be a date like 1990-01-01, got {earliest_date!r}") from None
-        return cls(datetime.combine(earliest, datetime.min.time()), future_days)
+    earliest: datetime = datetime.fromisoformat(Settings.earliest_date)
+    future_days: int = Settings.future_days
 
     @property
     def latest(self) -> datetime:
-        return shifted(datetime.now(UTC).replace(tzinfo=None), timedelta(days=self.future_days))
+        ahead = timedelta(days=min(self.future_days, timedelta.max.days))
+        return shifted(datetime.now(UTC).replace(tzinfo=None), ahead)
 
     def admit(self, moment: datetime | None, what: str, of: str | None) -> datetime | None:
         """`moment` when it lies in the window; else None, with a warning naming `what` date `of` which item."""
@@ -65,17 +57,42 @@ def to_utc(moment: datetime) -> datetime:
     """Naive UTC, the one form dates are stored and compared in."""
     if moment.tzinfo is None:
         return moment
-    return moment.astimezone(UTC).replace(tzinfo=None)
+    try:
+        return moment.astimezone(UTC).replace(tzinfo=None)
+    except OverflowError:  # 0001-01-01T00:00+01:00 falls before year 1 in UTC, 9999-12-31T23:00-05:00 after 9999
+        return datetime.min if moment.year == datetime.min.year else datetime.max
+    except ValueError:  # an offset of a day or more, which no zone has: the time as written
+        return moment.replace(tzinfo=None)
+
+
+# An ISO 8601 date with a year the calendar cannot hold (0000, 99999, -0044): a date all the same.
+_YEAR_FIRST = re.compile(r"([+-]?)(\d{4,})-\d\d")
 
 
 def parse_iso(value: Any) -> datetime | None:
-    """An ISO 8601 date or date-time (a trailing Z allowed) as naive UTC; None when it is not one."""
+    """An ISO 8601 date or date-time (a trailing Z allowed) as naive UTC; None when it is not one.
+
+    A date beyond the calendar (year 0, 99999, or year 1 or 9999 pushed over
+    the edge by its time zone) is held at the edge, datetime.min or
+    datetime.max, for `DateWindow` to drop with a warning.
+    """
     if not isinstance(value, str) or not value.strip():
         return None
+    text = value.strip().replace("Z", "+00:00")
     try:
-        return to_utc(datetime.fromisoformat(value.strip().replace("Z", "+00:00")))
-    except (ValueError, OverflowError):  # OverflowError: 0001-01-01T00:00+01:00 is before year 1 in UTC
+        return to_utc(datetime.fromisoformat(text))
+    except ValueError:
+        return _beyond_calendar(text)
+
+
+def _beyond_calendar(text: str) -> datetime | None:
+    dated = _YEAR_FIRST.match(text)
+    if dated is None:
         return None
+    sign, year = dated.group(1), int(dated.group(2))
+    if sign == "-" or year == 0:
+        return datetime.min
+    return datetime.max if year > datetime.max.year else None
 
 
 def parse_compact(value: str | None) -> datetime | None:

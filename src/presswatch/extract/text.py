@@ -15,6 +15,7 @@ _WORD = re.compile(r"\w+")
 # since ftfy reads them as the bytes of a wrongly decoded text. ZWNJ (U+200C) is
 # kept because Persian spelling depends on it.
 _C0_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
 _C1_CONTROL = re.compile(r"[\x80-\x9f\ufeff\ufffe\uffff]")
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
 _BLANK_LINES = re.compile(r"\n{3,}")
@@ -25,6 +26,21 @@ _PLAIN = frozenset(map(chr, range(128))) | frozenset("\u00a0\u2018\u2019\u201c\u
 # Repair passes at most: a page decoded wrongly twice takes two, a third confirms; the bound
 # keeps a text that ftfy keeps changing from looping.
 REPAIR_PASSES = 3
+
+
+def clean_text(text: str) -> str:
+    """Text fit to store, whatever its source: valid UTF-8, line breaks as "\\n", no control characters but tab.
+
+    NUL and the other C0 controls are removed; a lone surrogate (from a JSON
+    escape like "\\ud800", or a UTF-7 page) becomes U+FFFD, while a pair left
+    split joins into its character. Every text presswatch stores passes through
+    here, by `repair`, `Hints` or `canonical_url`.
+    """
+    if _SURROGATE.search(text):
+        text = text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return _C0_CONTROL.sub("", text)
 
 
 def repair(text: str) -> str:
@@ -40,7 +56,7 @@ def repair(text: str) -> str:
 
 def _repair_once(text: str) -> tuple[str, bool]:
     # ftfy's full pass is the slow part; clean text (most of it) needs only NFC.
-    text = _C0_CONTROL.sub("", text)
+    text = clean_text(text)
     suspicious = "&" in text or (not _PLAIN.issuperset(text) and is_bad(text))
     text = ftfy.fix_text(text, normalization="NFC") if suspicious else unicodedata.normalize("NFC", text)
     text = _C1_CONTROL.sub("", text)

@@ -4,7 +4,9 @@ One request goes: SSRF guard → robots.txt → a per-host slot and turn → a
 global slot → GET with connect/read timeouts inside a total deadline → the
 body read raw and inflated under the cap → the response archived → retried
 on 429 and 5xx with exponential backoff, jitter and Retry-After → redirects
-followed by hand, each hop guarded again, up to the limit.
+followed by hand, each hop guarded again, up to the limit. The connection
+itself goes to an address the guard checked (`transport`): DNS is asked once
+per connection, so a name cannot pass the check and then point elsewhere.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from .archive import ArchivedResponse, WarcArchive
 from .body import read_capped
 from .guard import check_url
 from .robots import ROBOTS_MAX_BYTES, RobotsCache
+from .transport import GuardedTransport
 
 log = logging.getLogger(__name__)
 
@@ -130,11 +133,13 @@ class Fetcher:
         self.host_delay: dict[str, float] = {}
         self.side_hops: list[Hop] = []  # archived responses no caller asked for (robots.txt), to reference from raw
         self.robots = RobotsCache(settings.user_agent, self._read_robots)
+        limits = httpx.Limits(max_connections=settings.concurrency, max_keepalive_connections=settings.concurrency)
         self.client = httpx.AsyncClient(
             timeout=httpx.Timeout(
                 connect=settings.connect_timeout, read=settings.read_timeout, write=settings.read_timeout, pool=None
             ),
-            limits=httpx.Limits(max_connections=settings.concurrency, max_keepalive_connections=settings.concurrency),
+            # each connection goes to an address the SSRF guard checked, resolved once (no DNS rebinding)
+            transport=GuardedTransport(settings.allow_private, limits),
             follow_redirects=False,
             trust_env=False,  # a proxy from the environment would bypass the SSRF guard's view of the host
             headers={"User-Agent": settings.user_agent, "Accept-Encoding": "gzip, deflate, br"},

@@ -11,13 +11,15 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 
 from usp.objects.sitemap import AbstractIndexSitemap, InvalidSitemap
 from usp.tree import sitemap_from_str
 
 from ..errors import ItemError
-from ..ingest import parse_feed
+from ..extract.dates import to_utc
+from ..extract.text import clean_text
+from ..ingest import parse_feed, xml_bytes
 
 log = logging.getLogger(__name__)
 logging.getLogger("usp").setLevel(logging.WARNING)  # it logs every parse at INFO
@@ -63,7 +65,7 @@ def read_listing(body: bytes, url: str) -> FeedLinks:
 
 
 def read_sitemap(body: bytes) -> FeedLinks:
-    text = body.decode("utf-8", errors="replace")
+    text = xml_bytes(body).decode("utf-8", errors="replace")
     sitemap = sitemap_from_str(text)
     if isinstance(sitemap, InvalidSitemap):
         raise ItemError(f"not a readable sitemap ({sitemap.reason})")
@@ -73,7 +75,7 @@ def read_sitemap(body: bytes) -> FeedLinks:
     for page in sitemap.all_pages():
         story = page.news_story
         published = (story.publish_date if story else None) or page.last_modified
-        if published is not None and published.tzinfo is not None:
-            published = published.astimezone(UTC).replace(tzinfo=None)
-        links.append(Link(page.url, story.title if story else None, published))
+        if published is not None:
+            published = to_utc(published)  # never raises: a date beyond the calendar is held at its edge
+        links.append(Link(page.url, clean_text(story.title) if story and story.title else None, published))
     return FeedLinks(links, kind="sitemap")

@@ -77,6 +77,10 @@ class FetchReport:
     skipped: Counter[str] = field(default_factory=Counter)  # pages set aside, by reason (robots.txt, not HTML)
     articles: IngestReport = field(default_factory=IngestReport)
     problems: list[Outcome] = field(default_factory=list)
+    # Stopped by --max-time: the polls and pages still out were dropped, left due and queued for the next run.
+    stopped_at_max_time: bool = False
+    sources_left: int = 0
+    pages_left: int = 0
 
     @property
     def exit_code(self) -> int:
@@ -91,6 +95,9 @@ class FetchReport:
             "pages_failed": self.pages_failed,
             "pages_skipped": sum(self.skipped.values()),
             **{f"articles_{k}": v for k, v in self.articles.summary().items() if k != "queued"},
+            "stopped_at_max_time": self.stopped_at_max_time,
+            "sources_left": self.sources_left,
+            "pages_left": self.pages_left,
         }
 
 
@@ -148,23 +155,36 @@ class Monitor:
         self.page_states: list[tuple[int, dict[str, Any]]] = []
         self.writer = ResultWriter(store, on_flush=self._write_page_states)
         self.report = FetchReport()
+        self.deadline: float | None = None  # time.monotonic() past which nothing more is asked for
 
-    def run_once(self, source_ids: list[int] | None = None) -> FetchReport:
+    def run_once(self, source_ids: list[int] | None = None, max_time: float | None = None) -> FetchReport:
         """Poll the due sources (or those given, due or not) and fetch every pending URL.
 
         Pages are fetched while slow polls are still out (a feed that hangs must
         not hold up the others' articles), and extracted here meanwhile; once
         every poll is in, a long backlog goes to the extraction workers.
+        After `max_time` seconds nothing more is asked for and what is still out
+        is dropped (its sources stay due, its pages queued); what came in is stored.
+        On Ctrl-C, the articles extracted so far are stored before the interrupt goes on.
         """
         report = self.report = FetchReport()
+        self.deadline = None if max_time is None else time.monotonic() + max_time
         self.tried.clear()
         self.stale_backlog = True
+        try:
+            self._round(source_ids, report)
+        except KeyboardInterrupt:
+            self._settle(self.writer.flush(), report)
+            raise
+        return report
+
+    def _round(self, source_ids: list[int] | None, report: FetchReport) -> None:
         polls = {self._submit_poll(source): _Poll(source) for source in self._due(source_ids)}
         pages: dict[Future[Fetched], _Page] = {}
         with extraction_pool(replace(self.options, workers=1)) as inline:
             self._top_up(pages)
-            while polls:
-                done, _ = wait([*polls, *pages], return_when=FIRST_COMPLETED)
+            while not self._out_of_time(polls, pages, report) and polls:
+                done, _ = wait([*polls, *pages], timeout=self._time_left(), return_when=FIRST_COMPLETED)
                 for future in done:
                     if future in polls:
                         self._after_poll(polls.pop(future), future.result(), polls, report)
@@ -176,7 +196,6 @@ class Monitor:
         self._fetch_pages(pages, report)
         self._settle(self.writer.flush(), report)
         self._keep_side_responses()
-        return report
 
     def _fetch_pages(self, pages: dict[Future[Fetched], _Page], report: FetchReport) -> None:
         # Worker processes pay off on a long backlog only; a few pages are extracted here.
@@ -184,13 +203,39 @@ class Monitor:
         long = len(self.backlog) > INLINE_ITEMS
         with extraction_pool(self.options if long else replace(self.options, workers=1)) as pool:
             self._top_up(pages)
-            while pages:
-                done, _ = wait(pages, return_when=FIRST_COMPLETED)
+            while not self._out_of_time({}, pages, report) and pages:
+                done, _ = wait(pages, timeout=self._time_left(), return_when=FIRST_COMPLETED)
                 for future in done:
                     self._page_done(pages.pop(future), future.result(), report, pool)
                 self._top_up(pages)
             for item, result in pool.drain():
                 self._store(item, result, report)
+
+    def _time_left(self) -> float | None:
+        return None if self.deadline is None else max(0.0, self.deadline - time.monotonic())
+
+    def _past_deadline(self) -> bool:
+        return self.deadline is not None and time.monotonic() >= self.deadline
+
+    def _out_of_time(
+        self, polls: dict[Future[Fetched], _Poll], pages: dict[Future[Fetched], _Page], report: FetchReport
+    ) -> bool:
+        """Past the deadline: drop what is still out, count what is left for the next run, and say so."""
+        if not self._past_deadline():
+            return False
+        self._refresh_backlog()
+        sources_left = len({id(poll.parent or poll) for poll in polls.values()})
+        pages_left = len(pages) + sum(1 for page in self.backlog if page.queue_id not in self.tried)
+        for future in [*polls, *pages]:
+            future.cancel()
+        polls.clear()
+        pages.clear()
+        self.backlog.clear()
+        if sources_left or pages_left:
+            report.stopped_at_max_time = True
+            report.sources_left += sources_left
+            report.pages_left += pages_left
+        return True
 
     def _page_done(
         self, page: _Page, fetched: Fetched, report: FetchReport, pool: OrderedPool[Item, Extracted]
@@ -235,7 +280,7 @@ class Monitor:
             self.stale_backlog = self.stale_backlog or found > 0
             report.queued += found
             (poll.parent or poll).new_items += found
-            if poll.parent is None:
+            if poll.parent is None and not self._past_deadline():
                 for child in listing.sitemaps[: self.bounds.child_sitemaps]:
                     poll.children += 1
                     polls[self._submit_poll(poll.source, child)] = _Poll(poll.source, parent=poll)
@@ -270,6 +315,8 @@ class Monitor:
     def _queue(self, source: Any, listing: FeedLinks) -> int:
         """Queue the listing's URLs that are neither queued nor stored yet; how many were new."""
         added = 0
+        for link in listing.links:  # a 9999-12-31 would otherwise come first among the newest
+            link.published = self.options.dates.admit(link.published, "the listed publication", link.url)
         with self.store.begin() as conn:
             for link in listing.newest(self.bounds.new_per_poll):
                 url = canonical_url(link.url) or link.url
@@ -310,6 +357,8 @@ class Monitor:
 
     def _top_up(self, pages: dict[Future[Fetched], _Page]) -> None:
         """Keep a bounded number of pages in flight: fetched bodies wait in memory until stored."""
+        if self._past_deadline():
+            return
         self._refresh_backlog()
         while len(pages) < self.in_flight and self.backlog:
             page = self.backlog.popleft()

@@ -26,7 +26,7 @@ from .pipeline import (
 )
 from .readers.feeds import parse_feed
 from .readers.jsonl import JSONL_FIELDS
-from .readers.listing import FeedEntry, ParsedFeed
+from .readers.listing import FeedEntry, ParsedFeed, xml_bytes
 from .readers.warc import FEED_ENTRY_TYPE, WarcPage, WarcScan, WarcSkip, feed_entry_hints, feed_entry_json, iter_warc
 from .records import IngestOptions, Item, Outcome
 from .workers import INLINE_ITEMS, OrderedPool
@@ -47,6 +47,7 @@ __all__ = [
     "iter_warc",
     "kind_of",
     "parse_feed",
+    "xml_bytes",
     "ARTICLE_KINDS",
     "JSONL_FIELDS",
     "IngestOptions",

@@ -8,6 +8,7 @@ import logging
 import zlib
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from functools import partial
 from pathlib import Path
@@ -20,13 +21,14 @@ from sqlalchemy.exc import SQLAlchemyError
 from ..errors import ItemError, NoArticle
 from ..extract import Extracted, Hints, canonical_url, decode_html, extract_html, finish, html_text
 from ..extract.dates import parse_iso
+from ..extract.text import clean_text
 from ..store import Store
 from ..store import queries as q
 from .files import expand_paths, kind_of
 from .readers import items_of
 from .readers.jsonl import JSONL_FIELDS
 from .records import IngestOptions, Item, Outcome
-from .workers import OrderedPool, guarded, worker_count
+from .workers import ItemBudget, OrderedPool, guarded, worker_count
 
 log = logging.getLogger(__name__)
 
@@ -92,21 +94,22 @@ def extract_item(item: Item, options: IngestOptions) -> Extracted:
     if item.kind == "jsonl":
         record = json.loads(item.payload)
         if isinstance(record.get("html"), str):
-            return extract_html(record["html"], item.hints, options.language)
-        return finish(record["text"], item.hints, options.language)
+            return extract_html(clean_text(record["html"]), item.hints, options.language, window=options.dates)
+        return finish(record["text"], item.hints, options.language, window=options.dates)
     html = decode_html(item.payload, item.charset)
     if item.kind == "feed":
         return _extract_fragment(html, item.hints, options)
-    return extract_html(html, item.hints, options.language, default_url=item.default_url)
+    return extract_html(html, item.hints, options.language, default_url=item.default_url, window=options.dates)
 
 
 def _extract_fragment(html: str, hints: Hints, options: IngestOptions) -> Extracted:
     # A feed's content is a fragment; trafilatura wants a page, and a fragment
     # that is all article needs no boilerplate removal anyway.
     try:
-        return extract_html(f"<html><body><article>{html}</article></body></html>", hints, options.language)
+        page = f"<html><body><article>{html}</article></body></html>"
+        return extract_html(page, hints, options.language, window=options.dates)
     except NoArticle:
-        return finish(html_text(html), hints, options.language)
+        return finish(html_text(html), hints, options.language, window=options.dates)
 
 
 def precheck(store: Store, item: Item) -> Outcome | str:
@@ -303,7 +306,7 @@ def ingest_paths(
     """Ingest files, directories and globs; every item ends as one Outcome in the report."""
     report = IngestReport(listener=on_outcome)
     writer = ResultWriter(store)
-    with extraction_pool(options) as pool:
+    with _kept_on_interrupt(writer, report), extraction_pool(options) as pool:
         for argument in arguments:
             root = Path(argument) if Path(argument).is_dir() else None
             for path in expand_paths([argument]):
@@ -316,6 +319,17 @@ def ingest_paths(
     return report
 
 
+@contextmanager
+def _kept_on_interrupt(writer: ResultWriter, report: IngestReport) -> Iterator[None]:
+    """On Ctrl-C, store the results already extracted (the writer's batch), then let the interrupt go on."""
+    try:
+        yield
+    except KeyboardInterrupt:
+        for outcome in writer.flush():
+            report.add(outcome)
+        raise
+
+
 def _finish(pool: OrderedPool[Item, Extracted], writer: ResultWriter, report: IngestReport) -> None:
     """Store what the workers still hold, then what the writer still waits with."""
     for item, result in pool.drain():
@@ -326,7 +340,8 @@ def _finish(pool: OrderedPool[Item, Extracted], writer: ResultWriter, report: In
 
 
 def extraction_pool(options: IngestOptions) -> OrderedPool[Item, Extracted]:
-    return OrderedPool(partial(extract_item, options=options), worker_count(options.workers))
+    budget = ItemBudget(options.item_seconds, options.item_memory_bytes)
+    return OrderedPool(partial(extract_item, options=options), worker_count(options.workers), budget)
 
 
 def _settle(
@@ -346,10 +361,20 @@ def _settle(
 
 def _read(path: Path, root: Path | None, options: IngestOptions) -> Iterator[Item | Outcome]:
     try:
-        yield from items_of(path, root, options)
+        for found in items_of(path, root, options):
+            yield _dated(found, options) if isinstance(found, Item) else found
     except Exception as exc:  # noqa: BLE001 - a reader tripping on a hostile file must not stop the run
         log.debug("unexpected error reading %s", path, exc_info=True)
         yield Outcome(str(path), "failed", f"unexpected error reading the file ({type(exc).__name__}: {exc})")
+
+
+def _dated(item: Item, options: IngestOptions) -> Item:
+    """The item without the dates its container gave outside the plausible window (articles are checked again)."""
+    hints = item.hints
+    hints.published = options.dates.admit(hints.published, f"the {hints.published_how} publication", item.label)
+    hints.published_how = hints.published_how if hints.published else None
+    hints.fetched_at = options.dates.admit(hints.fetched_at, "the capture", item.label)
+    return item
 
 
 def reextract(store: Store, options: IngestOptions, on_outcome: OnOutcome | None = None) -> IngestReport:
@@ -358,7 +383,7 @@ def reextract(store: Store, options: IngestOptions, on_outcome: OnOutcome | None
     with store.connect() as conn:
         raw_ids = [row.id for row in q.iter_raw(conn, ARTICLE_KINDS)]
     writer = ResultWriter(store)
-    with extraction_pool(options) as pool:
+    with _kept_on_interrupt(writer, report), extraction_pool(options) as pool:
         for raw_id in raw_ids:
             item = _item_of_raw(store, raw_id)
             if isinstance(item, Outcome):

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from ..config import Settings
 from ..extract import Hints, LanguageOptions
+from ..extract.dates import DateWindow
 
 
 @dataclass(frozen=True)
@@ -15,6 +17,9 @@ class IngestOptions:
     feed_min_words: int = 60
     workers: int = 0  # 0: one per CPU core
     language: LanguageOptions = field(default_factory=LanguageOptions)
+    dates: DateWindow = field(default_factory=DateWindow)  # dates outside it are dropped with a warning
+    item_seconds: float = Settings.item_seconds  # the budget per item, enforced by the worker pool; 0: none
+    item_memory_bytes: int = Settings.item_memory_bytes
 
 
 @dataclass

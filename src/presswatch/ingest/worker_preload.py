@@ -9,6 +9,7 @@ server that had started lingua's thread pool could not fork safely.
 from __future__ import annotations
 
 import gc
+import signal
 
 from .. import ingest  # noqa: F401 - trafilatura, lxml and the rest, imported once for all workers
 from ..extract.language import DEFAULT_PARAGRAPH_LANGUAGES, detector
@@ -43,6 +44,11 @@ def _load_justext_stoplists() -> None:
 
 
 _load_justext_stoplists()
+
+# Ctrl-C reaches every process of the terminal's group, and is the pool's process to handle: the server
+# ignores it, and so does every worker from its first instant (the server forks them with the handlers it
+# found after this import), so that none prints a KeyboardInterrupt traceback.
+signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 # What is loaded now lives as long as the workers: out of the collector's sight,
 # a worker's collections do not walk it again and again (nor touch its shared pages).

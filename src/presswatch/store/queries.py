@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import json
 import re
+import time
 import zlib
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Protocol
@@ -25,8 +27,10 @@ from sqlalchemy import (
     text,
     update,
 )
+from sqlalchemy.exc import DBAPIError
 
-from ..errors import ItemError
+from ..config import Settings
+from ..errors import ItemError, QueryTimeout, UsageError
 from .schema import articles, fetch_queue, mentions, raw, relevance, sources, stage_state
 
 
@@ -299,13 +303,20 @@ def _filtered(query: Any, where: ArticleFilter) -> Any:
 def list_articles(conn: Connection, where: ArticleFilter) -> list[dict[str, Any]]:
     query = select(*_LISTED).join(sources, sources.c.id == articles.c.source_id)
     query = _filtered(query, where).order_by(articles.c.published_at.desc().nulls_last(), articles.c.id.desc())
-    return [dict(row._mapping) for row in conn.execute(query.limit(where.limit).offset(where.offset))]
+    return [dict(row._mapping) for row in conn.execute(_paged(query, where))]
+
+
+def _paged(query: Any, where: ArticleFilter) -> Any:
+    """One page of a query: a LIMIT and OFFSET the store can hold (past MAX_ID there is nothing more anyway)."""
+    return query.limit(min(max(where.limit, 0), MAX_ID)).offset(min(max(where.offset, 0), MAX_ID))
 
 
 def get_article(conn: Connection, key: str) -> dict[str, Any] | None:
     """An article by id or URL (the current version), with its other versions listed."""
     query = select(articles, sources.c.name.label("source")).join(sources, sources.c.id == articles.c.source_id)
     if key.isdigit():
+        if not 0 < int(key) <= MAX_ID:
+            return None
         row = conn.execute(query.where(articles.c.id == int(key))).first()
     else:
         row = conn.execute(query.where(articles.c.url == key, articles.c.is_current)).first()
@@ -324,53 +335,149 @@ def get_article(conn: Connection, key: str) -> dict[str, Any] | None:
     return found
 
 
-def fts_query(user_query: str) -> str:
-    """Turn what a user types into a safe FTS5 query: terms quoted, AND/OR/NOT and prefix* kept."""
-    parts = []
+# The largest integer the store holds (SQLite's INTEGER, PostgreSQL's BIGINT): no row has a larger id, and a
+# larger LIMIT or OFFSET means no more than this one.
+MAX_ID = 2**63 - 1
+OPERATORS = ("AND", "OR", "NOT")
+# SQLite calls the deadline check every this many virtual-machine steps: a few microseconds apart.
+DEADLINE_CHECK_STEPS = 1000
+
+
+@dataclass(frozen=True)
+class SearchLimits:
+    """What one search may cost (settings max_query_chars, max_query_terms, search_seconds; 0 s: no limit)."""
+
+    max_chars: int = Settings.max_query_chars
+    max_terms: int = Settings.max_query_terms
+    seconds: float = Settings.search_seconds
+
+
+def check_query(user_query: str, limits: SearchLimits) -> str:
+    """The FTS5 query for what a user typed; UsageError when it is longer or has more words than allowed."""
+    if len(user_query) > limits.max_chars:
+        raise UsageError(
+            f"the search query has {len(user_query):,} characters, more than the {limits.max_chars:,} allowed "
+            "(setting max_query_chars); search for fewer words"
+        )
+    return fts_query(user_query, limits.max_terms)
+
+
+def fts_query(user_query: str, max_terms: int = Settings.max_query_terms) -> str:
+    """Turn what a user types into a safe FTS5 query: terms quoted, AND/OR/NOT and prefix* kept.
+
+    One pass over the text, ended by a UsageError at the first word past `max_terms` (AND, OR, NOT not
+    counted; each word of a phrase counted): FTS5's ranking and snippets cost, for every row that matches,
+    time that grows with the square of the number of words, so the count is what must be bounded.
+    """
+    parts: list[str] = []
+    words = 0
     user_query = _CONTROL.sub(" ", user_query)  # FTS5 reads a NUL as the end of the query string
-    for phrase, word in _QUERY_TOKEN.findall(user_query):
-        if phrase:
-            parts.append('"' + phrase.replace('"', "") + '"')
-        elif word in ("AND", "OR", "NOT"):
-            parts.append(word)
+    for found in _QUERY_TOKEN.finditer(user_query):
+        phrase, word = found.groups()
+        if phrase is None and word in OPERATORS:
+            if parts and parts[-1] in OPERATORS:
+                parts[-1] = word  # "a AND NOT b" is a syntax error to FTS5: the last operator of a run counts
+            elif parts:
+                parts.append(word)  # an operator before any term has nothing on its left: dropped
+            continue
+        words += max(1, len((phrase or word).split()))
+        if words > max_terms:
+            raise UsageError(
+                f"the search query has more than {max_terms} words (setting max_query_terms); search for fewer"
+            )
+        if phrase is not None:
+            parts.append('"' + phrase + '"')
         elif word.endswith("*") and len(word) > 1:
             parts.append('"' + word.rstrip("*").replace('"', "") + '"*')
         else:
             parts.append('"' + word.replace('"', "") + '"')
-    while parts and parts[-1] in ("AND", "OR", "NOT"):
+    if parts and parts[-1] in OPERATORS:
         parts.pop()
-    while parts and parts[0] in ("AND", "OR", "NOT"):
-        parts.pop(0)
     return " ".join(parts)
 
 
+# A phrase (which holds no quote) or a run of non-space characters: a regular expression without
+# nested repetition, so one scan of the text, and a failed phrase can only be the last quote of all.
 _QUERY_TOKEN = re.compile(r'"([^"]*)"|(\S+)')
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _FTS = table("articles_fts", column("rowid"))
 
 
-def search_articles(conn: Connection, query: str, where: ArticleFilter) -> list[dict[str, Any]]:
-    """Full-text search (FTS5 on SQLite, case-insensitive LIKE elsewhere), best match first."""
-    if conn.dialect.name != "sqlite":
-        pattern = f"%{query}%"
-        base = select(*_LISTED).join(sources, sources.c.id == articles.c.source_id)
-        base = _filtered(base, where).where(articles.c.title.ilike(pattern) | articles.c.text.ilike(pattern))
-        return [dict(r._mapping) for r in conn.execute(base.limit(where.limit).offset(where.offset))]
-    match = fts_query(query)
-    if not match:
-        return []
+@contextmanager
+def statement_deadline(conn: Connection, seconds: float) -> Iterator[None]:
+    """The statements run on `conn` inside the block are stopped past `seconds`, with QueryTimeout (0: no limit).
+
+    SQLite checks a deadline every few thousand steps of its virtual machine (a progress handler);
+    PostgreSQL has `statement_timeout`, set for the transaction the block runs in.
+    """
+    if seconds <= 0:
+        yield
+        return
+    driver: Any = conn.connection.driver_connection
+    deadline = time.monotonic() + seconds
+    if conn.dialect.name == "sqlite":
+        driver.set_progress_handler(lambda: time.monotonic() > deadline, DEADLINE_CHECK_STEPS)
+    elif conn.dialect.name == "postgresql":
+        conn.execute(text(f"SET LOCAL statement_timeout = {max(1, round(seconds * 1000))}"))
+    try:
+        yield
+    except DBAPIError as exc:
+        if not _interrupted(exc):
+            raise
+        raise QueryTimeout(
+            f"the search took longer than {seconds:g} s and was stopped (setting search_seconds); "
+            "narrow it with fewer or rarer words, a source, a language or a period"
+        ) from None
+    finally:
+        if conn.dialect.name == "sqlite":
+            driver.set_progress_handler(None, 0)
+
+
+def _interrupted(exc: DBAPIError) -> bool:
+    """Whether a statement was stopped by `statement_deadline`: SQLite's 'interrupted', PostgreSQL's 57014."""
+    code = getattr(exc.orig, "sqlstate", None) or getattr(exc.orig, "pgcode", None)
+    return code == "57014" or "interrupted" in str(exc.orig)
+
+
+def search_articles(
+    conn: Connection, query: str, where: ArticleFilter, limits: SearchLimits | None = None
+) -> list[dict[str, Any]]:
+    """Full-text search (FTS5 on SQLite, case-insensitive LIKE elsewhere), best match first.
+
+    UsageError for a query past the limits, QueryTimeout for one that runs past their time.
+    """
+    limits = limits or SearchLimits()
+    match = check_query(query, limits)
+    with statement_deadline(conn, limits.seconds):
+        if conn.dialect.name != "sqlite":
+            return _search_like(conn, query, where)
+        return _search_fts(conn, match, where) if match else []
+
+
+def _search_like(conn: Connection, query: str, where: ArticleFilter) -> list[dict[str, Any]]:
+    pattern = f"%{query}%"
+    base = select(*_LISTED).join(sources, sources.c.id == articles.c.source_id)
+    base = _filtered(base, where).where(articles.c.title.ilike(pattern) | articles.c.text.ilike(pattern))
+    return [dict(r._mapping) for r in conn.execute(_paged(base, where))]
+
+
+def _search_fts(conn: Connection, match: str, where: ArticleFilter) -> list[dict[str, Any]]:
+    """The page of matches first, ranked; then snippets for that page only (a snippet costs far more than a rank)."""
     rank: ColumnElement[float] = literal_column("bm25(articles_fts, 5.0, 1.0)")
     snippet: ColumnElement[str] = literal_column("snippet(articles_fts, 1, '[', ']', '…', 16)")
-    base = (
-        select(*_LISTED, snippet.label("snippet"), rank.label("rank"))
-        .select_from(
-            _FTS.join(articles, articles.c.id == _FTS.c.rowid).join(sources, sources.c.id == articles.c.source_id)
-        )
-        .where(text("articles_fts MATCH :match").bindparams(match=match))
+    matching = text("articles_fts MATCH :match").bindparams(match=match)
+    fts_articles = _FTS.join(articles, articles.c.id == _FTS.c.rowid).join(
+        sources, sources.c.id == articles.c.source_id
     )
     newest = (articles.c.published_at.desc().nulls_last(), articles.c.id.desc())
-    base = _filtered(base, where).order_by(*(newest if where.sort == "date" else (rank,)))
-    return [dict(r._mapping) for r in conn.execute(base.limit(where.limit).offset(where.offset))]
+    order = newest if where.sort == "date" else (rank, articles.c.id)
+    ranked = _filtered(select(articles.c.id, rank.label("rank")).select_from(fts_articles).where(matching), where)
+    page = _paged(ranked.order_by(*order), where).subquery()
+    rows = select(*_LISTED, snippet.label("snippet"), page.c.rank).select_from(
+        fts_articles.join(page, page.c.id == articles.c.id)
+    )
+    ordered = newest if where.sort == "date" else (page.c.rank, articles.c.id)
+    return [dict(r._mapping) for r in conn.execute(rows.where(matching).order_by(*ordered))]
 
 
 # ---- fetch queue ---------------------------------------------------------------------

@@ -318,6 +318,19 @@ web_sessions = Table(
     Column("user_id", Integer, ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
     Column("created_at", DateTime, nullable=False),
     Column("expires_at", DateTime, nullable=False),
+    Column("last_seen_at", DateTime),  # the last request (to a few minutes), for the idle timeout (0008)
+)
+
+# Failed logins per account and per client address (0008_login_throttle): in the store, so that throttling
+# survives a restart and holds across several server processes.
+login_throttle = Table(
+    "login_throttle",
+    metadata,
+    Column("kind", String, primary_key=True),  # account | address
+    Column("subject", String, primary_key=True),  # the name tried, or the client's address
+    Column("failures", Integer, nullable=False),  # failed logins in a row, none far apart
+    Column("last_failure_at", DateTime, nullable=False),
+    Column("locked_until", DateTime),  # no attempt is heard before this
 )
 
 saved_searches = Table(

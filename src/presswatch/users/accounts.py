@@ -1,4 +1,4 @@
-"""Users of the web UI: roles, argon2 password hashes, login sessions and saved searches.
+"""Users of the web UI: roles, argon2 password hashes, login throttling, login sessions and saved searches.
 
 No web framework here: `presswatch users add` uses it too.
 """
@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import re
 import secrets
 from dataclasses import dataclass
@@ -15,14 +16,20 @@ from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import Connection, delete, insert, select, update
+from sqlalchemy import Connection, delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
-from ..errors import UsageError
-from ..store.schema import app_secrets, saved_searches, users, web_sessions
+from ..errors import TooManyAttempts, UsageError
+from ..store.schema import app_secrets, login_throttle, saved_searches, users, web_sessions
+
+log = logging.getLogger(__name__)
 
 ROLES = ("viewer", "editor", "admin")  # each role can do what the ones before it can
 SESSION_DAYS = 14  # an editor who works on the digest weekly stays signed in from one week to the next
+# A session unused this long ends before its 14 days: longer than a week, for that weekly editor.
+SESSION_IDLE = timedelta(days=8)
+# How often a session's last request is written down: a page view stays a read, the idle clock still ticks.
+SESSION_TOUCH = timedelta(minutes=5)
 MIN_PASSWORD = 8  # the usual minimum length; argon2 keeps offline guessing slow, longer is the user's choice
 # Random bytes in a session token and in the app's signing keys: 256 bits, beyond guessing.
 SECRET_BYTES = 32
@@ -80,6 +87,83 @@ def check_password(conn: Connection, name: str, password: str) -> User | None:
     return User(row.id, row.name, row.role)
 
 
+# ---- login throttling ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Throttle:
+    """After `allowed` failed logins in a row for one subject, each further failure closes logins for it a while."""
+
+    kind: str  # account | address
+    allowed: int
+
+
+# An address gets more tries than an account: it may be a whole office behind one router.
+THROTTLES = (Throttle("account", 5), Throttle("address", 20))
+# The first lock, doubled at each further failure up to the longest; a subject whose last failure (or lock)
+# ended this long ago starts counting afresh.
+FIRST_LOCK = timedelta(seconds=30)
+LONGEST_LOCK = timedelta(minutes=15)
+FAILURE_MEMORY = timedelta(minutes=15)
+SUBJECT_MAX_CHARS = 255  # a name typed into the form is kept (and logged) only this long
+
+
+def check_throttle(conn: Connection, name: str, address: str | None) -> None:
+    """TooManyAttempts when logins for this account or from this address are locked, whatever the password."""
+    now = _now()
+    for throttle, subject in _subjects(name, address):
+        locked = conn.execute(
+            select(login_throttle.c.locked_until).where(
+                login_throttle.c.kind == throttle.kind, login_throttle.c.subject == subject
+            )
+        ).scalar()
+        if locked is not None and locked > now:
+            wait = max(1, round((locked - now).total_seconds()))
+            raise TooManyAttempts(
+                f"too many failed logins {'for this account' if throttle.kind == 'account' else 'from your address'}; "
+                f"try again in {wait} s",
+                wait,
+            )
+
+
+def record_failure(conn: Connection, name: str, address: str | None) -> None:
+    """Count a failed login against the account and the address, lock them past their allowance, and log it."""
+    now = _now()
+    log.warning("failed login for account %r from %s", name[:SUBJECT_MAX_CHARS], address or "an unknown address")
+    forgotten = func.coalesce(login_throttle.c.locked_until, login_throttle.c.last_failure_at) < now - FAILURE_MEMORY
+    conn.execute(delete(login_throttle).where(forgotten))
+    for throttle, subject in _subjects(name, address):
+        key = (login_throttle.c.kind == throttle.kind, login_throttle.c.subject == subject)
+        failures = 1 + (conn.execute(select(login_throttle.c.failures).where(*key)).scalar() or 0)
+        locked = now + _lock(failures - throttle.allowed) if failures >= throttle.allowed else None
+        values = {"failures": failures, "last_failure_at": now, "locked_until": locked}
+        if conn.execute(update(login_throttle).where(*key).values(values)).rowcount == 0:
+            conn.execute(insert(login_throttle).values(kind=throttle.kind, subject=subject, **values))
+        if locked is not None:
+            log.warning("logins %s %r locked until %s UTC", throttle.kind, subject, locked)
+
+
+def clear_failures(conn: Connection, name: str) -> None:
+    """A successful login starts the account's count afresh (not the address's: one good account must not
+    reset a guesser's count)."""
+    account = _subjects(name, None)[0][1]
+    conn.execute(delete(login_throttle).where(login_throttle.c.kind == "account", login_throttle.c.subject == account))
+
+
+def _subjects(name: str, address: str | None) -> list[tuple[Throttle, str]]:
+    account, by_address = THROTTLES
+    found = [(account, name[:SUBJECT_MAX_CHARS])]
+    if address:
+        found.append((by_address, address[:SUBJECT_MAX_CHARS]))
+    return found
+
+
+def _lock(beyond: int) -> timedelta:
+    """The lock after `beyond` failures past the allowance: FIRST_LOCK doubled that many times, at most LONGEST_LOCK."""
+    doublings = min(beyond, 32)  # 2**32 first locks is far past the longest: no need for larger powers
+    return min(LONGEST_LOCK, FIRST_LOCK * (1 << doublings))
+
+
 def list_users(conn: Connection) -> list[dict[str, Any]]:
     rows = conn.execute(select(users.c.id, users.c.name, users.c.role, users.c.created_at).order_by(users.c.name))
     return [dict(r._mapping) for r in rows]
@@ -96,27 +180,42 @@ def open_session(conn: Connection, user: User) -> str:
     """A new session for a user; returns the random token the cookie carries (only its hash is stored)."""
     token = secrets.token_urlsafe(SECRET_BYTES)
     now = _now()
-    conn.execute(delete(web_sessions).where(web_sessions.c.expires_at < now))
+    conn.execute(
+        delete(web_sessions).where(
+            (web_sessions.c.expires_at < now) | (web_sessions.c.last_seen_at < now - SESSION_IDLE)
+        )
+    )
     conn.execute(
         insert(web_sessions).values(
             token_hash=_token_hash(token),
             user_id=user.id,
             created_at=now,
             expires_at=now + timedelta(days=SESSION_DAYS),
+            last_seen_at=now,
         )
     )
     return token
 
 
 def session_user(conn: Connection, token: str | None) -> User | None:
+    """The user of a live session: None for no token, an unknown one, one past its 14 days or idle too long."""
     if not token:
         return None
+    now = _now()
     row = conn.execute(
-        select(users.c.id, users.c.name, users.c.role)
+        select(users.c.id, users.c.name, users.c.role, web_sessions.c.id.label("session"), web_sessions.c.last_seen_at)
         .join(web_sessions, web_sessions.c.user_id == users.c.id)
-        .where(web_sessions.c.token_hash == _token_hash(token), web_sessions.c.expires_at > _now())
+        .where(
+            web_sessions.c.token_hash == _token_hash(token),
+            web_sessions.c.expires_at > now,
+            web_sessions.c.last_seen_at > now - SESSION_IDLE,
+        )
     ).first()
-    return User(row.id, row.name, row.role) if row else None
+    if row is None:
+        return None
+    if row.last_seen_at < now - SESSION_TOUCH:
+        conn.execute(update(web_sessions).where(web_sessions.c.id == row.session).values(last_seen_at=now))
+    return User(row.id, row.name, row.role)
 
 
 def close_session(conn: Connection, token: str | None) -> None:

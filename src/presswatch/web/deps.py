@@ -6,11 +6,11 @@ from __future__ import annotations
 from typing import Annotated, Any
 from urllib.parse import quote, urlencode
 
-from fastapi import Depends, Request
+from fastapi import Depends, Path, Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
-from ..api import Presswatch
+from ..api import MAX_ID, Presswatch
 from ..digest import Period, period_of
 from ..errors import LoginRequired, NotFound, PermissionDenied, UsageError
 from ..users import User
@@ -72,6 +72,14 @@ LoggedIn = Annotated[User, Depends(logged_in)]
 
 
 # ---- path parts and links ----------------------------------------------------------------------------
+
+# An id in a path: from 1 to the largest integer the store holds; anything else is 422 before the store is asked.
+PathId = Annotated[int, Path(ge=1, le=MAX_ID)]
+
+
+def client_address(request: Request) -> str | None:
+    """The address the request came from (behind a proxy: what uvicorn's --proxy-headers made of it)."""
+    return request.client.host if request.client else None
 
 
 def safe_next(target: str | None) -> str:

@@ -9,11 +9,11 @@ from urllib.parse import quote, urlencode
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from ..api import Presswatch
+from ..api import MAX_ID, Presswatch
 from ..digest import Digest, DigestVersion, Period, render_html
 from ..errors import NotFound, UsageError
 from ..extract.dates import week_of
-from .deps import Editor, Reader, page, period_or_404, pw_of, safe_next, version_url
+from .deps import Editor, PathId, Reader, page, period_or_404, pw_of, safe_next, version_url
 from .security import PREVIEW_CSP
 
 router = APIRouter(include_in_schema=False)
@@ -79,7 +79,7 @@ def editor_preview(request: Request, label: str, user: Editor, topic: str | None
 
 @router.post("/editor/items/{item_id}/include")
 def item_include(
-    request: Request, item_id: int, user: Editor, included: Annotated[str, Form()], back: Annotated[str, Form()]
+    request: Request, item_id: PathId, user: Editor, included: Annotated[str, Form()], back: Annotated[str, Form()]
 ) -> Response:
     pw_of(request).edit_digest_item(item_id, included=included == "1")
     return RedirectResponse(f"{safe_next(back)}#item-{item_id}", status_code=303)
@@ -88,7 +88,7 @@ def item_include(
 @router.post("/editor/items/{item_id}/edit")
 def item_edit(
     request: Request,
-    item_id: int,
+    item_id: PathId,
     user: Editor,
     title: Annotated[str, Form()],
     summary: Annotated[str, Form()],
@@ -103,9 +103,9 @@ def item_edit(
 @router.post("/editor/digests/{digest_id}/move")
 def item_move(
     request: Request,
-    digest_id: int,
+    digest_id: PathId,
     user: Editor,
-    item: Annotated[int, Form()],
+    item: Annotated[int, Form(ge=1, le=MAX_ID)],
     direction: Annotated[str, Form()],
     back: Annotated[str, Form()],
 ) -> Response:
@@ -116,13 +116,15 @@ def item_move(
 
 @router.post("/editor/digests/{digest_id}/order")
 def items_order(
-    request: Request, digest_id: int, user: Editor, order: Annotated[str, Form()], back: Annotated[str, Form()]
+    request: Request, digest_id: PathId, user: Editor, order: Annotated[str, Form()], back: Annotated[str, Form()]
 ) -> Response:
     """A whole new order, as the drag-and-drop script sends it: item ids separated by commas."""
     try:
         ids = [int(part) for part in order.split(",") if part.strip()]
     except ValueError:
-        raise UsageError(f"order must be item ids separated by commas, not {order!r}") from None
+        ids = [0]
+    if not all(0 < item <= MAX_ID for item in ids):
+        raise UsageError(f"order must be item ids separated by commas, not {order[:200]!r}")
     pw_of(request).reorder_digest(digest_id, ids)
     return RedirectResponse(safe_next(back), status_code=303)
 
@@ -151,7 +153,7 @@ def digests_index(request: Request, user: Reader) -> Response:
 
 
 @router.get("/digests/{label}/v{version}")
-def digest_version(request: Request, label: str, version: int, user: Reader, topic: str | None = None) -> Response:
+def digest_version(request: Request, label: str, version: PathId, user: Reader, topic: str | None = None) -> Response:
     digest = pw_of(request).published_version(period_or_404(label), version, topic)
     header = '<p style="font-size:13px"><a href="/digests">All published digests</a></p>'
     return HTMLResponse(render_html(digest, header=header), headers={"content-security-policy": PREVIEW_CSP})

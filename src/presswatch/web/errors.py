@@ -8,12 +8,15 @@ status  code                 when
                              (a bad date, an unknown filter, an item of a published digest)
 401     login                LoginRequired (a page opened with GET redirects to /login instead)
 403     permission, csrf     PermissionDenied (a role too weak), CsrfFailed (no or a wrong CSRF token)
+429     throttled            TooManyAttempts: too many failed logins for the account or from the address; the
+                             Retry-After header says in how many seconds to try again
 404     not_found            NotFound, and a path no route answers
 405     method_not_allowed   a route that does not take this method
 422     invalid              the request does not fit the API's declared parameters (a path id that is not a
                              number, a page below 1, a body field missing): FastAPI's validation; `details`
                              lists {"where", "problem"} for each
-503     store                StoreError: the store cannot be opened or migrated
+503     store, timeout       StoreError: the store cannot be opened or migrated; QueryTimeout: a search ran
+                             past `search_seconds` and was stopped
 500     server               anything else: a generic message; the exception goes to the log
 """
 
@@ -30,7 +33,17 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from ..errors import CsrfFailed, LoginRequired, NotFound, PermissionDenied, PresswatchError, StoreError, UsageError
+from ..errors import (
+    CsrfFailed,
+    LoginRequired,
+    NotFound,
+    PermissionDenied,
+    PresswatchError,
+    QueryTimeout,
+    StoreError,
+    TooManyAttempts,
+    UsageError,
+)
 from .deps import page
 
 log = logging.getLogger(__name__)
@@ -41,7 +54,9 @@ STATUS: dict[type[PresswatchError], int] = {
     LoginRequired: 401,
     PermissionDenied: 403,
     NotFound: 404,
+    TooManyAttempts: 429,
     StoreError: 503,
+    QueryTimeout: 503,
 }
 HTTP_CODES = {404: "not_found", 405: "method_not_allowed"}
 INVALID = "invalid"  # FastAPI's request validation (422)
@@ -66,7 +81,7 @@ class ErrorBody(BaseModel):
 
 # For the OpenAPI schema of every API route.
 ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
-    status: {"model": ErrorBody} for status in (400, 401, 403, 404, 422, 503)
+    status: {"model": ErrorBody} for status in (400, 401, 403, 404, 422, 429, 503)
 }
 
 
@@ -110,7 +125,8 @@ async def presswatch_error(request: Request, exc: Exception) -> Response:
         return RedirectResponse(f"/login?{urlencode({'next': target})}", status_code=303)
     if status >= 500:
         log.warning("request %s failed: %s", request.url.path, exc)
-    return error_response(request, status, exc.code, _message(exc))
+    headers = {"retry-after": str(exc.retry_after)} if isinstance(exc, TooManyAttempts) else None
+    return error_response(request, status, exc.code, _message(exc), headers=headers)
 
 
 async def http_error(request: Request, exc: Exception) -> Response:

@@ -8,15 +8,37 @@ from __future__ import annotations
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Request
+from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
 
+from ..api import MAX_ID
 from ..digest import DigestVersion, digest_dict
-from ..errors import NotFound, UsageError
+from ..errors import LoginRequired, NotFound, UsageError
 from . import reading
-from .deps import Editor, LoggedIn, Reader, period_or_404, pw_of, version_url
-from .errors import ERROR_RESPONSES
+from .deps import Editor, LoggedIn, PathId, Reader, client_address, period_or_404, pw_of, version_url
+from .errors import ERROR_RESPONSES, error_response
+from .security import set_session_cookie
 
 router = APIRouter(prefix="/api", responses=ERROR_RESPONSES)
+
+
+class Credentials(BaseModel):
+    name: str = Field(min_length=1, max_length=255)
+    password: str = Field(min_length=1, max_length=4096)
+
+
+@router.post("/login", tags=["users"])
+def login(request: Request, body: Credentials) -> Response:
+    """Log in: sets the session cookie. 401 for a wrong name or password; 429, with Retry-After, after too many
+    failures for the account or from the address. Needs the X-CSRF-Token header, as every change does."""
+    pw = pw_of(request)
+    token = pw.login(body.name, body.password, client_address(request))
+    user = pw.session_user(token)
+    if token is None or user is None:
+        return error_response(request, 401, LoginRequired.code, "wrong name or password")
+    response = JSONResponse({"name": user.name, "role": user.role})
+    set_session_cookie(request, response, token)
+    return response
 
 
 @router.get("/me", tags=["users"])
@@ -37,7 +59,7 @@ def search(
     since: Annotated[str, Query(description="YYYY-MM-DD, included")] = "",
     until: Annotated[str, Query(description="YYYY-MM-DD, included")] = "",
     sort: Literal["relevance", "date"] = "relevance",
-    page: Annotated[int, Query(ge=1)] = 1,
+    page: Annotated[int, Query(ge=1, le=reading.MAX_PAGE)] = 1,
     size: Annotated[int, Query(ge=1, le=100)] = reading.PAGE_SIZE,
 ) -> dict[str, Any]:
     """Full-text search (words, "phrases", prefix*, AND/OR/NOT) with filters; the newest articles without `q`."""
@@ -47,14 +69,14 @@ def search(
 
 
 @router.get("/articles/{article_id}", tags=["articles"])
-def article(request: Request, article_id: int, user: Reader) -> dict[str, Any]:
+def article(request: Request, article_id: PathId, user: Reader) -> dict[str, Any]:
     """One article: metadata, text, paragraph languages, versions and mentions."""
     found = reading.article(pw_of(request), article_id)
     return {**found["article"], "mentions": found["mentions"]}
 
 
 @router.get("/articles/{article_id}/provenance", tags=["articles"])
-def provenance(request: Request, article_id: int, user: Reader) -> dict[str, Any]:
+def provenance(request: Request, article_id: PathId, user: Reader) -> dict[str, Any]:
     """The article's first publisher, its copies, partial copies (with passages) and translations."""
     found = reading.article(pw_of(request), article_id)
     if found["provenance"] is None:
@@ -69,7 +91,7 @@ def stories(request: Request, user: Reader, limit: Annotated[int, Query(ge=1, le
 
 
 @router.get("/stories/{story_id}", tags=["stories"])
-def story(request: Request, story_id: int, user: Reader) -> dict[str, Any]:
+def story(request: Request, story_id: PathId, user: Reader) -> dict[str, Any]:
     """One story with its articles, oldest first; `is_copy` marks copies and partial copies."""
     return reading.story(pw_of(request), story_id)
 
@@ -124,7 +146,7 @@ def add_saved_search(request: Request, body: SavedSearch, user: LoggedIn) -> dic
 
 
 @router.delete("/saved-searches/{search_id}", tags=["users"], status_code=204)
-def remove_saved_search(request: Request, search_id: int, user: LoggedIn) -> None:
+def remove_saved_search(request: Request, search_id: PathId, user: LoggedIn) -> None:
     if not pw_of(request).delete_search(user, search_id):
         raise NotFound(f"you have no saved search {search_id}")
 
@@ -147,7 +169,7 @@ def digest_versions(request: Request, period: str, user: Reader, topic: str | No
 
 
 @router.get("/digests/{period}/v{version}", tags=["digests"])
-def digest_version(request: Request, period: str, version: int, user: Reader, topic: str | None = None) -> Any:
+def digest_version(request: Request, period: str, version: PathId, user: Reader, topic: str | None = None) -> Any:
     """A published version, as the digest JSON (schema presswatch.digest/1)."""
     return digest_dict(pw_of(request).published_version(period_or_404(period), version, topic))
 
@@ -172,18 +194,18 @@ class ItemChange(BaseModel):
 
 
 @router.patch("/digest-items/{item_id}", tags=["digests"])
-def change_item(request: Request, item_id: int, change: ItemChange, user: Editor) -> dict[str, Any]:
+def change_item(request: Request, item_id: PathId, change: ItemChange, user: Editor) -> dict[str, Any]:
     """Include or exclude a draft's item, or edit its title or summary."""
     pw_of(request).edit_digest_item(item_id, change.included, change.title, change.summary)
     return {"item_id": item_id, "changed": change.model_dump(exclude_none=True)}
 
 
 class ItemOrder(BaseModel):
-    items: list[int]
+    items: list[Annotated[int, Field(ge=1, le=MAX_ID)]]
 
 
 @router.put("/digests/{digest_id}/order", tags=["digests"])
-def order_items(request: Request, digest_id: int, order: ItemOrder, user: Editor) -> dict[str, Any]:
+def order_items(request: Request, digest_id: PathId, order: ItemOrder, user: Editor) -> dict[str, Any]:
     """Put a draft's items in this order (items not named keep their order after them)."""
     items = pw_of(request).reorder_digest(digest_id, order.items)
     return {"digest_id": digest_id, "items": items}

@@ -11,7 +11,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from ..api import Presswatch
 from . import charts, reading
-from .deps import LoggedIn, Reader, page, pw_of, safe_next
+from .deps import LoggedIn, PathId, Reader, client_address, page, pw_of, safe_next
 from .security import SESSION_COOKIE, set_session_cookie
 from .views import mention_marks, mention_summary, paragraphs, passage_marks
 
@@ -42,7 +42,7 @@ def login(
     password: Annotated[str, Form()],
     next: Annotated[str, Form()] = "/search",
 ) -> Response:
-    token = pw_of(request).login(name, password)
+    token = pw_of(request).login(name, password, client_address(request))
     if token is None:
         return page(request, "login.html", status_code=401, next=safe_next(next), failed=True)
     response = RedirectResponse(safe_next(next), status_code=303)
@@ -79,7 +79,7 @@ def search_page(
     request: Request,
     user: Reader,
     form: Annotated[reading.SearchForm, Depends(search_form)],
-    page_number: Annotated[int, Query(alias="page", ge=1)] = 1,
+    page_number: Annotated[int, Query(alias="page", ge=1, le=reading.MAX_PAGE)] = 1,
 ) -> Response:
     pw = pw_of(request)
     rows, pages = reading.search(pw, form, page_number)
@@ -119,7 +119,7 @@ def save_search_form(
 
 
 @router.post("/searches/{search_id}/delete")
-def delete_search_form(request: Request, search_id: int, user: LoggedIn) -> Response:
+def delete_search_form(request: Request, search_id: PathId, user: LoggedIn) -> Response:
     pw_of(request).delete_search(user, search_id)
     return RedirectResponse("/search", status_code=303)
 
@@ -128,7 +128,7 @@ def delete_search_form(request: Request, search_id: int, user: LoggedIn) -> Resp
 
 
 @router.get("/articles/{article_id}")
-def article_page(request: Request, article_id: int, user: Reader) -> Response:
+def article_page(request: Request, article_id: PathId, user: Reader) -> Response:
     pw = pw_of(request)
     found = reading.article(pw, article_id)
     art = found["article"]
@@ -177,12 +177,12 @@ def stories_page(request: Request, user: Reader) -> Response:
 
 
 @router.get("/stories/{story_id}")
-def story_page(request: Request, story_id: int, user: Reader) -> Response:
+def story_page(request: Request, story_id: PathId, user: Reader) -> Response:
     return page(request, "story.html", story=reading.story(pw_of(request), story_id))
 
 
 @router.get("/charts/story/{story_id}.svg")
-def story_chart(request: Request, story_id: int, user: Reader) -> Response:
+def story_chart(request: Request, story_id: PathId, user: Reader) -> Response:
     found = reading.story(pw_of(request), story_id)
     copies = {m["id"] for m in found["articles_list"] if m["is_copy"]}
     return svg_response(charts.story_coverage(found["articles_list"], copies))

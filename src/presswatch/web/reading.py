@@ -11,6 +11,7 @@ from ..extract.dates import date_range
 from .views import Pages
 
 PAGE_SIZE = 20
+MAX_PAGE = 1_000_000  # a page number past this is refused (422): no store lists twenty million articles
 SORTS = ("relevance", "date")
 FILTERS = ("language", "source", "entity", "topic", "since", "until", "sort")
 

@@ -18,7 +18,7 @@ from ...errors import ItemError
 from ...extract.dates import parse_iso
 from ..files import read_capped
 from ..records import IngestOptions, Item, Outcome
-from .listing import FeedEntry, ParsedFeed, listing_items
+from .listing import FeedEntry, ParsedFeed, listing_items, xml_bytes
 from .sitemaps import parse_sitemap
 
 log = logging.getLogger(__name__)
@@ -35,9 +35,7 @@ def parse_feed(data: bytes, url: str | None = None) -> ParsedFeed:
         return parse_json_feed(data)
     if b"<urlset" in head or b"<sitemapindex" in head:
         return parse_sitemap(data)
-    # With headers but no content type, feedparser flags even a valid empty feed as malformed.
-    headers = {"content-location": url, "content-type": "application/xml"} if url else None
-    parsed = feedparser.parse(data, response_headers=headers)
+    parsed = _feedparser(xml_bytes(data), url)
     problem = parsed.get("bozo_exception")
     if not parsed.entries and (problem is not None or not parsed.get("version")):
         reason = f": {problem}" if problem is not None else ""
@@ -51,6 +49,21 @@ def parse_feed(data: bytes, url: str | None = None) -> ParsedFeed:
         entries=[_entry(e, base) for e in parsed.entries],
         warning=str(problem) if problem is not None else None,
     )
+
+
+def _feedparser(data: bytes, url: str | None) -> Any:
+    # With headers but no content type, feedparser flags even a valid empty feed as malformed.
+    headers = {"content-location": url, "content-type": "application/xml"} if url else None
+    try:
+        return feedparser.parse(data, response_headers=headers)
+    except (ValueError, LookupError) as exc:
+        # A declared encoding Python knows but cannot decode with ("undefined", a name with a NUL
+        # in it) escapes feedparser; as for pages, the declaration then gives way to UTF-8 and guessing.
+        log.info("feed %s: its declared encoding cannot be used (%s); reading it as UTF-8", url or "file", exc)
+    try:
+        return feedparser.parse(data, response_headers={**(headers or {}), "content-type": "application/xml; charset=utf-8"})
+    except (ValueError, LookupError) as exc:
+        raise ItemError(f"the feed's declared encoding cannot be read ({exc})") from None
 
 
 def _entry(entry: Any, base: str | None) -> FeedEntry:
@@ -103,36 +116,69 @@ def parse_json_feed(data: bytes) -> ParsedFeed:
     except UnicodeDecodeError:
         text = data.decode("cp1252", errors="replace")  # JSON must be UTF-8; some publishers send Windows-1252
     try:
-        document = json.loads(text)
-    except json.JSONDecodeError as exc:
+        document = json.loads(text, strict=False)  # strict=False: raw control characters in strings (cleaned later)
+    except RecursionError:
+        raise ItemError("JSON nested too deeply to read (thousands of levels)") from None
+    except ValueError as exc:  # JSONDecodeError, and a number of more than 4,300 digits
         raise ItemError(f"not valid JSON ({exc})") from None
     if not isinstance(document, dict) or "jsonfeed.org" not in str(document.get("version", "")):
         raise ItemError("JSON, but not a JSON Feed (no 'version': 'https://jsonfeed.org/version/1.1')")
     items: list[Any] = document["items"] if isinstance(document.get("items"), list) else []
     return ParsedFeed(
-        title=document.get("title"),
-        link=document.get("home_page_url"),
-        language=document.get("language"),
-        entries=[_json_entry(item) for item in items if isinstance(item, dict)],
+        title=_json_text(document, "title"),
+        link=_json_text(document, "home_page_url"),
+        language=_json_text(document, "language"),
+        entries=[_json_entry(item) for item in items],
     )
 
 
-def _json_entry(item: dict[str, Any]) -> FeedEntry:
-    authors = item.get("authors") or ([item["author"]] if isinstance(item.get("author"), dict) else [])
-    names = [str(a["name"]) for a in authors if isinstance(a, dict) and a.get("name")]
-    content = item.get("content_html") or _paragraphs_html(item.get("content_text"))
-    link = item.get("url") or item.get("external_url")
-    if not link and str(item.get("id", "")).startswith(("http://", "https://")):
-        link = item["id"]
+def _json_entry(item: Any) -> FeedEntry:
+    """One JSON Feed item; fields of the wrong type are left out, and an item without a usable link is an error."""
+    if not isinstance(item, dict):
+        return _failed_entry(f"the item is a JSON {_json_kind(item)}, not an object")
+    authors = item.get("authors") if isinstance(item.get("authors"), list) else []
+    authors = authors or ([item["author"]] if isinstance(item.get("author"), dict) else [])
+    names = [a["name"] for a in authors if isinstance(a, dict) and isinstance(a.get("name"), str)]
+    content = _json_text(item, "content_html") or _paragraphs_html(item.get("content_text"))
+    guid = item.get("id") if isinstance(item.get("id"), str | int) else None
+    link = next((item[key] for key in ("url", "external_url") if isinstance(item.get(key), str) and item[key]), None)
+    if not link and str(guid or "").startswith(("http://", "https://")):
+        link = str(guid)
     return FeedEntry(
-        title=item.get("title"),
+        title=_json_text(item, "title"),
         link=link,
-        guid=str(item["id"]) if item.get("id") is not None else None,
+        guid=str(guid) if guid is not None else None,
         published=parse_iso(item.get("date_published") or item.get("date_modified")),
         author=", ".join(names) or None,
         content_html=content,
-        summary_html=item.get("summary"),
+        summary_html=_json_text(item, "summary"),
+        error=_wrong_link(item) if not link else None,
     )
+
+
+def _json_text(record: dict[str, Any], key: str) -> str | None:
+    """A string field, or None when it is absent or of another type (a title that is a list)."""
+    value = record.get(key)
+    if value is None or isinstance(value, str):
+        return value
+    log.warning("JSON Feed: field %r is a JSON %s, not a string; left out", key, _json_kind(value))
+    return None
+
+
+def _json_kind(value: Any) -> str:
+    kinds = {bool: "boolean", int: "number", float: "number", list: "array", dict: "object"}
+    return kinds.get(type(value), type(value).__name__)
+
+
+def _wrong_link(item: dict[str, Any]) -> str | None:
+    for key in ("url", "external_url"):
+        if item.get(key) is not None and not isinstance(item[key], str):
+            return f"the item's {key!r} is a JSON {_json_kind(item[key])}, not a URL string; it cannot be stored"
+    return None
+
+
+def _failed_entry(reason: str) -> FeedEntry:
+    return FeedEntry(None, None, None, None, None, None, None, error=reason)
 
 
 def _paragraphs_html(text: Any) -> str | None:

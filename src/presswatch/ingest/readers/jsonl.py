@@ -35,6 +35,12 @@ def jsonl_items(path: Path, root: Path | None, options: IngestOptions) -> Iterat
         return
     for number, line in lines:
         label = f"{path} line {number}"
+        if len(line) > options.max_bytes:  # its text or html is a page, capped like any other
+            size, cap = len(line) / 1e6, options.max_bytes / 1e6
+            yield Outcome(
+                label, "failed", f"the record is {size:.1f} MB, over the {cap:.1f} MB cap (setting max_page_bytes)"
+            )
+            continue
         try:
             hints = jsonl_hints(line, options.source)
         except ItemError as exc:
@@ -47,7 +53,7 @@ def _looks_like_articles(first: bytes) -> bool:
     """Whether a JSONL file is ours to read: a manifest or a log shares the suffix, not the fields."""
     try:
         record = json.loads(first)
-    except (json.JSONDecodeError, UnicodeDecodeError):
+    except (ValueError, RecursionError):
         return True  # a broken first line is reported as such, line by line
     return isinstance(record, dict) and "url" in record and ("text" in record or "html" in record)
 
@@ -69,7 +75,9 @@ def jsonl_hints(line: bytes, source: str | None) -> Hints:
     """Validate one JSONL record against the documented fields."""
     try:
         record = json.loads(line)
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+    except RecursionError:
+        raise ItemError("JSON nested too deeply to read (thousands of levels)") from None
+    except ValueError as exc:  # JSONDecodeError, UnicodeDecodeError, a number of more than 4,300 digits
         raise ItemError(f"not valid JSON ({exc})") from None
     if not isinstance(record, dict):
         raise ItemError("a record must be a JSON object")

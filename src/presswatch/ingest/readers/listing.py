@@ -2,14 +2,29 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import datetime
 from pathlib import Path
 
 from ...extract import Hints, html_text
-from ...extract.text import word_count
+from ...extract.text import clean_text, word_count
 from ..records import IngestOptions, Item, Outcome
+
+
+# Bytes XML 1.0 forbids (NUL and the C0 controls but tab, LF, CR; ESC stays, ISO-2022-JP needs it):
+# one of them makes a whole feed or sitemap "not well-formed", so they go before parsing.
+_NOT_XML_BYTES = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1a\x1c-\x1f]")
+# Documents in UTF-16 or UTF-32 hold NUL bytes in every character: those are left as they are.
+_WIDE_STARTS = (b"\xff\xfe", b"\xfe\xff", b"<\x00", b"\x00<", b"\x00\x00")
+
+
+def xml_bytes(data: bytes) -> bytes:
+    """A feed or sitemap without the control bytes XML forbids, so that one stray NUL does not cost the document."""
+    if data.startswith(_WIDE_STARTS) or not _NOT_XML_BYTES.search(data):
+        return data
+    return _NOT_XML_BYTES.sub(b"", data)
 
 
 @dataclass
@@ -21,6 +36,17 @@ class FeedEntry:
     author: str | None
     content_html: str | None  # the fullest content the entry carries
     summary_html: str | None
+    error: str | None = None  # why the entry cannot be read, when it cannot (it keeps its place in the count)
+
+    def __post_init__(self) -> None:
+        # Feeds carry NUL, control characters and (JSON Feed) lone surrogates: cleaned once, here.
+        for name in _ENTRY_TEXTS:
+            value = getattr(self, name)
+            if value is not None:
+                setattr(self, name, clean_text(value) if isinstance(value, str) else None)
+
+
+_ENTRY_TEXTS = tuple(f.name for f in fields(FeedEntry) if f.name not in ("published", "error"))
 
 
 @dataclass
@@ -47,8 +73,13 @@ def listing_items(path: Path, data: bytes, feed: ParsedFeed, options: IngestOpti
             source=options.source,
             sitename=feed.title,
         )
-        if not entry.link:
+        if entry.error:
+            yield Outcome(label, "failed", entry.error)
+        elif not entry.link:
             yield Outcome(label, "failed", "the entry has no link, so it cannot be stored or fetched")
+        elif entry.content_html and len(entry.content_html) > options.max_bytes:  # a JSON Feed's text, escaped, grows
+            cap = options.max_bytes / 1e6
+            yield Outcome(label, "failed", f"its content is over the {cap:.1f} MB cap (setting max_page_bytes)")
         elif entry.content_html and word_count(html_text(entry.content_html)) >= options.feed_min_words:
             yield Item(
                 label,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import zlib
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -12,16 +13,25 @@ from pathlib import Path
 from typing import IO, Any
 
 from warcio.archiveiterator import ArchiveIterator
+from warcio.bufferedreaders import DecompressingBufferedReader
 from warcio.exceptions import ArchiveLoadFailed
 
 from ...errors import InputTooLarge, ItemError
 from ...extract import Hints
-from ...extract.dates import parse_compact
+from ...extract.dates import parse_compact, parse_iso
+from ...extract.text import clean_text
 from ..records import IngestOptions, Item, Outcome
 
 log = logging.getLogger(__name__)
 
 _LZ4_MAGIC = b'\x04"M\x18'
+_GZIP_MAGIC = b"\x1f\x8b"
+# After a broken record, the next one is looked for a megabyte at a time.
+_RESYNC_CHUNK = 1 << 20
+# A record's WARC headers come within its first 64 KB: enough to say which mandatory one is missing.
+_HEADER_PEEK_BYTES = 65_536
+# An HTML page without a stated type starts with its doctype or <html> within this many bytes.
+_SNIFF_BYTES = 1024
 _ZSTD_MAGIC = b"\x28\xb5\x2f\xfd"
 _PAGE_RECORDS = ("response", "resource")
 # What a feed said about a page we fetched from it (title, stated date), kept
@@ -72,10 +82,7 @@ def _text(value: Any) -> str | None:
 
 
 def _iso(value: Any) -> datetime | None:
-    try:
-        return datetime.fromisoformat(value) if isinstance(value, str) else None
-    except ValueError:
-        return None
+    return parse_iso(value)  # naive UTC, whatever zone the record wrote
 
 
 @dataclass
@@ -95,20 +102,157 @@ class WarcScan:
     html_responses: int = 0
     error: str | None = None
 
+    @property
+    def records(self) -> int:
+        return sum(self.record_types.values())
+
+
+# What warcio raises on a record it cannot parse (a missing WARC-Target-URI is an AttributeError
+# inside it), and what our reading of one record may raise on hostile headers or payloads.
+_UNREADABLE = (
+    ArchiveLoadFailed,
+    OSError,
+    EOFError,
+    ValueError,
+    KeyError,
+    IndexError,
+    TypeError,
+    AttributeError,
+    AssertionError,
+    OverflowError,
+    RecursionError,
+    zlib.error,
+)
+
 
 def iter_warc(path: Path, max_bytes: int, scan: WarcScan | None = None) -> Iterator[WarcPage | WarcSkip | ItemError]:
-    """Stream the records of a WARC/ARC file; a broken file ends with one ItemError, never a crash."""
+    """Stream the records of a WARC/ARC file; a broken record is one ItemError, and reading goes on after it.
+
+    After a record warcio cannot parse, reading starts again at the next
+    record: the next gzip member, or the next line that starts "WARC/1.".
+    """
     scan = scan if scan is not None else WarcScan()
     try:
         with open(path, "rb") as stream:
             _refuse_unsupported(stream)
-            yield from _records(stream, max_bytes, scan)
+            compressed = stream.read(2) == _GZIP_MAGIC
+            start: int | None = 0
+            searching = False  # after a broken record: a place that fails at once was no record, not a new error
+            while start is not None:
+                stream.seek(start)
+                records = _archive(stream)
+                read_before = scan.records
+                try:
+                    yield from _records(records, max_bytes, scan)
+                    start = None
+                except _UNREADABLE as exc:
+                    broken = records.offset
+                    start = _next_record_start(stream, broken + 1, compressed) if _resumable(exc) else None
+                    if searching and scan.records == read_before:
+                        continue
+                    error = _broken_record(stream, broken, compressed, start, exc)
+                    scan.error = scan.error or str(error)
+                    searching = True
+                    yield error
     except ItemError as exc:
         scan.error = str(exc)
         yield exc
-    except (ArchiveLoadFailed, OSError, EOFError, ValueError, KeyError, IndexError, TypeError, AssertionError) as exc:
+    except OSError as exc:  # the file itself: unreadable, or gone
         scan.error = _explain(exc)
         yield ItemError(scan.error)
+
+
+def _next_record_start(stream: IO[bytes], after: int, compressed: bool) -> int | None:
+    """Where the next record may start, at `after` or later: a gzip member, or a line starting "WARC/1."."""
+    marker = _GZIP_MAGIC + b"\x08" if compressed else b"\nWARC/1."
+    stream.seek(after)
+    position, tail = after, b""
+    while chunk := stream.read(_RESYNC_CHUNK):
+        window = tail + chunk
+        found = window.find(marker)
+        if found >= 0:
+            start = position - len(tail) + found
+            return start if compressed else start + 1
+        tail = window[-(len(marker) - 1) :]
+        position += len(chunk)
+    return None
+
+
+def _resumable(exc: BaseException) -> bool:
+    # One gzip stream for the whole file: there is no next member to go on from.
+    return "non-chunked gzip" not in str(exc)
+
+
+def _broken_record(
+    stream: IO[bytes], offset: int, compressed: bool, resume: int | None, exc: BaseException
+) -> ItemError:
+    """The error of an unreadable record: the header it lacks when that is why, else what the parser said."""
+    missing = _missing_header(stream, offset, compressed)
+    reason = f"it has no {missing}" if missing else _explain(exc, resume is not None, offset)
+    if offset == 0 and resume is None and not missing:
+        return ItemError(reason)  # nothing readable in the whole file
+    after = "; reading went on after it" if resume is not None and missing else ""
+    return ItemError(f"record at offset {offset} is unreadable: {reason}{after}")
+
+
+def _missing_header(stream: IO[bytes], offset: int, compressed: bool) -> str | None:
+    """The mandatory WARC header a record lacks (WARC-Type, and WARC-Target-URI for a page), if it is a WARC record."""
+    stream.seek(offset)
+    head = stream.read(_HEADER_PEEK_BYTES)
+    if compressed:
+        try:
+            head = zlib.decompressobj(zlib.MAX_WBITS | 16).decompress(head, _HEADER_PEEK_BYTES)
+        except zlib.error:
+            return None
+    block = head.split(b"\r\n\r\n", 1)[0].lower()
+    if not block.startswith(b"warc/1."):
+        return None
+    names = {line.split(b":", 1)[0].strip() for line in block.split(b"\r\n")[1:]}
+    if b"warc-type" not in names:
+        return "WARC-Type header"
+    kind = next((line.split(b":", 1)[1].strip() for line in block.split(b"\r\n") if line.startswith(b"warc-type:")))
+    if kind in (b"response", b"resource", b"request", b"revisit") and b"warc-target-uri" not in names:
+        return "WARC-Target-URI header"
+    return None
+
+
+# warcio reads a header line to its newline: a gigabyte without one (a sparse file of NULs) would be read as
+# one line, in quadratic time. No header line is this long, nor are this many blank lines found in a row.
+_LINE_MAX_BYTES = 1 << 20
+_BLANK_LINES_MAX = 10_000
+_BLOCK_BYTES = 16_384
+
+
+class _CappedLines(DecompressingBufferedReader):  # type: ignore[misc]  # warcio has no type hints
+    """warcio's reader with its lines capped: past the caps, the data is no WARC or ARC headers."""
+
+    blank_lines = 0
+
+    def readline(self, length: int | None = None) -> bytes:
+        limit = _LINE_MAX_BYTES if length is None else min(length, _LINE_MAX_BYTES)
+        parts: list[bytes] = []
+        size = 0
+        while size < limit:
+            piece: bytes = super().readline(min(limit - size, _BLOCK_BYTES))
+            if not piece:
+                break
+            parts.append(piece)
+            size += len(piece)
+            if piece.endswith(b"\n"):
+                break
+        line = b"".join(parts)
+        if size >= _LINE_MAX_BYTES and not line.endswith(b"\n"):
+            raise ArchiveLoadFailed(f"a line of over {_LINE_MAX_BYTES:,} bytes where WARC or ARC headers should be")
+        self.blank_lines = self.blank_lines + 1 if line and not line.strip() else 0
+        if self.blank_lines > _BLANK_LINES_MAX:
+            raise ArchiveLoadFailed(f"over {_BLANK_LINES_MAX:,} blank lines in a row where a record should start")
+        return line
+
+
+def _archive(stream: IO[bytes]) -> ArchiveIterator:
+    records = ArchiveIterator(stream, arc2warc=True)
+    records.reader = _CappedLines(records.fh, block_size=_BLOCK_BYTES)
+    return records
 
 
 def _refuse_unsupported(stream: IO[bytes]) -> None:
@@ -122,11 +266,11 @@ def _refuse_unsupported(stream: IO[bytes]) -> None:
         raise ItemError("the file is empty")
 
 
-def _records(stream: IO[bytes], max_bytes: int, scan: WarcScan) -> Iterator[WarcPage | WarcSkip | ItemError]:
+def _records(records: ArchiveIterator, max_bytes: int, scan: WarcScan) -> Iterator[WarcPage | WarcSkip | ItemError]:
     # A page waits until the next page: a feed-entry record that refers to it may come first.
     pending: WarcPage | None = None
     try:
-        for found in _each_record(stream, max_bytes, scan):
+        for found in _each_record(records, max_bytes, scan):
             if isinstance(found, tuple):
                 refers_to, entry = found
                 if pending is not None and pending.record_id == refers_to:
@@ -146,9 +290,8 @@ def _records(stream: IO[bytes], max_bytes: int, scan: WarcScan) -> Iterator[Warc
 
 
 def _each_record(
-    stream: IO[bytes], max_bytes: int, scan: WarcScan
+    records: ArchiveIterator, max_bytes: int, scan: WarcScan
 ) -> Iterator[WarcPage | WarcSkip | ItemError | tuple[str, dict[str, Any]]]:
-    records = ArchiveIterator(stream, arc2warc=True)
     for record in records:
         scan.record_types[record.rec_type] += 1
         if record.rec_type == "metadata":
@@ -156,10 +299,18 @@ def _each_record(
             if found is not None:
                 yield found
             continue
+        if record.rec_type is None:
+            yield ItemError(f"record at offset {records.offset} has no WARC-Type header; passed over")
+            continue
         if record.rec_type not in _PAGE_RECORDS:
             continue
         content_type = _content_type(record)
         url = record.rec_headers.get_header("WARC-Target-URI")
+        body: bytes | None = None
+        if not content_type.split(";")[0].strip():
+            # No type stated: a browser sniffs the body, and so do we, to keep a page it would show.
+            body = record.content_stream().read(max_bytes + 1)
+            content_type = "text/html" if _sniffs_as_html(body) else ""
         if "html" not in content_type.split(";")[0].lower():
             yield WarcSkip(
                 url, records.get_record_offset(), f"not HTML ({content_type.split(';')[0] or 'no content type'})"
@@ -169,8 +320,13 @@ def _each_record(
             scan.html_responses += 1
         # The body must be read before asking for the offset: warcio's
         # get_record_offset() skips to the end of the record.
-        body = record.content_stream().read(max_bytes + 1)
+        body = body if body is not None else record.content_stream().read(max_bytes + 1)
         yield _page(record, url, records.get_record_offset(), content_type, body, max_bytes)
+
+
+def _sniffs_as_html(body: bytes) -> bool:
+    head = body[:_SNIFF_BYTES].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    return head.startswith((b"<!doctype html", b"<html", b"<head", b"<body"))
 
 
 def _feed_entry(record: Any) -> tuple[str, dict[str, Any]] | None:
@@ -179,7 +335,7 @@ def _feed_entry(record: Any) -> tuple[str, dict[str, Any]] | None:
     refers_to = record.rec_headers.get_header("WARC-Refers-To")
     try:
         entry = json.loads(record.content_stream().read(_METADATA_MAX_BYTES))
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, RecursionError):
         return None  # a damaged note about a page: the page still stands on its own
     return (refers_to, entry) if refers_to and isinstance(entry, dict) else None
 
@@ -203,7 +359,7 @@ def _page(
         headers = {k: v for k, v in record.http_headers.headers}
         status = _status(record.http_headers.get_statuscode())
     return WarcPage(
-        url=url.strip("<> "),
+        url=clean_text(url).strip("<> "),
         record_id=record.rec_headers.get_header("WARC-Record-ID"),
         offset=offset,
         fetched_at=parse_compact(record.rec_headers.get_header("WARC-Date")),
@@ -230,7 +386,7 @@ def _charset(content_type: str) -> str | None:
     return None
 
 
-def _explain(exc: BaseException) -> str:
+def _explain(exc: BaseException, resumed: bool = False, offset: int = 0) -> str:
     message = " ".join(str(exc).split())
     if "non-chunked gzip" in message:
         return (
@@ -239,8 +395,11 @@ def _explain(exc: BaseException) -> str:
         )
     if "Unknown archive format" in message:
         first = message.split("first line:", 1)[-1].strip()[:60]
+        if resumed or offset > 0:
+            return f"no record starts here (first line {first}); the one before may state a wrong Content-Length"
         return f"not a WARC or ARC file (first line {first}); if it is an HTML page, name it .html"
-    return f"unreadable WARC data ({type(exc).__name__}: {message[:200]}); records before it were kept"
+    kept = "reading went on after it" if resumed else "records before it were kept"
+    return f"unreadable WARC data ({type(exc).__name__}: {message[:200]}); {kept}"
 
 
 def warc_items(path: Path, root: Path | None, options: IngestOptions) -> Iterator[Item | Outcome]:

@@ -19,11 +19,12 @@ import subprocess
 import sys
 import threading
 import time
+import urllib.error
 import urllib.request
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 from typer.testing import CliRunner
@@ -88,7 +89,9 @@ OFFLINE_PAGES = (  # sorted by path, as `ingest pages/` reads them: articles 1 t
 # The WARC's first record comes next, as article 12: Adriatic Review's republication of the Harbour Ledger's
 # police-search story (pages/harbourledger/albanian-police-search-...), so `provenance 12` has a story to tell.
 ARTICLE_12 = "https://www.adriaticreview.example/politics/partner-harbour-ledger-police-search-camp-near-durres"
-ARTICLE_12_ORIGIN = "https://www.harbourledger.example/world/2026/10/01/albanian-police-search-iranian-exile-camp-near-durres"
+ARTICLE_12_ORIGIN = (
+    "https://www.harbourledger.example/world/2026/10/01/albanian-police-search-iranian-exile-camp-near-durres"
+)
 
 CLOSURE_EN = (
     "The Albanian government said on Friday that it had no plan for a camp closure at Camp Tolou, the base of "
@@ -171,12 +174,14 @@ class LocalWeb:
 
     def __init__(self, server: TestServer) -> None:
         self.server = server
-        self.harbour_items = [self.sample_page("harbourledger/storm-ilona-floods-coastal-towns-adriatic-ferries-cancelled.html")]
+        self.harbour_items = [
+            self.sample_page("harbourledger/storm-ilona-floods-coastal-towns-adriatic-ferries-cancelled.html")
+        ]
         # Published after `fetch` and before `watch`, so that `watch` has something new to store.
         self.later = self.sample_page("harbourledger/former-member-says-he-was-held-for-months-inside-camp-tolou.html")
         server.add(
             "/",
-            '<!doctype html><html><head><title>Harbour Ledger</title>'
+            "<!doctype html><html><head><title>Harbour Ledger</title>"
             '<link rel="alternate" type="application/rss+xml" title="Harbour Ledger" href="/world/rss.xml">'
             "</head><body><h1>Harbour Ledger</h1></body></html>",
         )
@@ -190,7 +195,11 @@ class LocalWeb:
             self.sample_page("kronikabregut/lejet-e-qendrimit-per-banoret-e-kampit-tolu.html"),
             self.sample_page("kronikabregut/mitingu-i-pishtareve-te-diellit-ne-paris.html"),
         ]
-        server.add("/lajme/rss.xml", rss([(url, url.rsplit("/", 1)[-1].replace("-", " ")) for url in kronika], "Kronika e Bregut"), "application/rss+xml")
+        server.add(
+            "/lajme/rss.xml",
+            rss([(url, slug_title(url)) for url in kronika], "Kronika e Bregut"),
+            "application/rss+xml",
+        )
         self.feed_origin = server.base.replace("127.0.0.1", "localhost")
         for path, (title, body) in TEASERS.items():
             server.add(path, page(title, body, url=self.feed_origin + path, site="Northgate Observer"))
@@ -206,28 +215,34 @@ class LocalWeb:
         return self.server.url(parts.path)
 
     def _harbour_feed(self, request: Request) -> Reply:
-        items = [(url, url.rstrip("/").rsplit("/", 1)[-1].replace("-", " ")) for url in self.harbour_items]
+        items = [(url, slug_title(url)) for url in self.harbour_items]
         return Reply(200, {"Content-Type": "application/rss+xml"}, rss(items, "Harbour Ledger"))
 
     def publish_later(self) -> None:
         self.harbour_items.insert(0, self.later)
 
     def localise(self, args: list[str]) -> list[str]:
-        """An internet URL's origin replaced by the local server's (path kept), and --allow-private added."""
-        local = []
-        for arg in args:
-            parts = urlsplit(arg)
-            local.append(self.server.base + arg[len(f"{parts.scheme}://{parts.netloc}") :] if parts.netloc else arg)
+        """Each internet URL's origin replaced by the local server's (path kept), and --allow-private added."""
+        server = urlsplit(self.server.base)
+        local = [
+            urlunsplit(urlsplit(arg)._replace(scheme=server.scheme, netloc=server.netloc)) if "://" in arg else arg
+            for arg in args
+        ]
         return [*local, "--allow-private"]
 
 
+def slug_title(url: str) -> str:
+    """A title for a feed or sitemap entry: the URL's last path segment, in words."""
+    return url.rstrip("/").rsplit("/", 1)[-1].removesuffix(".html").replace("-", " ")
+
+
 def news_sitemap(urls: list[str]) -> str:
-    """A Google News sitemap of the URLs, titled by their slugs."""
+    """A Google News sitemap of the URLs."""
     entries = "".join(
         f"<url><loc>{url}</loc><news:news><news:publication><news:name>Drita</news:name>"
         f"<news:language>sq</news:language></news:publication>"
         f"<news:publication_date>2026-10-1{n}T08:00:00+00:00</news:publication_date>"
-        f"<news:title>{url.rstrip('/').rsplit('/', 1)[-1].replace('-', ' ')}</news:title></news:news></url>"
+        f"<news:title>{slug_title(url)}</news:title></news:news></url>"
         for n, url in enumerate(urls)
     )
     return (
@@ -287,7 +302,8 @@ class Ran:
 
 
 def run_in_process(args: list[str], way: Way, folder: Path, web: LocalWeb) -> str:
-    result = CliRunner().invoke(app, args, input=way.input)
+    # An exception that is not an exit code (a bug) propagates with its traceback.
+    result = CliRunner().invoke(app, args, input=way.input, catch_exceptions=False)
     assert result.exit_code == 0, f"`presswatch {shlex.join(args)}` exited {result.exit_code}:\n{result.output}"
     return result.output
 
@@ -322,11 +338,25 @@ def run_until_ctrl_c(args: list[str], way: Way, folder: Path, web: LocalWeb) -> 
         assert stored.wait(WAIT), f"`presswatch {shlex.join(args)}` stored nothing in {WAIT:.0f} s:\n{''.join(lines)}"
     finally:
         process.send_signal(signal.SIGINT)
-        process.wait(timeout=WAIT)
+        try:
+            process.wait(timeout=WAIT)
+        finally:
+            process.kill()  # only if Ctrl-C did not stop it; a no-op once it has ended
         reader.join(timeout=WAIT)
     output = process.stdout.read() + "".join(lines)
-    assert process.returncode == 0, f"Ctrl-C ended `watch` with exit {process.returncode}:\n{output}"
+    expected = documented_ctrl_c_exit("watch")
+    assert process.returncode == expected, (
+        f"Ctrl-C ended `watch` with exit {process.returncode}, not {expected}:\n{output}"
+    )
     return output
+
+
+def documented_ctrl_c_exit(command: str) -> int:
+    """The exit code the README's section on `presswatch COMMAND` gives for Ctrl-C."""
+    section = README.read_text("utf-8").split(f"### `presswatch {command}`", 1)[1].split("\n#", 1)[0]
+    found = re.search(r"Ctrl-C stops it[^.]*\bexit (\d+)", section)
+    assert found, f"the README's `presswatch {command}` section does not say how Ctrl-C ends it"
+    return int(found.group(1))
 
 
 def run_server(args: list[str], way: Way, folder: Path, web: LocalWeb) -> str:
@@ -359,9 +389,10 @@ def wait_for_http(url: str, process: subprocess.Popen[str]) -> str:
         assert process.poll() is None, f"`serve` ended with exit {process.returncode}"
         try:
             with urllib.request.urlopen(url, timeout=5) as response:  # noqa: S310 - our own server on 127.0.0.1
-                assert response.status == 200
                 return str(response.read().decode("utf-8"))
-        except OSError:
+        except urllib.error.HTTPError as exc:
+            raise AssertionError(f"`serve` answered {url} with {exc.code}: {exc.read()[:500]!r}") from None
+        except OSError:  # not listening yet
             time.sleep(0.2)
     raise AssertionError(f"`serve` did not answer {url} within {WAIT:.0f} s")
 
@@ -429,7 +460,7 @@ def imported_the_opml(ran: Ran) -> None:
 
 def fetched_the_articles(ran: Ran) -> None:
     pages = len(ran.web.fetched_pages)
-    ran.shows(f"3 sources polled (0 failed)", f"{pages} pages fetched (0 failed, 0 skipped), {pages} new articles")
+    ran.shows("3 sources polled (0 failed)", f"{pages} pages fetched (0 failed, 0 skipped), {pages} new articles")
     asked = {request.path for request in ran.web.server.requests}
     assert {urlsplit(url).path for url in ran.web.fetched_pages} <= asked
 
@@ -440,7 +471,7 @@ def listed_healthy_sources(ran: Ran) -> None:
 
 
 def stored_the_new_article(ran: Ran) -> None:
-    ran.shows("stopped; everything fetched so far is stored")
+    ran.shows("stopped;")
     assert "Traceback" not in ran.output, ran.output
     pw = Presswatch(db=str(ran.folder / "presswatch.db"))
     try:
@@ -505,10 +536,10 @@ EXAMPLES: dict[str, Way] = {
     "serve": Way(run_server, answered_http),  # a process: a real server on a real port
 }
 
-# What CI runs itself, so they are not run here (they build the venv and run every test, this one included).
-COVERED_BY_CI = {
-    "make test": "run by .ci/run after `make lint`",
-    "make demo": "its `presswatch demo` runs in tests/test_demo.py, and from the built wheel in tests/test_packaging.py",
+# Not run here: they build the venv and run every test (this one included) or the demo, which CI covers.
+COVERED_ELSEWHERE = {
+    "make test": ".ci/run (CI) runs it, after `make lint`",
+    "make demo": "the `presswatch demo` it runs is run by tests/test_demo.py, and from the wheel by test_packaging.py",
 }
 
 
@@ -523,7 +554,7 @@ def test_every_readme_example_has_a_way_to_run_here() -> None:
     assert not untested, f"README examples this test does not know how to run (add them to EXAMPLES): {untested}"
     assert not gone, f"EXAMPLES the README no longer has (remove them): {gone}"
     assert len(examples) == len(set(examples)), "an example appears twice in the README"
-    assert set(makes) == set(COVERED_BY_CI), f"make commands in the README: {makes}"
+    assert set(makes) == set(COVERED_ELSEWHERE), f"make commands in the README: {makes}"
     assert not others, f"README shell lines that are neither presswatch nor make: {others}"
 
 
@@ -554,7 +585,9 @@ def test_every_readme_example_runs_in_order(
     monkeypatch.chdir(tmp_path)
     examples, _, _ = readme_commands()
     for example in examples:
-        way = EXAMPLES[example]
+        way = EXAMPLES.get(example)
+        if way is None:
+            pytest.fail(f"no way to run `{example}`: see test_every_readme_example_has_a_way_to_run_here")
         args = shlex.split(example)
         if way.live:
             args = local_web.localise(args)

@@ -230,3 +230,16 @@ def test_the_cli_commands(tmp_path: Path, server: TestServer) -> None:
     assert removed.exit_code == 0 and "articles stay" in removed.stdout
     missing = runner.invoke(app, ["--db", db, "sources", "remove", "Nobody"], env=env)
     assert missing.exit_code == 2 and "sources list" in missing.output
+
+
+def test_an_opml_name_taken_by_another_outlet_gets_a_number(pw: Presswatch, tmp_path: Path) -> None:
+    """An OPML outline's name is a suggestion, not a --name: a clash must not stop the import."""
+    first = '<outline type="rss" text="Kronika e Bregut" xmlUrl="https://kronikabregut.example/feed/"/>'
+    (tmp_path / "one.opml").write_text(f'<opml version="2.0"><body>{first}</body></opml>', "utf-8")
+    assert pw.import_opml(tmp_path / "one.opml") == {"added": 1, "existing": 0}
+    clash = '<outline type="rss" text="Kronika e Bregut" xmlUrl="https://other-host.example/rss"/>'
+    other = '<outline type="rss" text="Drita" xmlUrl="https://drita.example/feed/"/>'
+    (tmp_path / "two.opml").write_text(f'<opml version="2.0"><body>{clash}{other}</body></opml>', "utf-8")
+    assert pw.import_opml(tmp_path / "two.opml") == {"added": 2, "existing": 0}
+    names = {s["name"] for s in pw.sources(watched_only=True)}
+    assert names == {"Kronika e Bregut", "Kronika e Bregut (2)", "Drita"}

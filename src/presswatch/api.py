@@ -514,7 +514,13 @@ class Presswatch:
                 with self.store.begin() as conn:
                     keep_hops(conn, net.take_archived())
         entry = SourceEntry(
-            found.url, found.kind, name or found.title, found.homepage, language or found.language, country
+            found.url,
+            found.kind,
+            name or found.title,
+            found.homepage,
+            language or found.language,
+            country,
+            name_chosen=name is not None,
         )
         with self.store.begin() as conn:
             source_id, created = add_source(conn, entry)

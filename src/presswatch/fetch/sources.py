@@ -55,6 +55,9 @@ class SourceEntry:
     homepage: str | None = None
     language: str | None = None
     country: str | None = None
+    # The user typed the name (--name): a clash is an error. A name from a feed's title or an OPML outline
+    # is a suggestion: a clash gets a number, "Kronika e Bregut (2)".
+    name_chosen: bool = False
 
 
 # ---- discovery ------------------------------------------------------------------------------
@@ -133,7 +136,7 @@ def add_source(conn: Connection, entry: SourceEntry) -> tuple[int, bool]:
     if bare is not None:
         conn.execute(update(sources).where(sources.c.id == bare.id).values(values))
         return bare.id, True
-    name = _free_name(conn, entry.name or domain or entry.feed_url, explicit=entry.name is not None)
+    name = _free_name(conn, entry.name or domain or entry.feed_url, explicit=entry.name_chosen)
     row = {**values, "name": name, "domain": domain, "created_at": q.now(), "error_streak": 0, "status": "ok"}
     key = conn.execute(insert(sources).values(row)).inserted_primary_key
     assert key is not None

@@ -1,4 +1,4 @@
-"""Near-duplicate detection speed and recall: presswatch's fingerprints against datasketch's MinHashLSH.
+"""Near-duplicate detection speed and recall: presswatch's fingerprints against datasketch and rensa.
 
 Method
 * Articles: `--docs` (default 50,000), generated from a fixed seed and streamed
@@ -24,53 +24,55 @@ Method
 * Unplanted pairs: random text has none near 0.8. This is checked two ways:
   all pairs of a deterministic sample of about 1,500 articles (planted pairs
   left out) get their exact Jaccard through an inverted index of their
-  shingles, and every candidate pair either side returns that is not planted
+  shingles, and every candidate pair any side returns that is not planted
   is checked after the run by generating the stream again (same seed) and
   computing its exact Jaccard.
-* presswatch, per batch of `--batch` articles (default 100, the reuse
-  stage's batch): `bands_of(minhashes(minhash_shingles(texts)))` (5-word
-  shingles of the folded words, the same as `shingles(word_ids(text), 5)`;
-  128-value one-permutation MinHash; 32 bands of 4 rows), then each article in
-  stream order has its band keys looked up and inserted in an in-memory dict
-  {(band, key): [article ids]}, which is what the reuse stage does with its
-  SQLite table `lsh_buckets(band, bucket, article_id)` (the SQL round trips
-  are not measured here). The ids already in the buckets are the candidates,
-  so an article still finds the earlier ones of its own batch.
-* datasketch, per article: the same folded words (presswatch's `fold`, the same
-  `\\w+` tokeniser) joined five at a time by spaces and encoded as UTF-8 (the
-  same 5-word shingles), then either `MinHash(num_perm=128)` and one
-  `update()` per shingle, per article, as datasketch's documentation shows
-  ("update loop"), or, for the same batches as presswatch's,
-  `MinHash.bulk(shingle lists, num_perm=128)`, which its documentation gives
-  for many sets at once (one `update_batch()`, its vectorised update, per set,
-  without building the permutations again for each), then per article
+* The same parameters on every side: the folded words of presswatch (`fold`,
+  the `\\w+` tokeniser), 5 at a time (one shingle per run of 5 words; the same
+  sets on every side, checked per article), 128 permutations, 32 bands of 4
+  rows, threshold 0.8. Every side gets the same batches of `--batch` articles
+  (default 100, the reuse stage's batch) and finds, article by article in
+  stream order, the earlier articles that share a band with it: its candidate
+  pairs. Each side does its whole job from the text, shingles included.
+* presswatch: `bands_of(minhashes(minhash_shingles(texts)))` for the batch
+  (one-permutation MinHash with densification, band keys that mix in their
+  band), then per article a lookup and insert of its 32 keys in an in-memory
+  dict {key: article ids}, which is what the reuse stage does with its SQLite
+  table `lsh_buckets(band, bucket, article_id)` (the SQL round trips are not
+  measured here).
+* datasketch, as its documentation gives it for many sets: the shingles as
+  UTF-8 bytes, `MinHash.bulk(shingle lists, num_perm=128)` (which copies one
+  initialised MinHash and calls `update_batch()`, its vectorised update, per
+  set; default hash sha1_hash32 and permutation scheme), then per article
   `query()` and `insert()` in a `MinHashLSH(threshold=0.8, num_perm=128,
-  params=(32, 4))` (the same 32 bands of 4 rows; with `params` the threshold
-  is not used). Each variant has its own index.
-* One run, one stream: each article is generated once and given to every side
-  in turn; each side's own work (text to shingles included:
-  `minhash_shingles` on our side, fold + split + shingle bytes on theirs) is
-  timed with perf_counter. The
-  generation and the gold are not timed. The garbage collector is off during
-  the stream (nothing here makes cycles), so a collection of the growing
-  indexes is not billed to whichever side happened to trigger it.
-* The update loop costs about 7.5 ms per article (over six minutes for all
-  50,000, on top of the rest), so by default it runs on every 5th article
-  only (`--loop-every`, deterministic), and its rate is per article. Its
-  signatures are checked to be identical to bulk's on those articles, so its
-  recall is bulk's; recall is measured on the full stream for presswatch and
-  bulk.
-* Memory: the process RSS (VmRSS from /proc/self/status) every 10,000 articles,
-  with the entry count of each index and a sys.getsizeof estimate of the
-  indexes' size, so that RSS minus the indexes shows what streaming costs.
-  getsizeof does not see the allocator's rounding of the millions of small
-  index objects (about 15-20% more: 50,000 x 32 entries of our dict alone take
-  376 MB of RSS against a 319 MB estimate), so RSS minus the indexes still
-  creeps up by that share of the index growth.
+  params=(32, 4))` (with `params`, the threshold is not used). The insertion
+  session the documentation advises for bulk insertion saves round trips to
+  Redis or Cassandra; in memory it measured no faster, so it is not used.
+* rensa (R-MinHash, its fastest variant by its README), two ways:
+  "rensa": the shingles as str tokens (rensa hashes them itself),
+  `RMinHash.from_token_sets(shingle lists, num_perm=128, seed=42)` (its batch
+  constructor), then per article `query()` and `insert()` in an
+  `RMinHashLSH(threshold=0.8, num_perm=128, num_bands=32)`;
+  "rensa on presswatch shingles": the same, given presswatch's 64-bit
+  shingle hashes (`minhash_shingles`, timed on its side) as 8-byte tokens,
+  so that text to shingles costs it what it costs presswatch and the rest
+  measures rensa's signatures and index against ours. rensa's digest-matrix
+  functions take hashes without Python objects but give no way to get the
+  candidates of an article (only duplicate flags), which the reuse stage
+  needs, so they are not used.
+* One run, one stream: each batch is generated once and given to every side
+  in turn; each side's own work is timed with perf_counter (wall) and
+  process_time (CPU: above wall when a side uses threads; rensa may). The
+  generation, the gold and the checks are not timed. The garbage collector is
+  off during the stream (nothing here makes cycles), so a collection of the
+  growing indexes is not billed to whichever side happened to trigger it.
+* Memory: the process RSS (VmRSS from /proc/self/status) every 10,000
+  articles, with the entry count of presswatch's index and a sys.getsizeof
+  estimate of its size (the peers' indexes are in the same process).
 
-The goals from the issue: presswatch articles/s >= 20x datasketch's (update
-loop; the bulk/update_batch ratio is printed too) and recall >= 0.95 on the planted
-pairs with J >= 0.8. Nothing is asserted: the script prints and exits 0.
+The goals from the issue: presswatch articles/s >= 20x datasketch's and >= rensa's
+(both ways), and recall >= 0.95 of the planted pairs with J >= 0.8. Nothing is
+asserted: the script prints and exits 0.
 """
 
 from __future__ import annotations
@@ -78,18 +80,22 @@ from __future__ import annotations
 import argparse
 import gc
 import json
+import platform
 import random
 import re
 import sys
 import time
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
-from itertools import accumulate, islice
+from importlib.metadata import version
+from itertools import accumulate, islice, repeat
 from typing import Any
 
 import numpy as np
 from datasketch import MinHash, MinHashLSH
+from rensa import RMinHash, RMinHashLSH
 
 from presswatch.extract.text import fold
 from presswatch.reuse.fingerprints import (
@@ -112,11 +118,12 @@ DERIVED_SHARE = 0.06
 WINDOW = 1_000  # recent originals a copy can come from
 OUTLETS, JOURNALISTS = 40, 2_000
 GOLD_JACCARD = 0.8
-SPEED_GOAL, RECALL_GOAL = 20.0, 0.95
+SPEED_GOALS = {"datasketch": 20.0, "rensa": 1.0, "rensa on presswatch shingles": 1.0}
+RECALL_GOAL = 0.95
 ROWS = PERMUTATIONS // BANDS
+RENSA_SEED = 42  # the seed of rensa's README
 CHECKPOINT = 10_000
 SAMPLE_SIZE = 1_500
-LOOP_EVERY = 5
 WORD = re.compile(r"\w+")  # presswatch's tokeniser (fingerprints.WORD)
 
 # ---- text --------------------------------------------------------------------------------------
@@ -270,23 +277,44 @@ def articles(count: int) -> Iterator[Article]:
 
 # ---- the sides ---------------------------------------------------------------------------------
 
+STEPS = ("shingles", "signature", "index")
+
 
 @dataclass
 class Side:
     name: str
     documents: int = 0
-    shingles_s: float = 0.0  # text to shingles: tokenising, folding, hashing
-    signature_s: float = 0.0
-    index_s: float = 0.0
+    steps: dict[str, float] = field(default_factory=lambda: dict.fromkeys(STEPS, 0.0))  # wall seconds
+    cpu_s: float = 0.0  # process CPU seconds over the side's work, every thread
     pairs: set[tuple[int, int]] = field(default_factory=set)
 
     @property
     def seconds(self) -> float:
-        return self.shingles_s + self.signature_s + self.index_s
+        return sum(self.steps.values())
 
     @property
     def rate(self) -> float:
         return self.documents / self.seconds if self.seconds else 0.0
+
+    @contextmanager
+    def timing(self, documents: int) -> Iterator[Callable[[str], None]]:
+        """Time the work inside: `lap(step)` bills the wall time since the last lap to that step."""
+        clock = time.perf_counter
+        last = [clock()]
+        started_cpu = time.process_time()
+
+        def lap(step: str) -> None:
+            now = clock()
+            self.steps[step] += now - last[0]
+            last[0] = now
+
+        yield lap
+        self.cpu_s += time.process_time() - started_cpu
+        self.documents += documents
+
+    def found(self, batch: list[Article], candidates: list[Any]) -> None:
+        for article, others in zip(batch, candidates, strict=True):
+            self.pairs.update((other, article.id) for other in others)
 
 
 class Presswatch:
@@ -294,103 +322,126 @@ class Presswatch:
 
     def __init__(self) -> None:
         self.side = Side("presswatch")
-        self.buckets: dict[tuple[int, int], list[int]] = {}
+        self.buckets: dict[int, int | list[int]] = {}  # band key -> article id, or ids once shared
 
     def run(self, batch: list[Article]) -> list[np.ndarray]:
-        side, clock = self.side, time.perf_counter
-        start = clock()
-        shingle_sets = minhash_shingles([article.text for article in batch])
-        shingled = clock()
-        keys = bands_of(minhashes(shingle_sets)).tolist()
-        signed = clock()
-        found: list[set[int]] = []
-        for article, article_keys in zip(batch, keys, strict=True):
-            candidates: set[int] = set()  # SELECT article_id ... WHERE (band, bucket) IN (...), then INSERT
-            for band, key in enumerate(article_keys):
-                bucket = self.buckets.get((band, key))
-                if bucket is None:
-                    self.buckets[(band, key)] = [article.id]
-                else:
-                    candidates.update(bucket)
-                    bucket.append(article.id)
-            found.append(candidates)
-        done = clock()
-        side.shingles_s += shingled - start
-        side.signature_s += signed - shingled
-        side.index_s += done - signed
-        side.documents += len(batch)
-        for article, candidates in zip(batch, found, strict=True):
-            side.pairs.update((other, article.id) for other in candidates)
+        with self.side.timing(len(batch)) as lap:
+            shingle_sets = minhash_shingles([article.text for article in batch])
+            lap("shingles")
+            keys = bands_of(minhashes(shingle_sets)).tolist()
+            lap("signature")
+            candidates = [self._index(article.id, row) for article, row in zip(batch, keys, strict=True)]
+            lap("index")
+        self.side.found(batch, candidates)
         return shingle_sets
 
+    def _index(self, article_id: int, keys: list[int]) -> set[int]:
+        """SELECT article_id ... WHERE (band, bucket) IN (...), then INSERT: the ids already under its keys.
+
+        Band keys mix in their band, so one dict holds every band."""
+        buckets = self.buckets
+        hits = list(map(buckets.get, keys))
+        if hits.count(None) == len(hits):  # most articles share no bucket with an earlier one
+            buckets.update(zip(keys, repeat(article_id)))
+            return set()
+        found: set[int] = set()
+        for key, hit in zip(keys, hits, strict=True):
+            if hit is None:
+                buckets[key] = article_id
+            elif isinstance(hit, int):
+                found.add(hit)
+                buckets[key] = [hit, article_id]
+            else:
+                found.update(hit)
+                hit.append(article_id)
+        return found
+
     def index_entries(self) -> int:
-        return sum(len(v) for v in self.buckets.values())
+        return sum(1 if isinstance(ids, int) else len(ids) for ids in self.buckets.values())
 
     def index_bytes(self) -> int:
         size = sys.getsizeof(self.buckets) + self.side.documents * sys.getsizeof(2**40)  # the ids, shared
         for key, ids in self.buckets.items():
-            size += sys.getsizeof(key) + sys.getsizeof(key[1]) + sys.getsizeof(ids)
+            size += sys.getsizeof(key) + (0 if isinstance(ids, int) else sys.getsizeof(ids))
         return size
 
 
-def datasketch_shingles(text: str) -> list[bytes]:
-    """The same folded words as presswatch's, five at a time, as UTF-8 bytes."""
-    words = WORD.findall(fold(text))
+def folded_words(text: str) -> list[str]:
+    """presswatch's words: folded, then split by its tokeniser."""
+    return WORD.findall(fold(text))
+
+
+def shingle_strings(text: str) -> list[str]:
+    """The same folded words as presswatch's, five at a time, joined by a space (a text of fewer words: one)."""
+    words = folded_words(text)
+    if len(words) <= MINHASH_SHINGLE:
+        return [" ".join(words)] if words else []
+    return [" ".join(words[i : i + MINHASH_SHINGLE]) for i in range(len(words) - MINHASH_SHINGLE + 1)]
+
+
+def shingle_bytes(text: str) -> list[bytes]:
+    """The shingles as UTF-8 bytes, what datasketch's update takes."""
+    words = folded_words(text)
     if len(words) <= MINHASH_SHINGLE:
         return [" ".join(words).encode("utf-8")] if words else []
     return [" ".join(words[i : i + MINHASH_SHINGLE]).encode("utf-8") for i in range(len(words) - MINHASH_SHINGLE + 1)]
 
 
 class Datasketch:
-    def __init__(self, name: str) -> None:
-        self.side = Side(name)
+    """datasketch: MinHash.bulk (update_batch per set) over the batch, then per article query and insert."""
+
+    def __init__(self) -> None:
+        self.side = Side("datasketch")
         self.lsh = MinHashLSH(threshold=GOLD_JACCARD, num_perm=PERMUTATIONS, params=(BANDS, ROWS))
 
-    def run_loop(self, article: Article) -> MinHash:
-        """One article: a fresh MinHash and one update() per shingle, as datasketch's documentation shows."""
-        side, clock = self.side, time.perf_counter
-        start = clock()
-        shingle_bytes = datasketch_shingles(article.text)
-        shingled = clock()
-        signature = MinHash(num_perm=PERMUTATIONS)
-        for shingle in shingle_bytes:
-            signature.update(shingle)
-        side.shingles_s += shingled - start
-        side.signature_s += clock() - shingled
-        self._index(article, signature)
-        return signature
-
-    def run_bulk(self, batch: list[Article]) -> list[tuple[MinHash, list[bytes]]]:
-        """A batch: MinHash.bulk, datasketch's way to make many signatures (update_batch on each set)."""
-        side, clock = self.side, time.perf_counter
-        start = clock()
-        shingle_lists = [datasketch_shingles(article.text) for article in batch]
-        shingled = clock()
-        signatures = MinHash.bulk(shingle_lists, num_perm=PERMUTATIONS)
-        side.shingles_s += shingled - start
-        side.signature_s += clock() - shingled
-        for article, signature in zip(batch, signatures, strict=True):
-            self._index(article, signature)
-        return list(zip(signatures, shingle_lists, strict=True))
-
-    def _index(self, article: Article, signature: MinHash) -> None:
-        start = time.perf_counter()
-        candidates = self.lsh.query(signature)
-        self.lsh.insert(article.id, signature)
-        self.side.index_s += time.perf_counter() - start
-        self.side.documents += 1
-        self.side.pairs.update((other, article.id) for other in candidates)
+    def run(self, batch: list[Article]) -> list[list[bytes]]:
+        with self.side.timing(len(batch)) as lap:
+            shingle_lists = [shingle_bytes(article.text) for article in batch]
+            lap("shingles")
+            signatures = MinHash.bulk(shingle_lists, num_perm=PERMUTATIONS)
+            lap("signature")
+            candidates = []
+            for article, signature in zip(batch, signatures, strict=True):
+                candidates.append(self.lsh.query(signature))
+                self.lsh.insert(article.id, signature)
+            lap("index")
+        self.side.found(batch, candidates)
+        return shingle_lists
 
     def index_entries(self) -> int:
         return sum(len(ids) for table in self.lsh.hashtables for ids in table._dict.values())
 
-    def index_bytes(self) -> int:
-        size = sys.getsizeof(self.lsh.keys._dict) + self.side.documents * sys.getsizeof(2**40)
-        for bands in self.lsh.keys._dict.values():
-            size += sys.getsizeof(bands) + sum(sys.getsizeof(b) for b in bands)
-        for table in self.lsh.hashtables:
-            size += sys.getsizeof(table._dict) + sum(sys.getsizeof(ids) for ids in table._dict.values())
-        return size  # band bytes held by both the keys and the tables are counted once (in the keys)
+
+class Rensa:
+    """rensa's R-MinHash: RMinHash.from_token_sets over the batch, then per article query and insert."""
+
+    def __init__(self, name: str, tokens: Callable[[list[Article]], list[list[Any]]]) -> None:
+        self.side = Side(name)
+        self.tokens = tokens
+        self.lsh = RMinHashLSH(threshold=GOLD_JACCARD, num_perm=PERMUTATIONS, num_bands=BANDS)
+
+    def run(self, batch: list[Article]) -> list[list[Any]]:
+        with self.side.timing(len(batch)) as lap:
+            token_lists = self.tokens(batch)
+            lap("shingles")
+            sketches = RMinHash.from_token_sets(token_lists, num_perm=PERMUTATIONS, seed=RENSA_SEED)
+            lap("signature")
+            candidates = []
+            for article, sketch in zip(batch, sketches, strict=True):
+                candidates.append(self.lsh.query(sketch))
+                self.lsh.insert(article.id, sketch)
+            lap("index")
+        self.side.found(batch, candidates)
+        return token_lists
+
+
+def rensa_text_tokens(batch: list[Article]) -> list[list[str]]:
+    return [shingle_strings(article.text) for article in batch]
+
+
+def rensa_hash_tokens(batch: list[Article]) -> list[list[bytes]]:
+    """presswatch's shingle hashes as 8-byte tokens (numpy's S8 view; 8-byte values stay distinct)."""
+    return [hashes.view("S8").tolist() for hashes in minhash_shingles([article.text for article in batch])]
 
 
 # ---- checks ------------------------------------------------------------------------------------
@@ -462,15 +513,16 @@ def banding_probability(j: float) -> float:
     return 1.0 - (1.0 - j**ROWS) ** BANDS
 
 
-def measure(count: int, loop_every: int, batch_size: int) -> dict[str, Any]:
-    ours = Presswatch()
-    bulk = Datasketch("datasketch bulk")
-    loop = Datasketch("datasketch update loop")
+def measure(count: int, batch_size: int) -> dict[str, Any]:
+    ours, datasketch = Presswatch(), Datasketch()
+    rensa = Rensa("rensa", rensa_text_tokens)
+    rensa_ours = Rensa("rensa on presswatch shingles", rensa_hash_tokens)
+    peers: list[Datasketch | Rensa] = [datasketch, rensa, rensa_ours]
     planted: dict[tuple[int, int], float] = {}
     stride = max(1, count // SAMPLE_SIZE)
     sample: dict[int, np.ndarray] = {}
     words = generation_s = 0.0
-    mismatched_signatures = mismatched_shingles = loop_checked = 0
+    differing = {peer.side.name: 0 for peer in peers}  # articles whose shingle set size is not presswatch's
     memory: list[dict[str, Any]] = []
     stream = articles(count)
     gc.collect()
@@ -485,47 +537,47 @@ def measure(count: int, loop_every: int, batch_size: int) -> dict[str, Any]:
                 break
             planted.update({(a.source, a.id): a.gold for a in batch if a.source is not None and a.gold is not None})
             shingle_sets = ours.run(batch)
-            signed = bulk.run_bulk(batch)
-            for article, hashes, (bulk_signature, shingle_bytes) in zip(batch, shingle_sets, signed, strict=True):
+            set_sizes = [len(np.unique(hashes)) for hashes in shingle_sets]
+            for peer in peers:
+                tokens = peer.run(batch)
+                differing[peer.side.name] += sum(
+                    len(set(theirs)) != size for theirs, size in zip(tokens, set_sizes, strict=True)
+                )
+            for article, hashes in zip(batch, shingle_sets, strict=True):
                 words += len(hashes) + MINHASH_SHINGLE - 1
                 if article.id % stride == 0:
-                    sample[article.id] = hashes.copy()  # a view would keep its whole batch alive
-                if article.id % loop_every == 0:
-                    loop_signature = loop.run_loop(article)
-                    loop_checked += 1
-                    mismatched_signatures += not np.array_equal(loop_signature.hashvalues, bulk_signature.hashvalues)
-                    mismatched_shingles += len(set(shingle_bytes)) != len(np.unique(hashes))
+                    sample[article.id] = hashes.copy()  # a view would keep its chunk alive
             done = batch[-1].id + 1
             if done // CHECKPOINT > (done - len(batch)) // CHECKPOINT or done == count:
-                memory.append(checkpoint(done, ours, bulk, loop))
+                memory.append(checkpoint(done, ours, datasketch))
     finally:
         gc.enable()
     wall = time.perf_counter() - began
     gold = {pair for pair, j in planted.items() if j >= GOLD_JACCARD}
-    unplanted = (ours.side.pairs | bulk.side.pairs | loop.side.pairs) - planted.keys()
+    unplanted = set().union(*(side.pairs for side in [ours.side] + [p.side for p in peers])) - planted.keys()
     unplanted_jaccard = check_unplanted(count, unplanted)
+    sides = [ours.side] + [peer.side for peer in peers]
     return {
         "documents": ours.side.documents,
         "words_per_document": words / max(ours.side.documents, 1),
         "generation_s": generation_s,
         "wall_s": wall,
-        "loop_every": loop_every,
+        "batch": batch_size,
+        "parameters": parameters(),
         "planted_pairs": len(planted),
         "gold_pairs": len(gold),
         "planted_jaccard_bins": {f"{lo:.1f}-{min(hi, 1.0):.1f}": n for (lo, hi), n in bin_counts(planted).items()},
-        "sides": {
-            ours.side.name: side_figures(ours.side, planted, gold),
-            loop.side.name: side_figures(loop.side, subset(planted, loop_every), subset(gold, loop_every)),
-            bulk.side.name: side_figures(bulk.side, planted, gold),
+        "sides": {side.name: side_figures(side, planted, gold) for side in sides},
+        "ratios": {
+            peer.side.name: {
+                "wall": ours.side.rate / peer.side.rate if peer.side.rate else None,
+                "cpu": peer.side.cpu_s / ours.side.cpu_s if ours.side.cpu_s else None,
+                "goal": SPEED_GOALS[peer.side.name],
+            }
+            for peer in peers
         },
-        "batch": batch_size,
-        "ratio_update_loop": ours.side.rate / loop.side.rate if loop.side.rate else None,
-        "ratio_bulk": ours.side.rate / bulk.side.rate if bulk.side.rate else None,
-        "speed_goal": SPEED_GOAL,
         "recall_goal": RECALL_GOAL,
-        "loop_signatures_checked": loop_checked,
-        "loop_signatures_differing_from_bulk": mismatched_signatures,
-        "shingle_counts_differing": mismatched_shingles,
+        "shingle_sets_differing": differing,
         "unplanted_candidate_pairs": len(unplanted),
         "unplanted_candidates_max_jaccard": max(unplanted_jaccard, default=None),
         "unplanted_candidates_at_gold": sum(j >= GOLD_JACCARD for j in unplanted_jaccard),
@@ -534,10 +586,19 @@ def measure(count: int, loop_every: int, batch_size: int) -> dict[str, Any]:
     }
 
 
-def subset(pairs, every: int):
-    """The pairs both of whose articles the update loop saw."""
-    kept = [p for p in pairs if p[0] % every == 0 and p[1] % every == 0]
-    return {p: pairs[p] for p in kept} if isinstance(pairs, dict) else set(kept)
+def parameters() -> dict[str, Any]:
+    probe = MinHash(num_perm=PERMUTATIONS)
+    return {
+        "permutations": PERMUTATIONS,
+        "shingle_words": MINHASH_SHINGLE,
+        "bands": BANDS,
+        "rows": ROWS,
+        "threshold": GOLD_JACCARD,
+        "datasketch_hash": f"{probe.hashfunc.__name__}, scheme {probe.scheme}, seed {probe.seed}",
+        "rensa_seed": RENSA_SEED,
+        "versions": {name: version(name) for name in ("presswatch", "numpy", "datasketch", "rensa")}
+        | {"python": platform.python_version()},  # fmt: skip
+    }
 
 
 def bin_counts(planted: dict[tuple[int, int], float], among: set[tuple[int, int]] | None = None) -> dict:
@@ -554,9 +615,8 @@ def side_figures(side: Side, planted: dict[tuple[int, int], float], gold: set[tu
     return {
         "documents": side.documents,
         "seconds": side.seconds,
-        "shingles_s": side.shingles_s,
-        "signature_s": side.signature_s,
-        "index_s": side.index_s,
+        **{f"{step}_s": side.steps[step] for step in STEPS},
+        "cpu_s": side.cpu_s,
         "documents_per_s": side.rate,
         "candidate_pairs": len(side.pairs),
         "planted_candidates": len(side.pairs & planted.keys()),
@@ -570,19 +630,14 @@ def side_figures(side: Side, planted: dict[tuple[int, int], float], gold: set[tu
     }
 
 
-def checkpoint(documents: int, ours: Presswatch, bulk: Datasketch, loop: Datasketch) -> dict[str, Any]:
-    indexes = ours.index_bytes() + bulk.index_bytes() + loop.index_bytes()
+def checkpoint(documents: int, ours: Presswatch, datasketch: Datasketch) -> dict[str, Any]:
+    index = ours.index_bytes()
     rss = rss_mb()
     return {
         "documents": documents,
         "rss_mb": rss,
-        "index_entries": {
-            "presswatch": ours.index_entries(),
-            "bulk": bulk.index_entries(),
-            "update_loop": loop.index_entries(),
-        },  # fmt: skip
-        "indexes_mb": indexes / 2**20,
-        "rss_minus_indexes_mb": rss - indexes / 2**20,
+        "index_entries": {"presswatch": ours.index_entries(), "datasketch": datasketch.index_entries()},
+        "presswatch_index_mb": index / 2**20,
     }
 
 
@@ -590,69 +645,68 @@ def checkpoint(documents: int, ours: Presswatch, bulk: Datasketch, loop: Dataske
 
 
 def lines_of(f: dict[str, Any]) -> list[str]:
-    pw, lp, bt = (f["sides"][n] for n in ("presswatch", "datasketch update loop", "datasketch bulk"))
-    ratio_loop, ratio_batch = f["ratio_update_loop"], f["ratio_bulk"]
+    p = f["parameters"]
     bins = ", ".join(f"{k}: {v:,}" for k, v in f["planted_jaccard_bins"].items())
+    versions = ", ".join(f"{name} {v}" for name, v in p["versions"].items())
     out = [
-        f"documents:               {f['documents']:,} ({f['words_per_document']:.0f} words per document, mean;"
-        f" generation and gold {f['generation_s']:.1f} s, not timed; wall {f['wall_s']:.0f} s)",
-        f"planted pairs:           {f['planted_pairs']:,} by exact 5-shingle Jaccard ({bins});"
-        f" gold (J >= {GOLD_JACCARD}): {f['gold_pairs']:,}",
-        f"banding:                 {PERMUTATIONS} permutations, {BANDS} bands x {ROWS} rows on every side;"
+        f"documents:    {f['documents']:,} ({f['words_per_document']:.0f} words per document, mean), in batches of"
+        f" {f['batch']}; generation and gold {f['generation_s']:.1f} s, not timed; wall {f['wall_s']:.0f} s",
+        f"parameters:   {p['shingle_words']}-word shingles of folded words, {p['permutations']} permutations,"
+        f" {p['bands']} bands x {p['rows']} rows, threshold {p['threshold']} on every side;"
         f" P(candidate) = {banding_probability(0.5):.3f} at J 0.5, {banding_probability(0.8):.7f} at J 0.8",
+        f"              datasketch {p['datasketch_hash']}; rensa RMinHash seed {p['rensa_seed']}",
+        f"versions:     {versions}",
+        f"planted:      {f['planted_pairs']:,} pairs by exact 5-shingle Jaccard ({bins});"
+        f" gold (J >= {GOLD_JACCARD}): {f['gold_pairs']:,}",
+        "speed:        docs/s (wall seconds: shingles + signature + index; CPU seconds)",
     ]
-    for side in (pw, lp, bt):
-        name = next(n for n, s in f["sides"].items() if s is side)
-        scope = (
-            f" (batches of {f['batch']})" if side is not lp else f" (every {f['loop_every']}th document, one at a time)"
-        )
+    for name, side in f["sides"].items():
         out.append(
-            f"{name + ':':<24} {side['documents_per_s']:,.1f} docs/s over {side['documents']:,} docs{scope}"
-            f" ({side['seconds']:.1f} s: shingles {side['shingles_s']:.1f}, signature {side['signature_s']:.1f},"
-            f" index {side['index_s']:.1f})"
+            f"  {name + ':':<31} {side['documents_per_s']:9,.1f} docs/s  ({side['seconds']:6.1f} s: shingles"
+            f" {side['shingles_s']:.1f} + signature {side['signature_s']:.1f} + index {side['index_s']:.1f};"
+            f" CPU {side['cpu_s']:.1f} s)"
         )
-    out += [
-        f"ratio vs update loop:    {ratio_loop:.1f}x; goal >= {SPEED_GOAL:.0f}x:"
-        f" {'met' if ratio_loop >= SPEED_GOAL else 'NOT met'}"
-        if ratio_loop
-        else "ratio vs update loop:    n/a",
-        f"ratio vs bulk:           {ratio_batch:.1f}x" if ratio_batch else "ratio vs bulk:           n/a",
-        f"update loop = bulk:      {f['loop_signatures_checked'] - f['loop_signatures_differing_from_bulk']:,}"
-        f" of {f['loop_signatures_checked']:,} signatures identical; shingle set sizes differing from presswatch's:"
-        f" {f['shingle_counts_differing']:,}",
-    ]
-    for side in (pw, bt, lp):
-        name = next(n for n, s in f["sides"].items() if s is side)
+    out.append("ratio:        presswatch docs/s / peer docs/s (wall; CPU-seconds ratio beside it)")
+    for name, ratio in f["ratios"].items():
+        if ratio["wall"] is None:
+            out.append(f"  vs {name + ':':<28} n/a")
+            continue
+        met = "met" if ratio["wall"] >= ratio["goal"] else "NOT met"
+        out.append(
+            f"  vs {name + ':':<28} {ratio['wall']:6.1f}x (CPU {ratio['cpu']:.1f}x); goal >= {ratio['goal']:g}x: {met}"
+        )
+    differing = ", ".join(f"{name} {n:,}" for name, n in f["shingle_sets_differing"].items())
+    out.append(f"same shingles: articles whose shingle set size differs from presswatch's: {differing}")
+    out.append(f"recall:       share of the {f['gold_pairs']:,} gold pairs (J >= {GOLD_JACCARD}) found as candidates")
+    for name, side in f["sides"].items():
         recall = side["recall"]
         goal = "" if recall is None else f"; goal >= {RECALL_GOAL}: {'met' if recall >= RECALL_GOAL else 'NOT met'}"
         by = ", ".join(f"{k}: {'-' if v is None else f'{v:.3f}'}" for k, v in side["recall_by_jaccard"].items())
-        scope = " (its own subset: both articles must be in it)" if side is lp else ""
         out.append(
-            f"{name + ':':<24} recall at J >= {GOLD_JACCARD}: "
+            f"  {name + ':':<31} "
             + ("n/a" if recall is None else f"{recall:.4f} ({side['gold_found']:,} of {side['gold_pairs']:,})")
-            + f"{goal}{scope}; {side['candidate_pairs']:,} candidate pairs ({side['planted_candidates']:,} planted);"
-            f" share of planted pairs found by J: {by}"
+            + f"{goal}; {side['candidate_pairs']:,} candidate pairs ({side['planted_candidates']:,} planted);"
+            f" planted pairs found by J: {by}"
         )
     s = f["sample"]
     checked = f["unplanted_candidates_max_jaccard"]
     out += [
-        f"unplanted pairs:         {f['unplanted_candidate_pairs']:,} candidate pairs on any side were not planted"
+        f"unplanted:    {f['unplanted_candidate_pairs']:,} candidate pairs on any side were not planted"
         + (
             f" (exact Jaccard after regenerating: max {checked:.3f}, {f['unplanted_candidates_at_gold']} >= 0.8)"
             if checked is not None
             else ""
         ),
-        f"                         sample of {s['articles']:,} articles, {s['pairs']:,} unplanted pairs:"
+        f"              sample of {s['articles']:,} articles, {s['pairs']:,} unplanted pairs:"
         f" {s['sharing_a_shingle']:,} share a shingle, max exact Jaccard {s['max']:.4f}, {s['at_gold']} >= 0.8",
-        "memory (VmRSS):          documents, RSS MB, index entries (presswatch / bulk / update loop),"
-        " indexes MB (getsizeof estimate, without allocator rounding of ~15-20%), RSS - indexes MB",
+        "memory:       documents, VmRSS MB (all sides in one process), index entries (presswatch / datasketch),"
+        " presswatch index MB (getsizeof estimate)",
     ]
     for m in f["memory"]:
         e = m["index_entries"]
         out.append(
-            f"                         {m['documents']:>7,}  {m['rss_mb']:7.0f}  {e['presswatch']:>9,} /"
-            f" {e['bulk']:>9,} / {e['update_loop']:>9,}  {m['indexes_mb']:6.0f}"
-            f"  {m['rss_minus_indexes_mb']:6.0f}"
+            f"              {m['documents']:>7,}  {m['rss_mb']:7.0f}  {e['presswatch']:>9,} / {e['datasketch']:>9,}"
+            f"  {m['presswatch_index_mb']:6.0f}"
         )
     return out
 
@@ -660,11 +714,10 @@ def lines_of(f: dict[str, Any]) -> list[str]:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--docs", type=int, default=50_000, help="articles to stream (default 50000)")
-    parser.add_argument("--loop-every", type=int, default=LOOP_EVERY, help="update loop on every Nth article (5)")
     parser.add_argument("--batch", type=int, default=BATCH, help=f"articles per batch ({BATCH}, the reuse stage's)")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     options = parser.parse_args()
-    figures = measure(max(1, options.docs), max(1, options.loop_every), max(1, options.batch))
+    figures = measure(max(1, options.docs), max(1, options.batch))
     print(json.dumps(figures, indent=2) if options.json else "\n".join(lines_of(figures)))
     return 0
 

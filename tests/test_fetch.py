@@ -454,8 +454,8 @@ def test_watch_stops_cleanly_on_ctrl_c(server: TestServer, tmp_path: Path) -> No
         _, errors = watcher.communicate(timeout=15)
     finally:
         watcher.kill()
-    assert watcher.returncode == 0, errors
-    assert "stopped" in errors and "3 new" in errors and "Traceback" not in errors
+    assert watcher.returncode == 130, errors
+    assert "stopped; 3 articles stored (3 new" in errors and "Traceback" not in errors
     check = Presswatch(db=str(db))
     try:
         assert len(check.articles()) == 3

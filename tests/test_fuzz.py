@@ -24,7 +24,9 @@ import gzip
 import io
 import itertools
 import json
+import logging
 import os
+import random
 import re
 import select
 import shutil
@@ -79,6 +81,18 @@ def fuzz(examples: int, shrink: bool = True) -> settings:
         ],
         **({"database": None} if CI else {}),
     )
+
+
+@pytest.fixture(scope="module", autouse=True)
+def quiet_logs() -> Iterator[None]:
+    """Hostile pages make trafilatura and presswatch log a line each; thousands of them would bury a failure."""
+    names = ("trafilatura", "htmldate", "courlan", "charset_normalizer", "presswatch")
+    levels = {name: logging.getLogger(name).level for name in names}
+    for name in names:
+        logging.getLogger(name).setLevel(logging.CRITICAL)
+    yield
+    for name, level in levels.items():
+        logging.getLogger(name).setLevel(level)
 
 
 # ---- ingest ---------------------------------------------------------------------------------------------
@@ -174,7 +188,11 @@ def test_html_pages_end_stored_or_named(ingest_pw: Presswatch, fuzz_root: Path, 
 
 
 def _feedparser_links(data: bytes) -> set[str]:
-    return {str(e.get("link")) for e in feedparser.parse(data).entries}
+    """The entry links feedparser reads; none when feedparser itself trips on the document."""
+    try:
+        return {str(e.get("link")) for e in feedparser.parse(data).entries}
+    except Exception:  # noqa: BLE001 - the reference reads what it reads; its own crash asks nothing of us
+        return set()
 
 
 @fuzz(50)
@@ -370,7 +388,7 @@ client.post("/login", data={"name": "editor", "password": "editor-pass-1", "csrf
 def error(exc):
     return {"error": type(exc).__name__, "module": type(exc).__module__, "usage": isinstance(exc, UsageError),
             "ours": isinstance(exc, PresswatchError), "code": getattr(exc, "code", None), "message": str(exc)[:500],
-            "trace": traceback.format_exc()[-3000:]}
+            "trace": traceback.format_exc()[-1500:]}
 
 def search(request):
     try:
@@ -408,6 +426,7 @@ class Probe:
 
     def __init__(self, db: Path) -> None:
         self.db = db
+        self.log = db.with_suffix(".child.log")  # the child's stderr: why it died, when it does
         self.process: subprocess.Popen[str] | None = None
 
     def ask(self, request: dict[str, Any], seconds: float) -> dict[str, Any] | None:
@@ -424,24 +443,29 @@ class Probe:
         if not line:
             code = process.wait()
             self.process = None
-            raise AssertionError(f"the child died (exit code {code}) on {json.dumps(request)[:300]}")
+            raise AssertionError(f"the child died (exit code {code}) on {json.dumps(request)[:300]}\n{self._tail()}")
         answer: dict[str, Any] = json.loads(line)
         return answer
 
     def _running(self) -> subprocess.Popen[str]:
         if self.process is None or self.process.poll() is not None:
-            self.process = subprocess.Popen(
-                [sys.executable, "-c", _CHILD, str(self.db)],
-                stdin=subprocess.PIPE,
-                stdout=subprocess.PIPE,
-                stderr=subprocess.DEVNULL,
-                text=True,
-                encoding="utf-8",
-            )
+            with open(self.log, "w") as log:
+                self.process = subprocess.Popen(
+                    [sys.executable, "-c", _CHILD, str(self.db)],
+                    stdin=subprocess.PIPE,
+                    stdout=subprocess.PIPE,
+                    stderr=log,
+                    text=True,
+                    encoding="utf-8",
+                )
             assert self.process.stdout is not None
             ready, _, _ = select.select([self.process.stdout], [], [], 120)
-            assert ready and self.process.stdout.readline().strip() == '{"ready": true}', "the child did not start"
+            started = ready and self.process.stdout.readline().strip() == '{"ready": true}'
+            assert started, f"the child did not start\n{self._tail()}"
         return self.process
+
+    def _tail(self) -> str:
+        return self.log.read_text(errors="replace")[-3000:] if self.log.exists() else ""
 
     def close(self) -> None:
         if self.process is not None:
@@ -451,16 +475,20 @@ class Probe:
 
 
 def _search_corpus(count: int) -> str:
-    """JSONL articles over ten weeks, in the query strategy's words (so that queries match many of them)."""
+    """JSONL articles over three months, each its own text of generated words with the query strategy's words
+    sprinkled in: queries match many articles, and `process` finds no copies to spend its time on."""
+    vocabulary = ["".join(random.Random(n).choices("bcdfghklmnprstvz", k=2)) + f"a{n}o" for n in range(3_000)]
     lines = []
     for number in range(count):
-        words = [fs.SEARCH_WORDS[(number * 7 + i * i) % len(fs.SEARCH_WORDS)] for i in range(120)]
+        chance = random.Random(number)
+        words = [chance.choice(fs.SEARCH_WORDS if chance.random() < 0.2 else vocabulary) for _ in range(150)]
         record = {
             "url": f"https://search.example/{number}",
             "title": f"Harbour council {number} " + ("<script>alert(1)</script>" if number == 0 else ""),
-            "text": f"{ENGLISH}\n{' '.join(words)}.",
+            "text": " ".join(words) + ".",
             "published": f"2026-{1 + number % 3:02d}-{1 + number % 27:02d}T10:00:00Z",
             "source": f"Outlet {number % 5}",
+            "language": "en",
         }
         lines.append(json.dumps(record))
     return "\n".join(lines) + "\n"
@@ -489,7 +517,6 @@ def probe(fuzz_root: Path) -> Iterator[Probe]:
 def check_search(probe: Probe, request: dict[str, Any]) -> None:
     answer = probe.ask({"op": "search", **request}, SEARCH_SECONDS)
     assert answer is not None, f"the search took more than {SEARCH_SECONDS} s (query of {len(request['q'])} chars)"
-    note(f"answer: {answer}")
     if "error" in answer:
         named_timeout = re.search(r"time|slow|busy", f"{answer['error']} {answer['code']}", re.I)
         assert answer["usage"] or (answer["ours"] and named_timeout), (
@@ -510,13 +537,31 @@ def test_search_answers_or_says_why_within_seconds(
     check_search(probe, {"q": q, "since": since, "until": until, "sort": sort})
 
 
-@pytest.mark.parametrize("words", [1_000, 4_000, 30_000])
-def test_long_queries_answer_or_say_why_within_seconds(probe: Probe, words: int) -> None:
-    q = " ".join(fs.SEARCH_WORDS[i % len(fs.SEARCH_WORDS)] for i in range(words))
+def _words_up_to(chars: int) -> str:
+    """Query-strategy words, as many as fit in `chars` characters: they match many articles of the store."""
+    words = itertools.cycle(fs.SEARCH_WORDS)
+    q = next(words)
+    while len(q) + 1 + len(fs.SEARCH_WORDS[0]) < chars:
+        q += " " + next(words)
+    return q
+
+
+# httpx refuses to send a URL past 64 KB (and servers refuse such request lines before the app sees them).
+URL_LIMIT = 65_000
+
+
+@pytest.mark.parametrize("chars", ["cap", 8_000, 30_000, 200_000])
+def test_long_queries_answer_or_say_why_within_seconds(probe: Probe, chars: int | str) -> None:
+    """The issue's 4,000- and 30,000-word queries, and one just under the length cap (if there is one): each
+    answers or is refused with a UsageError within seconds, through the API and through the web."""
+    cap = getattr(Presswatch(db=str(probe.db)).settings, "max_query_chars", 8_000)
+    q = _words_up_to(cap if chars == "cap" else int(chars))
     check_search(probe, {"q": q})
-    answer = probe.ask({"op": "http", "method": "GET", "url": "/api/search?" + urlencode({"q": q})}, SEARCH_SECONDS)
-    assert answer is not None, f"/api/search with {words} words took more than {SEARCH_SECONDS} s"
-    assert answer["status"] in (200, 400, 422, 503), answer
+    url = "/api/search?" + urlencode({"q": q})
+    if len(url) < URL_LIMIT:
+        answer = probe.ask({"op": "http", "method": "GET", "url": url}, SEARCH_SECONDS)
+        assert answer is not None, f"/api/search with {len(q)} characters took more than {SEARCH_SECONDS} s"
+        assert answer.get("status") in (200, 400, 503), answer
 
 
 def _segment(value: str) -> str:

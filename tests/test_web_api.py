@@ -205,9 +205,11 @@ def test_every_error_class_has_one_status() -> None:
         "LoginRequired": 401,
         "CsrfFailed": 403,
         "StoreError": 503,
+        "QueryTimeout": 503,
     }
     for name, status in expected.items():
         assert status_of(getattr(errors, name)()) == status, name
+    assert status_of(errors.TooManyAttempts("too many failed logins", 30)) == 429
     assert status_of(errors.ItemError("one item failed")) == 500
 
 
@@ -279,7 +281,23 @@ def test_search_sorts_by_date_and_pages_without_overlap(client: TestClient) -> N
 
 @pytest.mark.parametrize(
     "query",
-    ['"', "*", "AND", "((", 'a"b', "\x00", "x" * 1000, "NEAR(a b)", "title:x", "-x", "'", "a AND OR b", "OR NOT camp"],
+    [
+        '"',
+        "*",
+        "AND",
+        "((",
+        'a"b',
+        "\x00",
+        "x" * 1000,
+        "NEAR(a b)",
+        "title:x",
+        "-x",
+        "'",
+        "a AND OR b",
+        "OR NOT camp",
+        '"" camp',
+        "** a**",
+    ],
 )
 def test_hostile_queries_get_an_answer_not_a_crash(public_client: TestClient, query: str) -> None:
     response = public_client.get("/api/search", params={"q": query})

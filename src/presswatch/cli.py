@@ -277,7 +277,8 @@ def stops_on_ctrl_c(what: str, stored: Counter[str], then: str) -> Iterator[None
         yield
     except KeyboardInterrupt:
         new, versions = stored["new"], stored["version"]
-        err.print(f"{what}; {new + versions} articles stored ({new} new, {versions} new versions) and kept; {then}")
+        line = f"{what}; {new + versions} articles stored ({new} new, {versions} new versions) and kept; {then}"
+        err.print(line, soft_wrap=True)
         raise typer.Exit(130) from None
 
 

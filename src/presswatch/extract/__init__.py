@@ -18,6 +18,7 @@ from .article import (
     extract_html,
     finish,
     html_text,
+    is_web_url,
     stated_publication_time,
 )
 
@@ -31,5 +32,6 @@ __all__ = [
     "extract_html",
     "finish",
     "html_text",
+    "is_web_url",
     "stated_publication_time",
 ]

@@ -21,7 +21,7 @@ from ..errors import NoArticle, NotText
 from . import language
 from .dates import DateWindow, parse_iso
 from .metadata import page_metadata
-from .text import clean_text, content_hash, repair, repair_line, word_count
+from .text import clean_fields, clean_text, content_hash, repair, repair_line, word_count
 
 log = logging.getLogger(__name__)
 
@@ -62,10 +62,7 @@ class Hints:
     def __post_init__(self) -> None:
         # Containers say anything: a JSON title that is a list, a NUL in a feed's name. Text
         # fields hold clean text or nothing, whichever reader or fetch made the hints.
-        for name in _HINT_TEXTS:
-            value = getattr(self, name)
-            if value is not None:
-                setattr(self, name, clean_text(value) if isinstance(value, str) else None)
+        clean_fields(self, _HINT_TEXTS)
 
 
 _HINT_TEXTS = tuple(f.name for f in fields(Hints) if f.name not in ("published", "fetched_at"))
@@ -152,17 +149,26 @@ def _windows_superset(charset: str) -> str:
 
 
 def canonical_url(url: str | None) -> str | None:
-    """Normalised URL: lower-case host, tracking parameters and fragment removed."""
+    """Normalised URL: lower-case host, tracking parameters and fragment removed (as it is when it cannot be parsed)."""
     if not url:
         return None
     url = clean_text(url).strip()
-    if urlsplit(url).scheme not in ("http", "https"):
+    if not is_web_url(url):
         return url
     try:
         normalised = courlan.normalize_url(url, strict=False)
     except (ValueError, AttributeError):
         normalised = url
     return urldefrag(normalised)[0]
+
+
+def is_web_url(url: str | None) -> bool:
+    """Whether `url` is an http(s) URL with a host that parses: not "https://[::1", not a port of 99999."""
+    try:
+        parts = urlsplit((url or "").strip())
+        return parts.scheme in ("http", "https") and bool(parts.hostname) and (parts.port or 0) >= 0
+    except ValueError:
+        return False
 
 
 def extract_html(
@@ -191,10 +197,11 @@ def extract_html(
         raise NoArticle("no article text found on the page")
     extracted_date = precise_date(parse_iso(meta.date), html)
     stated = window.admit(hints.published, f"the {hints.published_how or 'stated'} publication", hints.url)
+    own_url = meta.url if is_web_url(meta.url) else None  # a page may name anything as its canonical link
     article = finish(
         _restore_zwnj(found.text) or "",
         Hints(
-            url=hints.url or meta.url or default_url,
+            url=hints.url or own_url or default_url,
             title=hints.title or _restore_zwnj(meta.title),
             author=hints.author or meta.author,
             published=stated or extracted_date,
@@ -207,7 +214,7 @@ def extract_html(
         window=window,
     )
     # A syndicated copy fetched at its own URL often names its origin as canonical: evidence of who was first.
-    declared = canonical_url(meta.url)
+    declared = canonical_url(own_url)
     return replace(article, declared_url=declared) if declared and declared != article.url else article
 
 

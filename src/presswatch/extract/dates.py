@@ -118,7 +118,7 @@ def week_bounds(spec: str) -> tuple[datetime, datetime]:
 
 def week_of(moment: datetime) -> str:
     year, week, _ = moment.isocalendar()
-    return f"{year}-W{week:02d}"
+    return f"{year:04d}-W{week:02d}"
 
 
 _DAY_LENGTH = len("2026-01-31")

@@ -43,6 +43,14 @@ def clean_text(text: str) -> str:
     return _C0_CONTROL.sub("", text)
 
 
+def clean_fields(record: object, names: tuple[str, ...]) -> None:
+    """`clean_text` over the named text fields of a record read from outside; a field of another type becomes None."""
+    for name in names:
+        value = getattr(record, name)
+        if value is not None:
+            setattr(record, name, clean_text(value) if isinstance(value, str) else None)
+
+
 def repair(text: str) -> str:
     """Fix mojibake, normalise to NFC, drop control characters, tidy white space."""
     # Mojibake can be layered (a page decoded wrongly twice): repair until nothing changes.

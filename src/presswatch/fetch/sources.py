@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -241,19 +242,32 @@ def read_opml(path: Path) -> list[SourceEntry]:
     if not isinstance(root.tag, str) or etree.QName(root).localname != "opml":
         raise UsageError(f"{path} is XML but not OPML (its root element is not <opml>)")
     entries = []
-    for outline in root.iter("{*}outline"):
-        feed_url = (outline.get("xmlUrl") or outline.get("xmlurl") or "").strip()
-        if not feed_url or (outline.get("type") or "rss").lower() not in OPML_TYPES:
-            continue  # a category, or a reader's own kind of source (FreshRSS's HTML+XPath scrapers)
+    outlines = list(root.iter("{*}outline"))
+    passed_over: Counter[str] = Counter()
+    for outline in outlines:
+        attributes = {str(name).lower(): value for name, value in outline.attrib.items()}
+        feed_url = (attributes.get("xmlurl") or "").strip()
+        kind = (attributes.get("type") or "rss").lower()
+        if not feed_url or kind not in OPML_TYPES:
+            # A category, or a reader's own kind of source (FreshRSS's HTML+XPath scrapers).
+            passed_over["without an xmlUrl" if not feed_url else f"of type {kind!r}"] += 1
+            continue
         entries.append(
             SourceEntry(
                 feed_url=feed_url,
-                kind="sitemap" if outline.get("type") == "sitemap" else "feed",
+                kind="sitemap" if kind == "sitemap" else "feed",
                 name=(outline.get("text") or outline.get("title") or "").strip() or None,
-                homepage=(outline.get("htmlUrl") or "").strip() or None,
-                language=outline.get("language") or None,
-                country=outline.get("country") or None,
+                homepage=(attributes.get("htmlurl") or "").strip() or None,
+                language=attributes.get("language") or None,
+                country=attributes.get("country") or None,
             )
+        )
+    if not entries:
+        found = ", ".join(f"{count} {why}" for why, count in passed_over.items())
+        has = f"{len(outlines)} outlines ({found})" if outlines else "no <outline> elements"
+        raise UsageError(
+            f'{path} lists no feed to import: it has {has}; a feed is an <outline xmlUrl="..."> '
+            f"of type {', '.join(OPML_TYPES)} (rss when no type is given)"
         )
     return entries
 

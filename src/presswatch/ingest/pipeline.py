@@ -85,7 +85,10 @@ OnFile = Callable[[Path], None]
 
 
 def domain_of(url: str | None) -> str | None:
-    host = urlsplit(url or "").hostname
+    try:
+        host = urlsplit(url or "").hostname
+    except ValueError:  # "https://[::1": no host to be told
+        return None
     return host.removeprefix("www.") if host else None
 
 

@@ -54,7 +54,8 @@ Result = TypeVar("Result")
 
 # The most items run inline while the workers start; past that, the run waits for them.
 INLINE_ITEMS = 64
-# Items in flight per worker: enough to keep each busy, few enough to bound memory.
+# Items in flight per worker (each takes one at a time; the rest wait here): enough to keep each busy, few
+# enough to bound memory.
 IN_FLIGHT_PER_WORKER = 16
 # Seconds a worker is given to stop when asked before it is killed: it has no work left by then.
 STOP_SECONDS = 5.0
@@ -64,7 +65,6 @@ REFIRE_SECONDS = 1.0
 START_SECONDS = 60.0
 READY = "ready"
 PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
-
 
 TOO_BIG = "extracting it needed more memory than the budget per item (setting item_memory_bytes)"
 
@@ -392,6 +392,16 @@ class OrderedPool(Generic[Job, Result]):
         return job, done
 
 
+def _ending(code: int | None) -> str:
+    """How a process ended, from its exit code (negative: the signal that ended it)."""
+    if code is None or code >= 0:
+        return f"exit code {code}"
+    try:
+        return f"signal {signal.Signals(-code).name}"
+    except ValueError:
+        return f"signal {-code}"
+
+
 class _Worker:
     """A worker process and the thread of this process that owns it: hands it one job at a time, on the budget."""
 
@@ -476,16 +486,17 @@ class _Worker:
     def _died(self) -> ItemError:
         """The worker ended while on a job: killed from outside (out of memory) or crashed."""
         with self.lock:
-            process, self.process, self.conn = self.process, None, None
+            process, conn, self.process, self.conn = self.process, self.conn, None, None
+        if conn is not None:
+            conn.close()
         if process is not None:
             process.join(STOP_SECONDS)
         if process is None or self.pool.closing:  # killed by the pool's thread on Ctrl-C
             return ItemError(STOPPED)
         code = process.exitcode
-        if code == -signal.SIGKILL:
+        if sys.platform != "win32" and code == -signal.SIGKILL:
             return ItemTooBig("the extraction worker was killed (SIGKILL) while on it, most likely out of memory")
-        how = f"signal {signal.Signals(-code).name}" if code is not None and code < 0 else f"exit code {code}"
-        return ItemError(f"the extraction worker failed (it ended with {how} while on it)")
+        return ItemError(f"the extraction worker failed (it ended with {_ending(code)} while on it)")
 
     def _retire(self, kill: bool) -> None:
         """Stop the worker process: asked to (it has no job), or killed."""

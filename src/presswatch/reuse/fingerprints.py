@@ -4,20 +4,22 @@ and winnowed passage hashes.
 Words are compared folded (case, diacritics), so a copy that lost its accents
 or changed case is still a copy. Every hash is a stable 64-bit value (no
 Python `hash()`, which changes between processes), stored as signed int64
-because that is what SQLite holds.
+because that is what SQLite holds. The values are stored (LSH buckets, passage
+hashes): a change to how any of them is made changes `FINGERPRINTS`, which
+tells the reuse stage that what it stored was made another way.
 """
 
 from __future__ import annotations
 
 import re
-import zlib
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
 from ..extract.text import fold
-from ..extract.tokens import Tokeniser, mix
+from ..extract.tokens import mix
 
 WORD = re.compile(r"\w+")
 MINHASH_SHINGLE = 5  # words per shingle for near-duplicates
@@ -25,6 +27,9 @@ PASSAGE_SHINGLE = 8  # words per shingle for shared passages: specific enough to
 WINNOW_WINDOW = 4  # any shared run of 8 + 4 - 1 = 11 words leaves a common fingerprint
 PERMUTATIONS = 128  # MinHash signature: finds candidates only, their exact Jaccard is computed after
 BANDS = 32  # 32 bands of 4 rows: pairs with Jaccard 0.8 collide with probability > 0.9999
+# How word ids, shingles, signatures and band keys are made; part of the reuse stage's fingerprint.
+# 2: word ids hash the folded characters (were crc32 of UTF-8), band keys mix in their band.
+FINGERPRINTS = "fp2"
 
 _MASK = np.uint64(0xFFFFFFFFFFFFFFFF)
 _ROLL = np.uint64(0x100000001B3)
@@ -32,7 +37,7 @@ _ROLL = np.uint64(0x100000001B3)
 
 @dataclass(frozen=True)
 class Words:
-    """The folded words of a text, their 32-bit ids, and where each stands in the original."""
+    """The folded words of a text, their 64-bit ids, and where each stands in the original."""
 
     ids: np.ndarray  # uint64
     spans: np.ndarray  # int64 (n, 2): start, end character offsets
@@ -41,9 +46,60 @@ class Words:
         return len(self.ids)
 
 
-# Word → id, remembered: crc32 of every word of every article is most of the
-# cost of fingerprinting, and news vocabularies repeat. Cleared when it grows
-# past a bound so memory stays flat however many articles stream through.
+# ---- word ids ----------------------------------------------------------------------------------
+#
+# A word's id is mix(sum(c[j] * ROLL**j)) over its characters c[j] as `fold` leaves them (code
+# point plus the flags of a word character; final sigma as sigma). The MinHash path makes the ids
+# of a whole batch at once in numpy (`texts_word_ids`); `words_of`, which also keeps where each word
+# stands, makes them in Python, once per distinct word (`_word_id`). Both give the same ids.
+
+_KNOWN = 1 << 31  # in the table: a character met before (0: not yet)
+_WORD_CHAR = 1 << 30  # folds to a word character (\w)
+_REMOVED = 1  # `fold` removes it (vowel marks, ZWNJ): the characters either side join
+_IS_WORD = np.uint32(_KNOWN | _WORD_CHAR)
+_SIGMAS = {"ς": "σ"}  # `fold` lowers Σ by context, to ς at a word's end; an id must not depend on context
+_ROW_BITS = 16  # characters are weighed by ROLL**(place mod 2**16), so the power tables stay small
+_ROW = 1 << _ROW_BITS
+_UINT64 = (1 << 64) - 1
+# Folded character and flags by code point, filled in as characters are first met; np.zeros leaves
+# the pages of unmet scripts unallocated, so the table costs what the texts' scripts use.
+_CHARS = np.zeros(0x110000, dtype=np.uint32)
+
+
+def _learn(codes: np.ndarray) -> None:
+    """Fold characters met for the first time, one by one, as `fold` folds each in a text."""
+    for code in codes.tolist():
+        folded = fold(chr(code))
+        if not folded:
+            _CHARS[code] = _REMOVED
+            continue
+        folded = _SIGMAS.get(folded, folded)
+        _CHARS[code] = _KNOWN | (_WORD_CHAR if WORD.fullmatch(folded) else 0) | ord(folded)
+
+
+def _powers(base: int, count: int) -> np.ndarray:
+    """base**0 .. base**(count - 1), wrapping at 2**64."""
+    steps = np.full(count, base, dtype=np.uint64)
+    steps[0] = 1
+    with np.errstate(over="ignore"):
+        return np.cumprod(steps, dtype=np.uint64)
+
+
+_UP = _powers(int(_ROLL), _ROW)
+_DOWN = _powers(pow(int(_ROLL), -1, 1 << 64), _ROW)  # ROLL is odd, so it has an inverse modulo 2**64
+
+
+def _weighed(values: Sequence[int]) -> int:
+    """sum(values[j] * ROLL**j) modulo 2**64: one word, in Python."""
+    total, power, roll = 0, 1, int(_ROLL)
+    for value in values:
+        total = (total + value * power) & _UINT64
+        power = (power * roll) & _UINT64
+    return total
+
+
+# Word → id, remembered: news vocabularies repeat. Cleared when it grows past a
+# bound so memory stays flat however many articles stream through.
 _WORD_IDS: dict[str, int] = {}
 _WORD_IDS_LIMIT = 500_000
 
@@ -53,19 +109,117 @@ def _word_id(word: str) -> int:
     if found is None:
         if len(_WORD_IDS) >= _WORD_IDS_LIMIT:
             _WORD_IDS.clear()
-        found = _WORD_IDS[word] = zlib.crc32(word.encode("utf-8"))
+        weighed = _weighed([_KNOWN | _WORD_CHAR | ord(_SIGMAS.get(c, c)) for c in word])
+        found = _WORD_IDS[word] = int(mix(np.array([weighed], dtype=np.uint64))[0])
     return found
 
 
-# ---- the MinHash path: many texts at once, vectorised over their UTF-8 bytes -------------------
+# ---- the MinHash path: many texts at once, vectorised over their characters --------------------
 
-# The crc32 ids of a token's folded words, the same as `words_of` gives, so both paths make the same shingles.
-_FOLDED = Tokeniser(lambda token: [_word_id(w) for w in WORD.findall(fold(token))])
+
+# A batch is fingerprinted a chunk of texts at a time, in working arrays kept from call to call: the
+# work stays in cache, and off fresh memory (large arrays made anew for every batch cost more in page
+# faults than the hashing itself). A chunk fits one row of the power tables, so no word crosses rows.
+_CHUNK = _ROW - 2  # characters of texts and their line breaks
+
+
+class _Scratch(threading.local):
+    """One thread's working arrays, each of a chunk's size."""
+
+    def __init__(self) -> None:
+        self.values = np.empty(_ROW, dtype=np.uint32)
+        self.words = np.empty(_ROW, dtype=np.bool_)
+        self.changes = np.empty(_ROW, dtype=np.bool_)
+        self.sums = np.empty(_ROW, dtype=np.uint64)
+
+
+_SCRATCH = _Scratch()
+
+
+def _working(name: str, count: int) -> np.ndarray:
+    """The thread's working array `name`, cut to `count`; a new one for a text longer than a chunk."""
+    kept: np.ndarray = getattr(_SCRATCH, name)
+    return kept[:count] if count <= len(kept) else np.empty(count, dtype=kept.dtype)
+
+
+def _chunks(texts: Sequence[str]) -> list[Sequence[str]]:
+    """The texts in runs of at most `_CHUNK` characters with their line breaks (a longer text alone)."""
+    found, first, size = [], 0, 0
+    for place, text in enumerate(texts):
+        if size and size + len(text) + 1 > _CHUNK:
+            found.append(texts[first:place])
+            first, size = place, 0
+        size += len(text) + 1
+    found.append(texts[first:])
+    return found
 
 
 def texts_word_ids(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
     """The folded word ids of many texts in one array, and where each text's words begin and end."""
-    return _FOLDED.word_ids(texts)
+    ids, bounds, done = [], [np.zeros(1, dtype=np.int64)], 0
+    for chunk in _chunks(texts):
+        chunk_ids, chunk_bounds = _chunk_word_ids(chunk)
+        ids.append(chunk_ids)
+        bounds.append(chunk_bounds[1:] + done)
+        done += len(chunk_ids)
+    return np.concatenate(ids), np.concatenate(bounds)
+
+
+def _chunk_word_ids(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+    values, text_starts = _folded_characters(texts)
+    count = len(values)
+    words = np.greater_equal(values, _IS_WORD, out=_working("words", count))
+    changes = np.not_equal(words[1:], words[:-1], out=_working("changes", count - 1))
+    edges = np.flatnonzero(changes)
+    edges += 1  # both ends are line breaks, so the edges pair up
+    starts, ends = edges[0::2], edges[1::2]
+    return mix(_weighed_runs(values, starts, ends)), np.searchsorted(starts, text_starts)
+
+
+def _folded_characters(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+    """The characters of the texts, a line break before, between and after them, folded with their flags;
+    and where each text starts (the last entry: where the texts end)."""
+    joined = "\n" + "\n".join(texts) + "\n"
+    codes = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    values = _CHARS.take(codes, out=_working("values", len(codes)))
+    lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts)) + 1
+    starts = np.concatenate(([1], 1 + np.cumsum(lengths)))
+    if values.min() < _KNOWN:  # characters met for the first time, or that fold removes
+        unknown = values == 0
+        if unknown.any():
+            _learn(np.unique(codes[unknown]))
+            _CHARS.take(codes, out=values)
+        kept = values >= _KNOWN
+        if not kept.all():
+            starts = starts - np.concatenate(([0], np.cumsum(~kept)))[starts]
+            values = values[kept]
+    return values, starts
+
+
+def _weighed_runs(values: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
+    """`_weighed` of every run values[start:end], all at once.
+
+    Each value is weighed by ROLL**(place mod 2**16) and summed up; a run within
+    one row of 2**16 is then the difference of two running sums, brought down
+    by ROLL**-start. Runs across two rows (only in a text longer than a chunk)
+    are weighed in Python.
+    """
+    count = len(values)
+    full = (count >> _ROW_BITS) << _ROW_BITS
+    sums = _working("sums", count)
+    with np.errstate(over="ignore"):
+        np.multiply(values[:full].reshape(-1, _ROW), _UP, out=sums[:full].reshape(-1, _ROW))
+        np.multiply(values[full:], _UP[: count - full], out=sums[full:])
+        np.cumsum(sums, out=sums)
+        found = sums[ends - 1]
+        found -= sums[starts - 1]
+        found *= _DOWN[starts & (_ROW - 1)]
+    for place in np.flatnonzero((starts >> _ROW_BITS) != ((ends - 1) >> _ROW_BITS)).tolist():
+        found[place] = _weighed(values[starts[place] : ends[place]].tolist())
+    return found
+
+
+# ---- shingles ----------------------------------------------------------------------------------
 
 
 def word_ids(text: str) -> np.ndarray:
@@ -75,7 +229,14 @@ def word_ids(text: str) -> np.ndarray:
 
 def minhash_shingles(texts: Sequence[str]) -> list[np.ndarray]:
     """The 5-word shingle hashes of each text, as `shingles(word_ids(text), 5)` gives them, for many texts at once."""
-    ids, bounds = texts_word_ids(texts)
+    found: list[np.ndarray] = []
+    for chunk in _chunks(texts):
+        found += _shingles_of_texts(*_chunk_word_ids(chunk))
+    return found
+
+
+def _shingles_of_texts(ids: np.ndarray, bounds: np.ndarray) -> list[np.ndarray]:
+    """The 5-word shingles of each text, from the word ids of several texts and where each text's words begin."""
     size = MINHASH_SHINGLE
     count = max(len(ids) - size + 1, 0)
     windows = np.zeros(count, dtype=np.uint64)
@@ -162,6 +323,8 @@ def _densified(signatures: np.ndarray) -> np.ndarray:
 
 
 _ROW_WEIGHTS = mix(np.arange(1, PERMUTATIONS // BANDS + 1, dtype=np.uint64)) | np.uint64(1)
+# Added before the mix, so that equal rows in two bands make two keys: a key is then unique across bands too.
+_BAND_SALTS = mix(np.arange(BANDS, dtype=np.uint64) + np.uint64(PERMUTATIONS))
 
 
 def band_keys(signature: np.ndarray) -> list[int]:
@@ -173,8 +336,8 @@ def band_keys(signature: np.ndarray) -> list[int]:
 def bands_of(signatures: np.ndarray) -> np.ndarray:
     """The LSH band keys of many signatures: one row of signed 64-bit keys per signature."""
     with np.errstate(over="ignore"):
-        rows = signatures.reshape(len(signatures), BANDS, -1) * _ROW_WEIGHTS
-        return mix(rows.sum(axis=2, dtype=np.uint64)).view(np.int64)
+        rows = signatures.reshape(len(signatures), BANDS, PERMUTATIONS // BANDS) * _ROW_WEIGHTS
+        return mix(rows.sum(axis=2, dtype=np.uint64) + _BAND_SALTS).view(np.int64)
 
 
 def jaccard(a: np.ndarray, b: np.ndarray) -> float:

@@ -25,6 +25,7 @@ from ..config import Settings
 from ..store.queries import StageReport, now, published_time
 from ..store.schema import anchors, articles, links, lsh_buckets, passage_hashes
 from .fingerprints import (
+    FINGERPRINTS,
     MINHASH_SHINGLE,
     PASSAGE_SHINGLE,
     Words,
@@ -142,7 +143,8 @@ class ReuseStage:
         return None  # needs nothing but articles
 
     def fingerprint(self) -> str:
-        return f"{self.options.min_words}:{self.options.duplicate_jaccard}:{TRANSLATION_THRESHOLD}"
+        # FINGERPRINTS: the stored LSH buckets and passage hashes are only comparable when made the same way
+        return f"{self.options.min_words}:{self.options.duplicate_jaccard}:{TRANSLATION_THRESHOLD}:{FINGERPRINTS}"
 
     def resume(self, conn: Connection, watermark: int) -> None:
         """Nothing to load: the indexes it searches are in the store."""

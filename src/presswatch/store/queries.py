@@ -339,7 +339,7 @@ def get_article(conn: Connection, key: str) -> dict[str, Any] | None:
 # larger LIMIT or OFFSET means no more than this one.
 MAX_ID = 2**63 - 1
 OPERATORS = ("AND", "OR", "NOT")
-# SQLite calls the deadline check every this many virtual-machine steps: a few microseconds apart.
+# SQLite calls the deadline check every this many steps of its virtual machine: microseconds apart.
 DEADLINE_CHECK_STEPS = 1000
 
 
@@ -380,7 +380,7 @@ def fts_query(user_query: str, max_terms: int = Settings.max_query_terms) -> str
             elif parts:
                 parts.append(word)  # an operator before any term has nothing on its left: dropped
             continue
-        words += max(1, len((phrase or word).split()))
+        words += max(1, len((word if phrase is None else phrase).split()))
         if words > max_terms:
             raise UsageError(
                 f"the search query has more than {max_terms} words (setting max_query_terms); search for fewer"
@@ -407,7 +407,7 @@ _FTS = table("articles_fts", column("rowid"))
 def statement_deadline(conn: Connection, seconds: float) -> Iterator[None]:
     """The statements run on `conn` inside the block are stopped past `seconds`, with QueryTimeout (0: no limit).
 
-    SQLite checks a deadline every few thousand steps of its virtual machine (a progress handler);
+    SQLite checks the clock every thousand steps of its virtual machine (a progress handler);
     PostgreSQL has `statement_timeout`, set for the transaction the block runs in.
     """
     if seconds <= 0:

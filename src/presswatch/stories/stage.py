@@ -41,6 +41,7 @@ from scipy import sparse
 from sqlalchemy import Connection, Select, Table, bindparam, delete, func, insert, or_, select, update
 
 from ..config import Settings
+from ..extract.dates import shifted
 from ..store.queries import StageReport, now
 from ..store.schema import anchors, articles, links, mentions, sources, stories, story_articles
 from .queries import WHEN, chunks
@@ -69,6 +70,7 @@ EXPIRE_WINDOWS = 2
 FINGERPRINT = f"v1:{THRESHOLD}:{CROSS_LANGUAGE_THRESHOLD}:{WINDOW_DAYS}:{TAU_DAYS}:{TITLE_WEIGHT}"
 _KIND_RANK = {"duplicate": 0, "translation": 1, "partial": 2}
 _DAY = 86400.0
+_FIRST_DAY, _LAST_DAY = -719_162.0, 2_932_897.0  # 0001-01-01 and 10000-01-01, in days after 1970-01-01
 
 
 def _days(when: datetime) -> float:
@@ -76,7 +78,8 @@ def _days(when: datetime) -> float:
 
 
 def _date(days: float) -> datetime:
-    return datetime(1970, 1, 1) + timedelta(days=days)
+    # Any stored date makes a day count back into a date: 0001-01-01 and 9999-12-31 are held at the calendar's ends.
+    return shifted(datetime(1970, 1, 1), timedelta(days=min(max(days, _FIRST_DAY), _LAST_DAY)))
 
 
 # ---- reading articles --------------------------------------------------------------------------
@@ -153,7 +156,7 @@ class _Clusterer:
         earliest = conn.execute(select(func.min(WHEN)).where(articles.c.id > watermark, articles.c.is_current)).scalar()
         if earliest is None:
             return
-        since = earliest - timedelta(days=WINDOW_DAYS)
+        since = shifted(earliest, timedelta(days=-WINDOW_DAYS))
         self._load_stories(conn, list(conn.execute(select(stories.c.id).where(stories.c.last_seen >= since)).scalars()))
 
     def _load_stories(self, conn: Connection, ids: list[int]) -> None:

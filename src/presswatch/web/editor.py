@@ -119,12 +119,10 @@ def items_order(
     request: Request, digest_id: PathId, user: Editor, order: Annotated[str, Form()], back: Annotated[str, Form()]
 ) -> Response:
     """A whole new order, as the drag-and-drop script sends it: item ids separated by commas."""
-    try:
-        ids = [int(part) for part in order.split(",") if part.strip()]
-    except ValueError:
-        ids = [0]
-    if not all(0 < item <= MAX_ID for item in ids):
+    parts = [part.strip() for part in order.split(",") if part.strip()]
+    if not all(part.isascii() and part.isdigit() and 0 < int(part) <= MAX_ID for part in parts):
         raise UsageError(f"order must be item ids separated by commas, not {order[:200]!r}")
+    ids = [int(part) for part in parts]
     pw_of(request).reorder_digest(digest_id, ids)
     return RedirectResponse(safe_next(back), status_code=303)
 

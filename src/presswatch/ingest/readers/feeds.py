@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import calendar
+import codecs
 import html
 import json
 import logging
+import re
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -26,6 +28,17 @@ log = logging.getLogger(__name__)
 # A JSON feed's "{" or a sitemap's root element comes within a document's first 1 KB (after a
 # BOM, an XML declaration, a comment); feeds are told from the rest by feedparser itself.
 SNIFF_BYTES = 1024
+# "<?xml" one byte a character, declaring UTF-16 or UTF-32: the declaration is wrong (those would
+# write "<" in two or four bytes), and feedparser, believing it, would read nothing.
+_BYTE_ORDER_MARKS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+_DECLARES_WIDE = re.compile(
+    rb"(?:\xef\xbb\xbf)?\s*<\?xml[^>]{0,200}encoding\s*=\s*[\"']\s*(?:utf|ucs)[-_]?(?:16|32|2|4)", re.I
+)
 
 
 def parse_feed(data: bytes, url: str | None = None) -> ParsedFeed:
@@ -54,14 +67,22 @@ def parse_feed(data: bytes, url: str | None = None) -> ParsedFeed:
 def _feedparser(data: bytes, url: str | None) -> Any:
     # With headers but no content type, feedparser flags even a valid empty feed as malformed.
     headers = {"content-location": url, "content-type": "application/xml"} if url else None
+    # A byte order mark outranks the declaration (XML 1.0, appendix F); feedparser believes the declaration.
+    charset = next((name for mark, name in _BYTE_ORDER_MARKS if data.startswith(mark)), None)
+    if charset is None and _DECLARES_WIDE.match(data):
+        charset = "utf-8"
+    if charset is None:
+        try:
+            return feedparser.parse(data, response_headers=headers)
+        except (ValueError, LookupError) as exc:
+            # A declared encoding Python knows but cannot decode with ("undefined", a name with a NUL
+            # in it) escapes feedparser; as for pages, the declaration then gives way to UTF-8 and guessing.
+            log.info("feed %s: its declared encoding cannot be used (%s); reading it as UTF-8", url or "file", exc)
+            charset = "utf-8"
     try:
-        return feedparser.parse(data, response_headers=headers)
-    except (ValueError, LookupError) as exc:
-        # A declared encoding Python knows but cannot decode with ("undefined", a name with a NUL
-        # in it) escapes feedparser; as for pages, the declaration then gives way to UTF-8 and guessing.
-        log.info("feed %s: its declared encoding cannot be used (%s); reading it as UTF-8", url or "file", exc)
-    try:
-        return feedparser.parse(data, response_headers={**(headers or {}), "content-type": "application/xml; charset=utf-8"})
+        return feedparser.parse(
+            data, response_headers={**(headers or {}), "content-type": f"application/xml; charset={charset}"}
+        )
     except (ValueError, LookupError) as exc:
         raise ItemError(f"the feed's declared encoding cannot be read ({exc})") from None
 
@@ -82,8 +103,11 @@ def _web_link(link: str | None, base: str | None) -> str | None:
     """An http(s) link, relative ones resolved against the feed's own address; ids like tag: are not links."""
     if not link:
         return None
-    absolute = urljoin(base, link) if base else link
-    return absolute if urlsplit(absolute).scheme in ("http", "https") else None
+    try:
+        absolute = urljoin(base, link) if base else link
+        return absolute if urlsplit(absolute).scheme in ("http", "https") else None
+    except ValueError:  # "https://[::1": the entry's own link, for the listing to name as not a URL
+        return link
 
 
 def _guid_link(entry: Any) -> str | None:

@@ -7,10 +7,9 @@ from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 from ...errors import ItemError
-from ...extract import Hints
+from ...extract import Hints, is_web_url
 from ...extract.dates import parse_iso
 from ..files import read_capped
 from ..records import IngestOptions, Item, Outcome
@@ -82,7 +81,7 @@ def jsonl_hints(line: bytes, source: str | None) -> Hints:
     if not isinstance(record, dict):
         raise ItemError("a record must be a JSON object")
     url = record.get("url")
-    if not isinstance(url, str) or urlsplit(url).scheme not in ("http", "https"):
+    if not isinstance(url, str) or not is_web_url(url):
         raise ItemError("the record needs a 'url' field with an http(s) URL")
     if not isinstance(record.get("text"), str) and not isinstance(record.get("html"), str):
         raise ItemError("the record needs a 'text' or an 'html' field")

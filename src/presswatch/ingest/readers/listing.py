@@ -8,10 +8,9 @@ from dataclasses import dataclass, field, fields
 from datetime import datetime
 from pathlib import Path
 
-from ...extract import Hints, html_text
-from ...extract.text import clean_text, word_count
+from ...extract import Hints, html_text, is_web_url
+from ...extract.text import clean_fields, word_count
 from ..records import IngestOptions, Item, Outcome
-
 
 # Bytes XML 1.0 forbids (NUL and the C0 controls but tab, LF, CR; ESC stays, ISO-2022-JP needs it):
 # one of them makes a whole feed or sitemap "not well-formed", so they go before parsing.
@@ -39,11 +38,7 @@ class FeedEntry:
     error: str | None = None  # why the entry cannot be read, when it cannot (it keeps its place in the count)
 
     def __post_init__(self) -> None:
-        # Feeds carry NUL, control characters and (JSON Feed) lone surrogates: cleaned once, here.
-        for name in _ENTRY_TEXTS:
-            value = getattr(self, name)
-            if value is not None:
-                setattr(self, name, clean_text(value) if isinstance(value, str) else None)
+        clean_fields(self, _ENTRY_TEXTS)  # feeds carry NUL, control characters, (JSON Feed) lone surrogates
 
 
 _ENTRY_TEXTS = tuple(f.name for f in fields(FeedEntry) if f.name not in ("published", "error"))
@@ -56,6 +51,9 @@ class ParsedFeed:
     language: str | None
     entries: list[FeedEntry] = field(default_factory=list)
     warning: str | None = None  # the parser's complaint when it read a malformed feed anyway
+
+    def __post_init__(self) -> None:
+        clean_fields(self, ("title", "link", "language"))
 
 
 def listing_items(path: Path, data: bytes, feed: ParsedFeed, options: IngestOptions) -> Iterator[Item | Outcome]:
@@ -77,6 +75,8 @@ def listing_items(path: Path, data: bytes, feed: ParsedFeed, options: IngestOpti
             yield Outcome(label, "failed", entry.error)
         elif not entry.link:
             yield Outcome(label, "failed", "the entry has no link, so it cannot be stored or fetched")
+        elif not is_web_url(entry.link):
+            yield Outcome(label, "failed", f"the entry's link {entry.link!r:.200} is not an http(s) URL")
         elif entry.content_html and len(entry.content_html) > options.max_bytes:  # a JSON Feed's text, escaped, grows
             cap = options.max_bytes / 1e6
             yield Outcome(label, "failed", f"its content is over the {cap:.1f} MB cap (setting max_page_bytes)")

@@ -17,7 +17,9 @@ from .listing import FeedEntry, ParsedFeed, listing_items, xml_bytes
 def parse_sitemap(data: bytes) -> ParsedFeed:
     """A sitemap or news sitemap file: its page URLs (with news titles and dates) as entries."""
     try:
-        root = etree.fromstring(xml_bytes(data), parser=etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False))
+        root = etree.fromstring(
+            xml_bytes(data), parser=etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
+        )
     except etree.XMLSyntaxError as exc:
         raise ItemError(f"not a readable sitemap ({exc})") from None
     entries = []

@@ -17,7 +17,7 @@ from warcio.bufferedreaders import DecompressingBufferedReader
 from warcio.exceptions import ArchiveLoadFailed
 
 from ...errors import InputTooLarge, ItemError
-from ...extract import Hints
+from ...extract import Hints, is_web_url
 from ...extract.dates import parse_compact, parse_iso
 from ...extract.text import clean_text
 from ..records import IngestOptions, Item, Outcome
@@ -101,6 +101,7 @@ class WarcScan:
     record_types: Counter[str] = field(default_factory=Counter)
     html_responses: int = 0
     error: str | None = None
+    offset: int = 0  # where the record read last starts
 
     @property
     def records(self) -> int:
@@ -141,12 +142,13 @@ def iter_warc(path: Path, max_bytes: int, scan: WarcScan | None = None) -> Itera
             while start is not None:
                 stream.seek(start)
                 records = _archive(stream)
-                read_before = scan.records
+                read_before, scan.offset = scan.records, start
                 try:
                     yield from _records(records, max_bytes, scan)
                     start = None
                 except _UNREADABLE as exc:
-                    broken = records.offset
+                    # Inside a damaged gzip member warcio's offset can fall behind the record it read last.
+                    broken = max(records.offset, scan.offset)
                     start = _next_record_start(stream, broken + 1, compressed) if _resumable(exc) else None
                     if searching and scan.records == read_before:
                         continue
@@ -207,11 +209,15 @@ def _missing_header(stream: IO[bytes], offset: int, compressed: bool) -> str | N
     block = head.split(b"\r\n\r\n", 1)[0].lower()
     if not block.startswith(b"warc/1."):
         return None
-    names = {line.split(b":", 1)[0].strip() for line in block.split(b"\r\n")[1:]}
-    if b"warc-type" not in names:
+    headers = {
+        name.strip(): value.strip() for name, _, value in (line.partition(b":") for line in block.split(b"\r\n"))
+    }
+    if b"warc-type" not in headers:
         return "WARC-Type header"
-    kind = next((line.split(b":", 1)[1].strip() for line in block.split(b"\r\n") if line.startswith(b"warc-type:")))
-    if kind in (b"response", b"resource", b"request", b"revisit") and b"warc-target-uri" not in names:
+    if (
+        headers[b"warc-type"] in (b"response", b"resource", b"request", b"revisit")
+        and b"warc-target-uri" not in headers
+    ):
         return "WARC-Target-URI header"
     return None
 
@@ -293,6 +299,7 @@ def _each_record(
     records: ArchiveIterator, max_bytes: int, scan: WarcScan
 ) -> Iterator[WarcPage | WarcSkip | ItemError | tuple[str, dict[str, Any]]]:
     for record in records:
+        scan.offset = records.offset
         scan.record_types[record.rec_type] += 1
         if record.rec_type == "metadata":
             found = _feed_entry(record)
@@ -417,6 +424,8 @@ def _warc_item(path: Path, origin: str, page: WarcPage, options: IngestOptions) 
     label = f"{path} @{page.offset} ({page.url})"
     if page.status is not None and not 200 <= page.status < 300:
         return Outcome(label, "skipped", f"HTTP status {page.status}")
+    if not is_web_url(page.url):
+        return Outcome(label, "failed", f"its WARC-Target-URI {page.url!r:.200} is not an http(s) URL")
     entry = feed_entry_hints(page.feed_entry)
     entry["source"] = options.source or entry["source"]
     return Item(

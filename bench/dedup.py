@@ -340,12 +340,12 @@ class Presswatch:
 
         Band keys mix in their band, so one dict holds every band."""
         buckets = self.buckets
-        hits = list(map(buckets.get, keys))
-        if hits.count(None) == len(hits):  # most articles share no bucket with an earlier one
+        if buckets.keys().isdisjoint(keys):  # most articles share no bucket with an earlier one
             buckets.update(zip(keys, repeat(article_id)))
             return set()
         found: set[int] = set()
-        for key, hit in zip(keys, hits, strict=True):
+        for key in keys:
+            hit = buckets.get(key)
             if hit is None:
                 buckets[key] = article_id
             elif isinstance(hit, int):

@@ -56,6 +56,7 @@ import threading
 import time
 import zlib
 from collections import Counter
+from dataclasses import fields
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
@@ -96,6 +97,9 @@ def planted(kind: str, number: int) -> str:
     return f"https://planted.example/{kind}/{number}"
 
 
+PAGES = {number: planted("html", number) for number in range(4, 12)}  # the text-bearing hostile pages
+
+
 def planted_text(kind: str, number: int) -> str:
     return f"{TEXT} This is the planted {kind} record number {number}, which must be kept."
 
@@ -124,26 +128,31 @@ def hostile_files() -> dict[str, bytes]:
         "<html><head><title>Many paragraphs</title></head><body>" + "<p>word</p>" * 300_000 + "</body></html>"
     ).encode()
     files["h03-deep-nesting.html"] = ("<html><body>" + "<div>" * 100_000 + TEXT + "</body></html>").encode()
-    files["h04-charset-undefined.html"] = page("Undefined charset", charset="undefined").encode()
-    files["h05-charset-bogus.html"] = page("Bogus charset", charset="x-bogus\x00-charset").encode()
-    files["h06-charset-misfit.html"] = page("Declared UTF-16, written UTF-8 — ünïcödé", charset="utf-16").encode()
-    nul_page = page("NUL bytes", body=TEXT.replace(" the ", " the\x00 ")).encode()
-    files["h07-nul-bytes.html"] = nul_page[:200] + b"\x00" * 4 + nul_page[200:]
-    files["h08-lone-surrogates.html"] = page("Lone \ud800 surrogate", body=TEXT + " \udfff end").encode(
-        "utf-8", "surrogatepass"
-    )
+    # Pages with article text under hostile wrapping: each must be stored (planted, by its canonical URL).
+    files["h04-charset-undefined.html"] = page("Undefined charset", charset="undefined", url=PAGES[4]).encode()
+    files["h05-charset-bogus.html"] = page("Bogus charset", charset="x-bogus\x00-charset", url=PAGES[5]).encode()
+    misfit = page("Declared UTF-16, written UTF-8 — ünïcödé", charset="utf-16", url=PAGES[6])
+    files["h06-charset-misfit.html"] = misfit.encode()
+    nul_page = page("NUL bytes", body=TEXT + " " * 4096 + TEXT.replace(" the ", " the\x00 "), url=PAGES[7]).encode()
+    files["h07-nul-bytes.html"] = nul_page[:300] + b"\x00" * 3 + nul_page[300:]  # 3 in the head, more further on
+    surrogates = page("Lone \ud800 surrogate", body=TEXT + " \udfff end", url=PAGES[8])
+    files["h08-lone-surrogates.html"] = surrogates.encode("utf-8", "surrogatepass")
     for number, when in enumerate(DATES, 9):
         head = (
             f'<meta property="article:published_time" content="{when}">'
             f'<script type="application/ld+json">{{"datePublished": "{when}"}}</script>'
         )
-        files[f"h{number:02d}-date-{when[:4]}.html"] = page(f"Dated {when}", head=head).encode()
-    files["h11-script-title.html"] = page(
-        "<script>alert(1)</script><img src=x onerror=alert(2)>", url="https://hostile.example/script"
-    ).encode()
+        files[f"h{number:02d}-date-{when[:4]}.html"] = page(f"Dated {when}", head=head, url=PAGES[number]).encode()
+    script = "<script>alert(1)</script><img src=x onerror=alert(2)>"
+    files["h11-script-title.html"] = page(script, url=PAGES[11]).encode()
     whole = gzip.compress(page("Truncated").encode(), mtime=0)
     files["h12-truncated.html.gz"] = whole[: len(whole) // 2]
     files["h14-json-feed-wrong-types.json"] = json_feed()
+    deep = "[" * 100_000 + "]" * 100_000
+    files["h14b-json-feed-deep.json"] = (
+        '{"version": "https://jsonfeed.org/version/1.1", "title": "Deep", "items": [{"url": '
+        f'"https://hostile.example/deep", "title": {deep}, "content_html": "<p>{TEXT}</p>"}}]}}'
+    ).encode()
     files["h15-rss-hostile.rss"] = rss()
     files["h16-rss-nul.xml"] = rss().replace(b"<title>", b"<title>\x00", 3)
     files["h17-atom-dates.atom"] = atom()
@@ -182,10 +191,7 @@ def json_feed() -> bytes:
         "home_page_url": 42,
         "items": [*wrong, good],
     }
-    text = json.dumps(document)
-    deep = '"deep": ' + "[" * 100_000 + "]" * 100_000
-    # A deeply nested field in one item, written by hand (json.dumps would recurse too).
-    return text.replace('"tags": {"a": 1}', deep).encode()
+    return json.dumps(document).encode()
 
 
 def rss() -> bytes:
@@ -326,7 +332,14 @@ def write_bomb(path: Path, size: int) -> None:
         out.write(packer.flush())
 
 
-PLANTED = [planted("json-feed", 1), planted("rss", 1), planted("atom", 1), planted("warc", 1), planted("warc", 2)]
+PLANTED = [
+    *PAGES.values(),
+    planted("json-feed", 1),
+    planted("rss", 1),
+    planted("atom", 1),
+    planted("warc", 1),
+    planted("warc", 2),
+]
 PLANTED += [planted("jsonl", n) for n in (1, 2, 3, 4)] + [planted("sparse", 1)]
 
 
@@ -337,7 +350,7 @@ def budgets(item_seconds: float, item_memory_mb: int) -> dict[str, Any]:
     """The budget settings presswatch has, at the values asked for."""
     from presswatch.config import Settings
 
-    names = {f.name for f in __import__("dataclasses").fields(Settings)}
+    names = {f.name for f in fields(Settings)}
     found: dict[str, Any] = {}
     if "item_seconds" in names:
         found["item_seconds"] = item_seconds
@@ -415,6 +428,20 @@ def attempt(unexpected: list[str], what: str, call: Any) -> Any:
         return None
 
 
+def record_key(url: str) -> str:
+    """An article's URL; for a page that names none, its file's name (the two runs read from two folders)."""
+    return url.rsplit("/", 1)[-1] if url.startswith("file://") else url
+
+
+# What stored text must never hold: NUL, C0 controls but tab and line breaks, lone surrogates.
+DIRTY = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff]")
+
+
+def clean_text(article: dict[str, Any] | None) -> bool:
+    fields = [article.get(k) for k in ("title", "text", "author", "sitename")] if article else []
+    return not any(isinstance(v, str) and DIRTY.search(v) for v in fields)
+
+
 def child_clean(folder: Path, db: Path, files: list[str]) -> dict[str, Any]:
     from presswatch import Presswatch
     from presswatch.api import ArticleFilter
@@ -422,7 +449,7 @@ def child_clean(folder: Path, db: Path, files: list[str]) -> dict[str, Any]:
     pw = Presswatch(db=str(db))
     started = time.perf_counter()
     report = pw.ingest(files)
-    urls = sorted(a["url"] for a in pw.articles(ArticleFilter(limit=100_000)))
+    urls = sorted(record_key(a["url"]) for a in pw.articles(ArticleFilter(limit=100_000)))
     pw.close()
     return {"summary": report.summary(), "urls": urls, "seconds": time.perf_counter() - started}
 
@@ -442,7 +469,11 @@ def child_mixed(folder: Path, db: Path, budget: dict[str, Any]) -> dict[str, Any
     for o in outcomes:
         if o.status in ("failed", "skipped") and NAMELESS.search(o.message):
             unexpected.append(f"{o.label}: {o.message}")
-    urls = sorted(a["url"] for a in pw.articles(ArticleFilter(limit=100_000)))
+    stored = pw.articles(ArticleFilter(limit=100_000))
+    urls = sorted(record_key(a["url"]) for a in stored)
+    dirty = [a["url"] for a in stored if not clean_text(pw.article(str(a["id"])))]
+    heard = {o.label.split(" ", 1)[0] for o in outcomes}
+    silent = sorted(p.name for p in folder.iterdir() if str(p) not in heard)
     attempt(unexpected, "load_watchlist", lambda: pw.load_watchlist(sample_dir() / "watchlist.toml"))
     started = time.perf_counter()
     attempt(unexpected, "process", pw.process)
@@ -462,6 +493,8 @@ def child_mixed(folder: Path, db: Path, budget: dict[str, Any]) -> dict[str, Any
         "statuses": dict(Counter(o.status for o in outcomes)),
         "problems": [f"{o.label}: {o.status}: {o.message}" for o in outcomes if o.status in ("failed", "skipped")],
         "urls": urls,
+        "dirty": dirty,
+        "silent": silent,
         "unexpected": unexpected,
         "ingest_seconds": ingest_seconds,
         "process_seconds": process_seconds,
@@ -566,7 +599,8 @@ def child_costs(folder: Path, db: Path, budget: dict[str, Any]) -> None:
         before = memory.reset()
         started = time.perf_counter()
         statuses: Counter[str] = Counter()
-        attempt([], path.name, lambda p=path: pw.ingest([str(p)], on_outcome=lambda o: statuses.update([o.status])))
+        count = statuses.update
+        attempt([], path.name, lambda p=path, c=count: pw.ingest([str(p)], on_outcome=lambda o: c([o.status])))
         seconds = time.perf_counter() - started
         time.sleep(memory.every * 2)
         row = {"file": path.name, "seconds": seconds, "memory_mb": max(0, memory.peak - before) / 2**20}
@@ -579,7 +613,10 @@ def child(argv: list[str]) -> int:
     quiet_libraries()
     mode, folder, db = argv[0], Path(argv[1]), Path(argv[2])
     budget = json.loads(argv[3]) if len(argv) > 3 else {}
-    sys.stdout = io.TextIOWrapper(os.fdopen(os.dup(1), "wb"), encoding="utf-8", line_buffering=True)
+    # The answers go to the real stdout; whatever a library prints goes to stderr instead.
+    answers = os.dup(1)
+    os.dup2(2, 1)
+    sys.stdout = io.TextIOWrapper(os.fdopen(answers, "wb"), encoding="utf-8", line_buffering=True)
     if mode == "--child-costs":
         child_costs(folder, db, budget)
         return 0
@@ -660,6 +697,7 @@ def judge(
     stored = set(mixed.get("urls", []))
     lost = sorted(set(clean["urls"]) - stored) if mixed else sorted(clean["urls"])
     planted_lost = sorted(set(PLANTED) - stored)
+    dirty = mixed.get("dirty", [])
     costs = [json.loads(line) for line in cost_lines]
     measured = {row["file"] for row in costs}
     if costs_end:
@@ -679,10 +717,14 @@ def judge(
         failing.append("good records lost")
     if planted_lost:
         failing.append("planted good records lost")
+    if dirty:
+        failing.append("stored text not clean")
     if seconds_budget is not None and worst_time and worst_time["seconds"] > seconds_budget + TIME_GRACE:
         failing.append("time per item")
-    if memory_budget is not None and worst_memory and (worst_memory["memory_mb"] or 0) * 2**20 > (
-        memory_budget + MEMORY_GRACE
+    if (
+        memory_budget is not None
+        and worst_memory
+        and (worst_memory["memory_mb"] or 0) * 2**20 > (memory_budget + MEMORY_GRACE)
     ):
         failing.append("memory per item")
     return {
@@ -696,6 +738,8 @@ def judge(
         "good_lost": lost,
         "planted": len(PLANTED),
         "planted_lost": planted_lost,
+        "dirty": dirty,
+        "silent": mixed.get("silent", []),
         "costs": costs,
         "worst_time": worst_time,
         "worst_memory": worst_memory,
@@ -727,6 +771,9 @@ def report(f: dict[str, Any]) -> list[str]:
     lines += [f"  {u}" for u in f["good_lost"][:20]]
     lines.append(f"planted good records lost: {len(f['planted_lost'])} of {f['planted']} (goal 0)")
     lines += [f"  {u}" for u in f["planted_lost"]]
+    lines.append(f"stored articles with NUL, control characters or lone surrogates: {len(f['dirty'])} (goal 0)")
+    lines += [f"  {u}" for u in f["dirty"][:10]]
+    lines.append(f"input files without any outcome (reported only): {len(f['silent'])} {f['silent']}")
     seconds = budget.get("item_seconds")
     goal = f"goal <= {seconds + TIME_GRACE:g} s" if seconds is not None else "no budget: reported only"
     worst = f["worst_time"]
@@ -737,9 +784,7 @@ def report(f: dict[str, Any]) -> list[str]:
     if worst:
         lines.append(f"peak memory per item: {worst['memory_mb'] or 0:.0f} MB ({worst['file']}) ({goal})")
     lines.append("per hostile file (alone): seconds, MB above the process tree before it, outcomes")
-    lines += [
-        f"  {r['file']:34} {r['seconds']:7.1f} {r['memory_mb'] or 0:7.0f}  {r['statuses']}" for r in f["costs"]
-    ]
+    lines += [f"  {r['file']:34} {r['seconds']:7.1f} {r['memory_mb'] or 0:7.0f}  {r['statuses']}" for r in f["costs"]]
     lines.append("named problems in the mixed run (first 40):")
     lines += [f"  {p[:200]}" for p in mixed.get("problems", [])[:40]]
     lines.append(f"gate: {'FAIL (' + ', '.join(f['failing']) + ')' if f['failing'] else 'PASS'}")

@@ -25,6 +25,7 @@ from presswatch.api import render_digest, resolve_period, sample_dir
 from presswatch.digest import Period
 from presswatch.extract.dates import DateWindow, parse_iso
 from presswatch.extract.text import clean_text
+from presswatch.fetch.listing import read_listing
 from presswatch.ingest import IngestReport
 from presswatch.store.schema import articles, fetch_queue, sources
 
@@ -100,6 +101,25 @@ def test_a_deeply_nested_jsonl_line_fails_alone(pw: Presswatch, tmp_path: Path) 
     assert failed[f"{records} line 2"] == "JSON nested too deeply to read (thousands of levels)"
     assert failed[f"{records} line 3"].startswith("not valid JSON (Exceeds the limit")
     assert pw.article("https://l.example/1") is not None and pw.article("https://l.example/4") is not None
+
+
+def test_links_that_do_not_parse_fail_alone(pw: Presswatch, tmp_path: Path) -> None:
+    feed = tmp_path / "drita.json"
+    feed.write_text(
+        json_feed([json_item(1, url="https://[::1"), json_item(2, url="javascript:alert(1)"), json_item(3)])
+    )
+    records = tmp_path / "records.jsonl"
+    records.write_text(json.dumps({"url": "https://h.example:99999/", "text": ENGLISH}))
+    warc = tmp_path / "bad-uri.warc"
+    warc.write_bytes(response("https://[::1/x", html("Bad URI")) + response("https://w.example/ok", html("OK")))
+    report = ingest_with_a_good_page(pw, tmp_path, [feed, records, warc])
+    assert set(failures(report).values()) == {
+        "the entry's link 'https://[::1' is not an http(s) URL",
+        "the entry's link 'javascript:alert(1)' is not an http(s) URL",
+        "the record needs a 'url' field with an http(s) URL",
+        "its WARC-Target-URI 'https://[::1/x' is not an http(s) URL",
+    }
+    assert pw.article("https://j.example/3") is not None and pw.article("https://w.example/ok") is not None
 
 
 def warc_record(headers: list[tuple[str, str]], block: bytes) -> bytes:
@@ -255,6 +275,19 @@ def test_out_of_range_dates_are_dropped_with_a_warning_and_the_records_kept(
     warned = [r.getMessage() for r in caplog.records if "outside 1990-01-01" in r.getMessage()]
     assert any("l.example/1" in w and "9999-12-31" in w for w in warned)
     assert any("sitemap.xml entry 1" in w for w in warned)
+
+
+def test_a_polled_sitemap_with_bad_dates_keeps_every_page() -> None:
+    dates = ["0001-01-01T00:00:00+05:00", "9999-12-31T23:00:00-05:00", "99999-01-01", "2026-01-01T00:00:00Z"]
+    urls = "".join(f"<url><loc>https://s.example/{n}</loc><lastmod>{d}</lastmod></url>" for n, d in enumerate(dates))
+    body = f'<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{urls}</urlset>'
+    listed = read_listing(body.encode(), "https://s.example/sitemap.xml")
+    assert [(link.url, link.published) for link in listed.links] == [
+        ("https://s.example/0", datetime.min),  # held at the calendar's edge; the poll's window drops it
+        ("https://s.example/1", datetime.max),
+        ("https://s.example/2", None),
+        ("https://s.example/3", datetime(2026, 1, 1)),
+    ]
 
 
 def test_the_window_is_a_setting(tmp_path: Path) -> None:

@@ -15,12 +15,14 @@ from typer.testing import CliRunner
 from presswatch import Presswatch, sample_dir
 from presswatch.cli import app
 from presswatch.reuse.fingerprints import (
+    FINGERPRINTS,
     band_keys,
     bands_of,
     jaccard,
     minhash,
     minhash_shingles,
     minhashes,
+    passage_fingerprints,
     shingles,
     word_ids,
     words_of,
@@ -62,17 +64,32 @@ def test_fingerprinting_a_batch_gives_what_each_text_gives_alone() -> None:
         "two words",
         "x" * 3000 + " " + prose(10, 40),
         "\ud800 lone surrogate and five more words here",
-        prose(11, 30_000),  # over 64 KiB of bytes: the running sums go across rows
+        "ΟΔΟΣ οδός ΣΟΦΟΣ, Shqipëria e soft\u00adhyphen e\u00ad f",  # final sigma by context; a removed character
+        prose(11, 30_000),  # longer than a chunk of the batch: the running sums go across rows
     ]
     sets = minhash_shingles(texts)
     for text, found in zip(texts, sets, strict=True):
         assert np.array_equal(word_ids(text), words_of(text).ids)
         assert np.array_equal(found, shingles(words_of(text), 5))
+        assert np.array_equal(minhash_shingles([text])[0], found)  # alone: Latin-1 texts take the byte way
     signatures = minhashes(sets)
     for found, signature, keys in zip(sets, signatures, bands_of(signatures), strict=True):
         assert np.array_equal(signature, minhash(found))
         assert keys.tolist() == band_keys(minhash(found))
     assert len(sets[3]) == 0 and len(sets[4]) == 1
+
+
+def test_fingerprints_are_the_same_in_every_process() -> None:
+    """The store keeps LSH buckets and passage hashes: a change to these values must change FINGERPRINTS."""
+    text = prose(5, 60) + " Shqipëria ΟΔΟΣ مجاهدین"
+    assert FINGERPRINTS == "fp2"
+    assert word_ids("Shqipëria ΟΔΟΣ مجاهدین").view(np.int64).tolist() == [
+        -2833465880571349358,
+        3803083231431678629,
+        8883493797834240400,
+    ]
+    assert band_keys(minhash(shingles(words_of(text), 5)))[:2] == [-1448261732735593151, -5966231578713221679]
+    assert passage_fingerprints(words_of(text))[:2] == [202822412862826778, 241434081731080852]
 
 
 def test_a_republished_article_with_typos_is_one_aligned_passage() -> None:

@@ -48,15 +48,16 @@ class Words:
 
 # ---- word ids ----------------------------------------------------------------------------------
 #
-# A word's id is mix(sum(c[j] * ROLL**j)) over its characters c[j] as `fold` leaves them (code
-# point plus the flags of a word character; final sigma as sigma). The MinHash path makes the ids
-# of a whole batch at once in numpy (`texts_word_ids`); `words_of`, which also keeps where each word
-# stands, makes them in Python, once per distinct word (`_word_id`). Both give the same ids.
+# A word's id is mix(sum(c[j] * ROLL**j)) over the code points c[j] of its characters as `fold`
+# leaves them (final sigma as sigma). The MinHash path makes the ids of a whole batch at once in
+# numpy (`texts_word_ids`); `words_of`, which also keeps where each word stands, makes them in
+# Python, once per distinct word (`_word_id`). Both give the same ids.
 
 _KNOWN = 1 << 31  # in the table: a character met before (0: not yet)
 _WORD_CHAR = 1 << 30  # folds to a word character (\w)
 _REMOVED = 1  # `fold` removes it (vowel marks, ZWNJ): the characters either side join
 _IS_WORD = np.uint32(_KNOWN | _WORD_CHAR)
+_CODE = np.uint32((1 << 21) - 1)
 _SIGMAS = {"ς": "σ"}  # `fold` lowers Σ by context, to ς at a word's end; an id must not depend on context
 _ROW_BITS = 16  # characters are weighed by ROLL**(place mod 2**16), so the power tables stay small
 _ROW = 1 << _ROW_BITS
@@ -75,6 +76,22 @@ def _learn(codes: np.ndarray) -> None:
             continue
         folded = _SIGMAS.get(folded, folded)
         _CHARS[code] = _KNOWN | (_WORD_CHAR if WORD.fullmatch(folded) else 0) | ord(folded)
+
+
+def _latin_tables() -> tuple[bytes, bytes, bytes]:
+    """Latin-1 byte → folded byte, → 1 for a word character; and the bytes that fold otherwise (removed)."""
+    folded, words, otherwise = bytearray(256), bytearray(256), bytearray()
+    for code in range(256):
+        found = fold(chr(code))
+        if len(found) != 1 or ord(found) > 255:
+            otherwise.append(code)
+            continue
+        folded[code], words[code] = ord(found), WORD.fullmatch(found) is not None
+    return bytes(folded), bytes(words), bytes(otherwise)
+
+
+# Texts in Latin-1 (English, Albanian, most of Europe) are folded by two byte translations instead.
+_LATIN_FOLDED, _LATIN_WORDS, _LATIN_OTHERWISE = _latin_tables()
 
 
 def _powers(base: int, count: int) -> np.ndarray:
@@ -109,14 +126,13 @@ def _word_id(word: str) -> int:
     if found is None:
         if len(_WORD_IDS) >= _WORD_IDS_LIMIT:
             _WORD_IDS.clear()
-        weighed = _weighed([_KNOWN | _WORD_CHAR | ord(_SIGMAS.get(c, c)) for c in word])
-        found = _WORD_IDS[word] = int(mix(np.array([weighed], dtype=np.uint64))[0])
+        weighed = _weighed([ord(_SIGMAS.get(c, c)) for c in word])
+        found = _WORD_IDS[word] = int(mix(np.array(weighed, dtype=np.uint64)))
     return found
 
 
 # ---- the MinHash path: many texts at once, vectorised over their characters --------------------
-
-
+#
 # A batch is fingerprinted a chunk of texts at a time, in working arrays kept from call to call: the
 # work stays in cache, and off fresh memory (large arrays made anew for every batch cost more in page
 # faults than the hashing itself). A chunk fits one row of the power tables, so no word crosses rows.
@@ -166,24 +182,37 @@ def texts_word_ids(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _chunk_word_ids(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
-    values, text_starts = _folded_characters(texts)
-    count = len(values)
-    words = np.greater_equal(values, _IS_WORD, out=_working("words", count))
-    changes = np.not_equal(words[1:], words[:-1], out=_working("changes", count - 1))
+    """`texts_word_ids` of one chunk."""
+    joined = "\n" + "\n".join(texts) + "\n"
+    lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts)) + 1
+    text_starts = np.concatenate(([1], 1 + np.cumsum(lengths)))
+    codes, words, text_starts = _latin_characters(joined, text_starts) or _folded_characters(joined, text_starts)
+    changes = np.not_equal(words[1:], words[:-1], out=_working("changes", len(words) - 1))
     edges = np.flatnonzero(changes)
     edges += 1  # both ends are line breaks, so the edges pair up
     starts, ends = edges[0::2], edges[1::2]
-    return mix(_weighed_runs(values, starts, ends)), np.searchsorted(starts, text_starts)
+    return _mixed(_weighed_runs(codes, starts, ends)), np.searchsorted(starts, text_starts)
 
 
-def _folded_characters(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
-    """The characters of the texts, a line break before, between and after them, folded with their flags;
-    and where each text starts (the last entry: where the texts end)."""
-    joined = "\n" + "\n".join(texts) + "\n"
+_Characters = tuple[np.ndarray, np.ndarray, np.ndarray]  # folded code points, word character or not, text starts
+
+
+def _latin_characters(joined: str, text_starts: np.ndarray) -> _Characters | None:
+    """The folded characters of a text in Latin-1, by two byte translations; None for any other text."""
+    try:
+        raw = joined.encode("latin-1")  # a copy of the string's own bytes when it is Latin-1
+    except UnicodeEncodeError:
+        return None
+    if any(code in raw for code in _LATIN_OTHERWISE):
+        return None
+    codes = np.frombuffer(raw.translate(_LATIN_FOLDED), dtype=np.uint8)
+    return codes, np.frombuffer(raw.translate(_LATIN_WORDS), dtype=np.bool_), text_starts
+
+
+def _folded_characters(joined: str, text_starts: np.ndarray) -> _Characters:
+    """The folded characters of any text, through the table of every code point met."""
     codes = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
     values = _CHARS.take(codes, out=_working("values", len(codes)))
-    lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts)) + 1
-    starts = np.concatenate(([1], 1 + np.cumsum(lengths)))
     if values.min() < _KNOWN:  # characters met for the first time, or that fold removes
         unknown = values == 0
         if unknown.any():
@@ -191,13 +220,14 @@ def _folded_characters(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
             _CHARS.take(codes, out=values)
         kept = values >= _KNOWN
         if not kept.all():
-            starts = starts - np.concatenate(([0], np.cumsum(~kept)))[starts]
+            text_starts = text_starts - np.concatenate(([0], np.cumsum(~kept)))[text_starts]
             values = values[kept]
-    return values, starts
+    words = np.greater_equal(values, _IS_WORD, out=_working("words", len(values)))
+    return np.bitwise_and(values, _CODE, out=values), words, text_starts
 
 
 def _weighed_runs(values: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
-    """`_weighed` of every run values[start:end], all at once.
+    """`_weighed` of every run values[start:end] (code points), all at once.
 
     Each value is weighed by ROLL**(place mod 2**16) and summed up; a run within
     one row of 2**16 is then the difference of two running sums, brought down
@@ -211,12 +241,29 @@ def _weighed_runs(values: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> n
         np.multiply(values[:full].reshape(-1, _ROW), _UP, out=sums[:full].reshape(-1, _ROW))
         np.multiply(values[full:], _UP[: count - full], out=sums[full:])
         np.cumsum(sums, out=sums)
-        found = sums[ends - 1]
+        found: np.ndarray = sums[ends - 1]
         found -= sums[starts - 1]
         found *= _DOWN[starts & (_ROW - 1)]
-    for place in np.flatnonzero((starts >> _ROW_BITS) != ((ends - 1) >> _ROW_BITS)).tolist():
+    for place in np.flatnonzero((starts >> _ROW_BITS) != ((ends - 1) >> _ROW_BITS)).tolist() if full else ():
         found[place] = _weighed(values[starts[place] : ends[place]].tolist())
     return found
+
+
+_SPLITMIX = tuple(np.uint64(c) for c in (0x9E3779B97F4A7C15, 0xBF58476D1CE4E5B9, 0x94D049BB133111EB, 30, 27, 31))
+
+
+def _mixed(values: np.ndarray) -> np.ndarray:
+    """`mix`, in place, on an array of our own: one working array instead of eight."""
+    add, first, second, *shifts = _SPLITMIX
+    with np.errstate(over="ignore"):
+        values += add
+        shifted = values >> shifts[0]
+        for multiplier, shift in ((first, shifts[1]), (second, shifts[2])):
+            values ^= shifted
+            values *= multiplier
+            np.right_shift(values, shift, out=shifted)
+        values ^= shifted
+    return values
 
 
 # ---- shingles ----------------------------------------------------------------------------------
@@ -239,12 +286,12 @@ def _shingles_of_texts(ids: np.ndarray, bounds: np.ndarray) -> list[np.ndarray]:
     """The 5-word shingles of each text, from the word ids of several texts and where each text's words begin."""
     size = MINHASH_SHINGLE
     count = max(len(ids) - size + 1, 0)
-    windows = np.zeros(count, dtype=np.uint64)
+    windows = ids[:count].copy()
     with np.errstate(over="ignore"):
-        for offset in range(size if count else 0):  # every run of 5 words; runs across two texts go unused
+        for offset in range(1, size):  # every run of 5 words, as `shingles` rolls them; runs across two texts go unused
             windows *= _ROLL
             windows += ids[offset : offset + count]
-    windows = mix(windows)
+    windows = _mixed(windows)
     found = []
     for begin, end in zip(bounds[:-1].tolist(), bounds[1:].tolist(), strict=True):
         found.append(windows[begin : end - size + 1] if end - begin >= size else shingles(ids[begin:end], size))

@@ -36,6 +36,7 @@ _BYTE_ORDER_MARKS = (
     (codecs.BOM_UTF16_LE, "utf-16"),
     (codecs.BOM_UTF16_BE, "utf-16"),
 )
+_DECLARED_ENCODING = re.compile(rb"^((?:\xef\xbb\xbf)?\s*<\?xml[^>]{0,200}?)\s+encoding\s*=\s*([\"'])[^\"'>]*\2")
 _DECLARES_WIDE = re.compile(
     rb"(?:\xef\xbb\xbf)?\s*<\?xml[^>]{0,200}encoding\s*=\s*[\"']\s*(?:utf|ucs)[-_]?(?:16|32|2|4)", re.I
 )
@@ -69,20 +70,18 @@ def _feedparser(data: bytes, url: str | None) -> Any:
     headers = {"content-location": url, "content-type": "application/xml"} if url else None
     # A byte order mark outranks the declaration (XML 1.0, appendix F); feedparser believes the declaration.
     charset = next((name for mark, name in _BYTE_ORDER_MARKS if data.startswith(mark)), None)
-    if charset is None and _DECLARES_WIDE.match(data):
-        charset = "utf-8"
-    if charset is None:
-        try:
-            return feedparser.parse(data, response_headers=headers)
-        except (ValueError, LookupError) as exc:
-            # A declared encoding Python knows but cannot decode with ("undefined", a name with a NUL
-            # in it) escapes feedparser; as for pages, the declaration then gives way to UTF-8 and guessing.
-            log.info("feed %s: its declared encoding cannot be used (%s); reading it as UTF-8", url or "file", exc)
-            charset = "utf-8"
+    if charset is not None:
+        headers = {**(headers or {}), "content-type": f"application/xml; charset={charset}"}
+    elif _DECLARES_WIDE.match(data):
+        data = _DECLARED_ENCODING.sub(rb"\1", data, count=1)
     try:
-        return feedparser.parse(
-            data, response_headers={**(headers or {}), "content-type": f"application/xml; charset={charset}"}
-        )
+        return feedparser.parse(data, response_headers=headers)
+    except (ValueError, LookupError) as exc:
+        # A declared encoding Python knows but cannot decode with ("undefined", a name with a NUL in
+        # it) escapes feedparser; as for pages, the declaration then gives way to UTF-8 and guessing.
+        log.info("feed %s: its declared encoding cannot be used (%s); read without it", url or "file", exc)
+    try:
+        return feedparser.parse(_DECLARED_ENCODING.sub(rb"\1", data, count=1), response_headers=headers)
     except (ValueError, LookupError) as exc:
         raise ItemError(f"the feed's declared encoding cannot be read ({exc})") from None
 

@@ -138,7 +138,6 @@ def iter_warc(path: Path, max_bytes: int, scan: WarcScan | None = None) -> Itera
             _refuse_unsupported(stream)
             compressed = stream.read(2) == _GZIP_MAGIC
             start: int | None = 0
-            searching = False  # after a broken record: a place that fails at once was no record, not a new error
             while start is not None:
                 stream.seek(start)
                 records = _archive(stream)
@@ -150,11 +149,11 @@ def iter_warc(path: Path, max_bytes: int, scan: WarcScan | None = None) -> Itera
                     # Inside a damaged gzip member warcio's offset can fall behind the record it read last.
                     broken = max(records.offset, scan.offset)
                     start = _next_record_start(stream, broken + 1, compressed) if _resumable(exc) else None
-                    if searching and scan.records == read_before:
-                        continue
-                    error = _broken_record(stream, broken, compressed, start, exc)
+                    head = _record_head(stream, broken, compressed)
+                    if head is None and scan.records == read_before and broken > 0:
+                        continue  # a place the search took for a record start (gzip's magic bytes in a payload)
+                    error = _broken_record(head, broken, start, exc)
                     scan.error = scan.error or str(error)
-                    searching = True
                     yield error
     except ItemError as exc:
         scan.error = str(exc)
@@ -185,11 +184,9 @@ def _resumable(exc: BaseException) -> bool:
     return "non-chunked gzip" not in str(exc)
 
 
-def _broken_record(
-    stream: IO[bytes], offset: int, compressed: bool, resume: int | None, exc: BaseException
-) -> ItemError:
+def _broken_record(head: bytes | None, offset: int, resume: int | None, exc: BaseException) -> ItemError:
     """The error of an unreadable record: the header it lacks when that is why, else what the parser said."""
-    missing = _missing_header(stream, offset, compressed)
+    missing = _missing_header(head) if head is not None else None
     reason = f"it has no {missing}" if missing else _explain(exc, resume is not None, offset)
     if offset == 0 and resume is None and not missing:
         return ItemError(reason)  # nothing readable in the whole file
@@ -197,8 +194,8 @@ def _broken_record(
     return ItemError(f"record at offset {offset} is unreadable: {reason}{after}")
 
 
-def _missing_header(stream: IO[bytes], offset: int, compressed: bool) -> str | None:
-    """The mandatory WARC header a record lacks (WARC-Type, and WARC-Target-URI for a page), if it is a WARC record."""
+def _record_head(stream: IO[bytes], offset: int, compressed: bool) -> bytes | None:
+    """The WARC header block (lower case) of the record at `offset`; None when no WARC record starts there."""
     stream.seek(offset)
     head = stream.read(_HEADER_PEEK_BYTES)
     if compressed:
@@ -206,9 +203,12 @@ def _missing_header(stream: IO[bytes], offset: int, compressed: bool) -> str | N
             head = zlib.decompressobj(zlib.MAX_WBITS | 16).decompress(head, _HEADER_PEEK_BYTES)
         except zlib.error:
             return None
-    block = head.split(b"\r\n\r\n", 1)[0].lower()
-    if not block.startswith(b"warc/1."):
-        return None
+    block = head.lstrip(b"\r\n").split(b"\r\n\r\n", 1)[0].lower()
+    return block if block.startswith(b"warc/1.") else None
+
+
+def _missing_header(block: bytes) -> str | None:
+    """The mandatory WARC header a record lacks: WARC-Type, and WARC-Target-URI for a page."""
     headers = {
         name.strip(): value.strip() for name, _, value in (line.partition(b":") for line in block.split(b"\r\n"))
     }
@@ -307,7 +307,8 @@ def _each_record(
                 yield found
             continue
         if record.rec_type is None:
-            yield ItemError(f"record at offset {records.offset} has no WARC-Type header; passed over")
+            if record.rec_headers.headers:  # else blank lines at the start of a gzip member, not a record
+                yield ItemError(f"record at offset {records.offset} has no WARC-Type header; passed over")
             continue
         if record.rec_type not in _PAGE_RECORDS:
             continue

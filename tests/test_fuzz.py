@@ -256,12 +256,15 @@ def test_sitemaps_end_queued_or_named(ingest_pw: Presswatch, fuzz_root: Path, si
 
 
 def _warcio_pages(data: bytes) -> list[str]:
-    """The target URIs of the records warcio reads (bodies read, as presswatch reads them) before it stops."""
+    """The target URIs of the HTML response and resource records warcio reads (bodies read, as presswatch reads
+    them) before it stops: the records presswatch must read too."""
     found = []
     try:
         for record in ArchiveIterator(io.BytesIO(data), arc2warc=True):
             record.content_stream().read()
-            found.append(str(record.rec_headers.get_header("WARC-Target-URI")))
+            headers = record.http_headers or record.rec_headers
+            if record.rec_type in ("response", "resource") and "html" in (headers.get_header("Content-Type") or ""):
+                found.append(str(record.rec_headers.get_header("WARC-Target-URI")))
     except Exception:  # noqa: BLE001 - the reference stops where it stops; that is all we ask of it
         pass
     return found

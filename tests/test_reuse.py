@@ -101,9 +101,9 @@ def test_a_republished_article_with_typos_is_one_aligned_passage() -> None:
     a, d = words_of(article), words_of(digest)
     [passage] = shared_passages(a, d, 50)
     assert passage.words >= 295
-    start, end = character_spans(a, passage.a_start, passage.a_end)
+    start, end = character_spans(article, a, passage.a_start, passage.a_end)
     assert (start, end) == (0, len(article))
-    d_start, _ = character_spans(d, passage.b_start, passage.b_end)
+    d_start, _ = character_spans(digest, d, passage.b_start, passage.b_end)
     assert digest[d_start:].startswith(" ".join(words[:5]))
 
 

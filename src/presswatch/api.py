@@ -31,7 +31,7 @@ from .digest import (
 from .digest import FORMATS as DIGEST_FORMATS
 from .digest import render as render_digest
 from .digest import send as send_mail
-from .entities.queries import article_mentions, entity_attention, entity_counts, mentions_of
+from .entities.queries import article_mentions, entity_attention, entity_counts, mentions_of, source_entities
 from .entities.suggest import EmergingName, Suggestion, emerging_names, suggest_aliases
 from .entities.watchlist import AliasEntry, Watchlist, add_alias, load_stored, parse_watchlist, store_watchlist
 from .errors import NotFound
@@ -48,12 +48,13 @@ from .fetch.sources import (
     find_source,
     read_opml,
     remove_source,
+    source_with_health,
     sources_with_health,
     write_opml,
 )
 from .ingest import IngestOptions, IngestReport, OnFile, OnOutcome, Outcome, expand_paths, ingest_paths, reextract
 from .process import OnStage, run_stages, stage_names
-from .reuse.queries import copied_ids, copy_network, provenance_of
+from .reuse.queries import copied_ids, copies_between, copy_network, provenance_of
 from .store import Store
 from .store import queries as q
 from .store.queries import MAX_ID, ArticleFilter, SearchLimits, StageReport
@@ -290,6 +291,29 @@ class Presswatch:
         """Which of these articles are copies or partial copies of an earlier one."""
         with self.store.connect() as conn:
             return copied_ids(conn, ids)
+
+    def copies_between(self, origin: int, copier: int) -> dict[str, Any]:
+        """One edge of the copy network: the two outlets (by id) and the copies behind its count, oldest first."""
+        with self.store.connect() as conn:
+            ends = {side: find_source(conn, str(key)) for side, key in (("origin", origin), ("copier", copier))}
+            return {
+                **{side: {"id": row.id, "name": row.name} for side, row in ends.items()},
+                "links": copies_between(conn, origin, copier),
+            }
+
+    def outlet(self, source_id: int) -> dict[str, Any]:
+        """One outlet: its health, its languages and articles per day, whom it copies and who copies it
+        (the copy network's edges at its ends), and the watched entities it names most."""
+        with self.store.connect() as conn:
+            found = source_with_health(conn, source_id)
+            network = copy_network(conn)
+            return {
+                **found,
+                **q.source_activity(conn, source_id),
+                "copies_from": [e for e in network if e["copier_id"] == source_id],
+                "copied_by": [e for e in network if e["origin_id"] == source_id],
+                "entities": source_entities(conn, source_id),
+            }
 
     # ---- stories -------------------------------------------------------------------------------
 

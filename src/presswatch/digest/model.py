@@ -90,6 +90,27 @@ def _as_date(value: date | datetime) -> date:
     return value.date() if isinstance(value, datetime) else value
 
 
+# ---- the newsletter and the selection rules -------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Newsletter:
+    """What every issue shares (settings `digest_name`, `digest_tagline`, `digest_sender`, `digest_signoff`)."""
+
+    name: str = "presswatch digest"
+    tagline: str = ""
+    sender: str = "presswatch@localhost"
+    signoff: str = ""  # the closing line above the footer; empty for none
+
+
+# Which rule chose a digest's items, tried in this order until one finds something: a digest is
+# never empty while its period has articles.
+RULE_TOPIC = "topic"  # stories relevant to the watchlist's topic (or to any of its topics)
+RULE_ENTITIES = "entities"  # every story naming a watched entity (a single article is a story too)
+RULE_BIGGEST = "biggest"  # the period's biggest stories: most outlets, languages and articles
+RULES = (RULE_TOPIC, RULE_ENTITIES, RULE_BIGGEST)
+
+
 # ---- the tree -------------------------------------------------------------------------------------
 
 
@@ -170,6 +191,15 @@ class Digest:
     status: str = "draft"
     created_at: datetime | None = None
     published_at: datetime | None = None
+    intro: str = ""  # the editor's note at the top of the issue (plain text, paragraphs split by blank lines)
+    rule: str = RULE_TOPIC  # one of RULES: what chose the items
+    rule_text: str = ""  # the rule in a sentence, with why it was the one used
+    newsletter: Newsletter = field(default_factory=Newsletter)  # set from the settings when read
+
+    @property
+    def headline(self) -> str:
+        """The newsletter's name and the issue's title: the mail's subject, the page's title."""
+        return f"{self.newsletter.name} — {self.title}" if self.newsletter.name else self.title
 
     @property
     def sections(self) -> list[Section]:
@@ -275,7 +305,13 @@ def digest_dict(digest: Digest) -> dict[str, Any]:
         sections.append({"language": section.language, "language_name": section.name, "items": items})
     return {
         "schema": SCHEMA,
+        "name": digest.newsletter.name,
+        "tagline": digest.newsletter.tagline,
         "title": digest.title,
+        "intro": digest.intro,
+        "rule": digest.rule,
+        "rule_text": digest.rule_text,
+        "signoff": digest.newsletter.signoff,
         "period": digest.period.label,
         "since": iso(digest.period.since),
         "until": iso(digest.period.until),
@@ -300,10 +336,30 @@ JSON_SCHEMA: dict[str, Any] = {
     "$id": SCHEMA,
     "title": "presswatch digest",
     "type": "object",
-    "required": ["schema", "title", "period", "since", "until", "topic", "version", "status", "sections"],
+    "required": [
+        "schema",
+        "name",
+        "title",
+        "intro",
+        "rule",
+        "rule_text",
+        "period",
+        "since",
+        "until",
+        "topic",
+        "version",
+        "status",
+        "sections",
+    ],
     "properties": {
         "schema": {"const": SCHEMA},
+        "name": {"type": "string", "description": "the newsletter's name (setting digest_name)"},
+        "tagline": _STR,
         "title": _STR,
+        "intro": {"type": "string", "description": "the editor's note; empty for none"},
+        "rule": {"enum": list(RULES), "description": "what chose the items"},
+        "rule_text": {"type": "string", "description": "the rule in a sentence, and why it was used"},
+        "signoff": _STR,
         "period": {"type": "string", "description": "ISO week 2026-W42, or 2026-10-01..2026-10-07"},
         "since": {"type": "string", "format": "date-time", "description": "UTC, included"},
         "until": {"type": "string", "format": "date-time", "description": "UTC, excluded"},

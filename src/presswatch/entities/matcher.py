@@ -16,7 +16,7 @@ import ahocorasick
 from rapidfuzz import fuzz, process
 
 from ..config import Settings
-from ..extract.text import FoldedText, fold
+from ..extract.text import FoldedText, fold, past_marks
 
 # What may follow a name inside the same token. Albanian inflects acronyms with
 # a hyphen (MEK-u, MEK-ut, MEK-sat) and English adds a possessive ('s): both
@@ -203,7 +203,7 @@ class Matcher:
         best: Match | None = None
         for size in FUZZY_NAME_WORDS:
             for first in range(len(words) - size + 1):
-                start, end = words[first][0], words[first + size - 1][1]
+                start, end = words[first][0], past_marks(run.string, words[first + size - 1][1])
                 surface = run.string[start:end]
                 hit = process.extractOne(
                     name_key(surface), self.person_keys, scorer=fuzz.ratio, score_cutoff=self.fuzzy_threshold

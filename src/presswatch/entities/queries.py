@@ -143,9 +143,9 @@ def entity_attention(conn: Connection, entity_id: str, top: int = 10) -> dict[st
         .order_by(func.date(named.c.published), named.c.language)
     ).all()
     outlets = conn.execute(
-        select(sources.c.name, func.count().label("articles"))
+        select(sources.c.id, sources.c.name, func.count().label("articles"))
         .join(named, named.c.source_id == sources.c.id)
-        .group_by(sources.c.name)
+        .group_by(sources.c.id, sources.c.name)
         .order_by(func.count().desc(), sources.c.name)
         .limit(top)
     ).all()
@@ -161,3 +161,23 @@ def entity_attention(conn: Connection, entity_id: str, top: int = 10) -> dict[st
         "outlets": [dict(r._mapping) for r in outlets],
         "spellings": [dict(r._mapping) for r in spellings],
     }
+
+
+def source_entities(conn: Connection, source_id: int, top: int = 10) -> list[dict[str, Any]]:
+    """The watched entities one outlet names in the most articles, with its articles and mentions of each."""
+    query = (
+        select(
+            entities.c.id,
+            entities.c.name,
+            entities.c.kind,
+            func.count(func.distinct(articles.c.id)).label("articles"),
+            func.count().label("mentions"),
+        )
+        .join(mentions, mentions.c.entity_id == entities.c.id)
+        .join(articles, articles.c.id == mentions.c.article_id)
+        .where(articles.c.is_current, articles.c.source_id == source_id)
+        .group_by(entities.c.id, entities.c.name, entities.c.kind)
+        .order_by(func.count(func.distinct(articles.c.id)).desc(), func.count().desc(), entities.c.name)
+        .limit(top)
+    )
+    return [dict(row._mapping) for row in conn.execute(query)]

@@ -175,9 +175,20 @@ class FoldedText:
         return index
 
     def original_span(self, start: int, end: int) -> tuple[int, int]:
+        """The span in the original text of folded [start, end), with the marks on its last letter."""
         if start >= end:
             return self.original_index(start), self.original_index(start)
-        return self.original_index(start), self.original_index(end - 1) + 1
+        return self.original_index(start), past_marks(self.original, self.original_index(end - 1) + 1)
+
+
+def past_marks(text: str, end: int) -> int:
+    """`end` moved past the marks hanging on the letter before it (vowel marks, accents, ZWNJ, tatweel).
+
+    A span of the text that stopped short of them would cut a letter from its marks.
+    """
+    while end < len(text) and (unicodedata.category(text[end]).startswith("M") or text[end] in _REMOVED):
+        end += 1
+    return end
 
 
 # ---- names across scripts ------------------------------------------------------------

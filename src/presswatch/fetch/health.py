@@ -1,13 +1,16 @@
 """Source health and the adaptive poll interval: what one poll's outcome does to a source's row.
 
 status: ok; failing (any error streak); blocked (a streak of 403s or 429s,
-or robots.txt shuts us out); gone (404 or 410). The interval halves while a
+or robots.txt shuts us out); gone (404 or 410). A listing says more than the
+stored status: never_fetched (a feed not polled yet) and unwatched (no feed or
+sitemap: its articles came from files). The interval halves while a
 feed yields new items and grows by half while it does not, within the
 configured bounds; errors double it, and a Retry-After is honoured.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -15,6 +18,8 @@ from typing import Any
 from ..config import Settings
 
 HEALTH_STATUSES = ("ok", "failing", "blocked", "gone")
+NEVER_FETCHED = "never_fetched"
+UNWATCHED = "unwatched"
 _BLOCKING = (403, 429)
 # A new source is first polled again after half an hour (within the bounds): often enough to
 # learn its pace within a day, rarely enough not to hammer a site we know nothing of.
@@ -83,6 +88,15 @@ def _error_status(source: Any, outcome: PollOutcome, streak: int, bounds: PollBo
         refusals = streak if source.last_status in _BLOCKING or streak == 1 else 1
         return "blocked" if refusals >= bounds.blocked_after else "failing"
     return "failing"
+
+
+def listed_status(source: Mapping[str, Any]) -> str:
+    """The health a listing shows: "ok" only once a poll has answered, never for a source not yet polled."""
+    if not source.get("feed_url"):
+        return UNWATCHED
+    if source.get("last_polled_at") is None:
+        return NEVER_FETCHED
+    return str(source["status"])
 
 
 def _next_interval(current: int, outcome: PollOutcome, bounds: PollBounds) -> int:

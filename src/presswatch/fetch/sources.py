@@ -21,6 +21,7 @@ from ..ingest import domain_of, parse_feed
 from ..store import queries as q
 from ..store.schema import articles, fetch_queue, sources
 from .client import FEED_TYPES, PAGE_TYPES, Fetched
+from .health import listed_status
 from .listing import is_sitemap
 from .thread import FetchThread
 
@@ -226,8 +227,17 @@ def sources_with_health(conn: Connection, watched_only: bool = False) -> list[di
         if watched_only and not source.get("feed_url"):
             continue
         source["pending"] = pending.get(source["id"], 0)
+        source["status"] = listed_status(source)
         rows.append({name: source.get(name) for name in HEALTH_FIELDS})
     return rows
+
+
+def source_with_health(conn: Connection, source_id: int) -> dict[str, Any]:
+    """One source as `sources_with_health` lists it; NotFound when there is none of that id."""
+    found = next((row for row in sources_with_health(conn) if row["id"] == source_id), None)
+    if found is None:
+        raise NotFound(f"no source {source_id}; see `presswatch sources list`")
+    return found
 
 
 # ---- OPML 2.0 -------------------------------------------------------------------------------

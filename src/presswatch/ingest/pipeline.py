@@ -392,7 +392,7 @@ def reextract(store: Store, options: IngestOptions, on_outcome: OnOutcome | None
             if isinstance(item, Outcome):
                 report.add(item)
                 continue
-            for done, result in pool.submit(item):
+            for done, result in pool.submit(_dated(item, options)):
                 for outcome in writer.add(done, result):
                     report.add(outcome)
         _finish(pool, writer, report)

@@ -9,12 +9,14 @@ a sentence, common phrases, or chance.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from dataclasses import dataclass
 
 import numpy as np
 
-from .fingerprints import PASSAGE_SHINGLE, Words, shingles
+from ..extract.text import FOLD_TABLE, past_marks
+from .fingerprints import PASSAGE_SHINGLE, Words, shingles, words_of
 
 MAX_GAP_WORDS = 12  # a typo breaks 8 shingles; a changed sentence a few more
 MAX_DRIFT = 4  # words inserted or dropped inside a passage shift its diagonal this much
@@ -92,6 +94,27 @@ def _merge(runs: list[Passage]) -> list[Passage]:
     return merged
 
 
-def character_spans(words: Words, start: int, end: int) -> tuple[int, int]:
-    """Character offsets of words [start, end) in the original text."""
-    return int(words.spans[start][0]), int(words.spans[min(end, len(words)) - 1][1])
+# What `fold` removes (ZWNJ, Arabic vowel marks, tatweel, soft hyphen): `words_of` finds words in the
+# folded text, so its spans count places there, short of one for every such character before them.
+_FOLDED_AWAY = re.compile("[" + "".join(re.escape(chr(code)) for code, to in FOLD_TABLE.items() if to is None) + "]")
+
+
+def words_in(text: str) -> Words:
+    """The words of a text (`words_of`), their spans placed in `text` itself rather than in its folded form."""
+    found = words_of(text)
+    removed = [m.start() for m in _FOLDED_AWAY.finditer(text)]
+    if not removed or not len(found):
+        return found
+    kept = np.delete(np.arange(len(text), dtype=np.int64), removed)  # kept[i]: where folded character i stands
+    spans = np.stack((kept[found.spans[:, 0]], kept[found.spans[:, 1] - 1] + 1), axis=1)
+    return Words(found.ids, spans)
+
+
+def character_spans(text: str, words: Words, start: int, end: int) -> tuple[int, int]:
+    """Character offsets in `text` of its words [start, end) (`words` from `words_in(text)`).
+
+    The end takes in the marks and joiners that hang on the last letter (a vowel
+    mark, a ZWNJ before a space, a combining accent): a passage never cuts a
+    letter from its marks.
+    """
+    return int(words.spans[start][0]), past_marks(text, int(words.spans[min(end, len(words)) - 1][1]))

@@ -140,6 +140,8 @@ def copy_network(conn: Connection, kinds: tuple[str, ...] = ("duplicate", "parti
         select(
             _COPY_SOURCE.c.name.label("copier"),
             _ORIGIN_SOURCE.c.name.label("origin"),
+            _COPY_SOURCE.c.id.label("copier_id"),
+            _ORIGIN_SOURCE.c.id.label("origin_id"),
             links.c.kind,
             _ORIGIN.c.published_at.label("origin_at"),
             _COPY.c.published_at.label("copy_at"),
@@ -154,7 +156,15 @@ def copy_network(conn: Connection, kinds: tuple[str, ...] = ("duplicate", "parti
     for row in conn.execute(query):
         entry = pairs.setdefault(
             (row.copier, row.origin),
-            {"copier": row.copier, "origin": row.origin, "copies": 0, "kinds": {}, "delays": []},
+            {
+                "copier": row.copier,
+                "origin": row.origin,
+                "copier_id": row.copier_id,
+                "origin_id": row.origin_id,
+                "copies": 0,
+                "kinds": {},
+                "delays": [],
+            },
         )
         entry["copies"] += 1
         entry["kinds"][row.kind] = entry["kinds"].get(row.kind, 0) + 1
@@ -166,6 +176,57 @@ def copy_network(conn: Connection, kinds: tuple[str, ...] = ("duplicate", "parti
         entry["median_delay_hours"] = round(statistics.median(delays), 2) if delays else None
         table.append(entry)
     return sorted(table, key=lambda e: (-e["copies"], e["copier"], e["origin"]))
+
+
+_EDGE_ARTICLE = ("id", "url", "title", "language", "published_at")
+
+
+def copies_between(
+    conn: Connection, origin_source: int, copier_source: int, kinds: tuple[str, ...] = ("duplicate", "partial")
+) -> list[dict[str, Any]]:
+    """The links behind one edge of the copy network: each copy with the article it copies, oldest copy first."""
+    query = (
+        select(
+            links.c.kind,
+            links.c.score,
+            links.c.method,
+            links.c.confidence,
+            links.c.reason,
+            *(_ORIGIN.c[name].label(f"origin_{name}") for name in _EDGE_ARTICLE),
+            *(_COPY.c[name].label(f"copy_{name}") for name in _EDGE_ARTICLE),
+        )
+        .join(_ORIGIN, _ORIGIN.c.id == links.c.origin_id)
+        .join(_COPY, _COPY.c.id == links.c.copy_id)
+        .where(
+            links.c.directed,
+            links.c.kind.in_(kinds),
+            _ORIGIN.c.is_current,
+            _COPY.c.is_current,
+            _ORIGIN.c.source_id == origin_source,
+            _COPY.c.source_id == copier_source,
+        )
+        .order_by(_COPY.c.published_at, _COPY.c.id)
+    )
+    found = []
+    for row in conn.execute(query):
+        origin = {name: getattr(row, f"origin_{name}") for name in _EDGE_ARTICLE}
+        copy = {name: getattr(row, f"copy_{name}") for name in _EDGE_ARTICLE}
+        delay = None
+        if origin["published_at"] and copy["published_at"]:
+            delay = round((copy["published_at"] - origin["published_at"]).total_seconds() / 3600, 2)
+        found.append(
+            {
+                "kind": row.kind,
+                "score": row.score,
+                "method": row.method,
+                "confidence": row.confidence,
+                "reason": row.reason,
+                "delay_hours": delay,
+                "origin": origin,
+                "copy": copy,
+            }
+        )
+    return found
 
 
 LINK_FIELDS = {

@@ -38,7 +38,7 @@ from .fingerprints import (
     word_ids,
     words_of,
 )
-from .passages import Passage, character_spans, shared_passages
+from .passages import Passage, character_spans, shared_passages, words_in
 from .provenance import ArticleFacts, cites, infer_direction
 from .translation import TRANSLATION_THRESHOLD, TranslationProfile, anchor_keys, profile, translation_score
 
@@ -64,6 +64,8 @@ MAX_REPLAY_GROUP = 200
 BOILERPLATE_SAMPLE = 12  # other pages of the outlet looked at
 BOILERPLATE_SHARE = 0.3  # a passage this share of them also carry is the outlet's, not reuse
 BOILERPLATE_CARRIED = 0.5  # a page carries a passage when it holds at least this share of its hashes
+# How passage offsets are placed in the text; 2: in the stored text, not its folded form (which drops ZWNJ).
+PASSAGE_OFFSETS = "offsets2"
 
 
 @dataclass(frozen=True)
@@ -81,8 +83,8 @@ class _Article:
 
     @cached_property
     def words(self) -> Words:
-        """Words with their places in the text, for aligning passages."""
-        return words_of(self.row.text)
+        """Words with their places in the stored text, for aligning passages and storing their offsets."""
+        return words_in(self.row.text)
 
     @cached_property
     def shingle_set(self) -> np.ndarray:
@@ -143,8 +145,10 @@ class ReuseStage:
         return None  # needs nothing but articles
 
     def fingerprint(self) -> str:
-        # FINGERPRINTS: the stored LSH buckets and passage hashes are only comparable when made the same way
-        return f"{self.options.min_words}:{self.options.duplicate_jaccard}:{TRANSLATION_THRESHOLD}:{FINGERPRINTS}"
+        # FINGERPRINTS: the stored LSH buckets and passage hashes are only comparable when made the same way;
+        # PASSAGE_OFFSETS: passages stored before it may be shifted in Persian text (`--redo reuse` remakes them)
+        options = f"{self.options.min_words}:{self.options.duplicate_jaccard}:{TRANSLATION_THRESHOLD}"
+        return f"{options}:{FINGERPRINTS}:{PASSAGE_OFFSETS}"
 
     def resume(self, conn: Connection, watermark: int) -> None:
         """Nothing to load: the indexes it searches are in the store."""
@@ -500,7 +504,8 @@ def _link(
     origin_is_a = direction.origin == a.row.id
     spans = []
     for p in passages:
-        a_span, b_span = character_spans(a.words, p.a_start, p.a_end), character_spans(b.words, p.b_start, p.b_end)
+        a_span = character_spans(a.row.text, a.words, p.a_start, p.a_end)
+        b_span = character_spans(b.row.text, b.words, p.b_start, p.b_end)
         origin_span, copy_span = (a_span, b_span) if origin_is_a else (b_span, a_span)
         spans.append([*origin_span, *copy_span, p.words])
     conn.execute(

@@ -516,6 +516,31 @@ def filter_values(conn: Connection) -> dict[str, list[str]]:
     return {"languages": list(languages.scalars()), "sources": list(names.scalars())}
 
 
+def source_activity(conn: Connection, source_id: int) -> dict[str, Any]:
+    """One outlet's current articles per language, and per day and language."""
+    mine = (
+        select(articles.c.language, PUBLISHED.label("published"))
+        .where(articles.c.is_current, articles.c.source_id == source_id)
+        .subquery()
+    )
+    day = func.date(mine.c.published)
+    per_day = conn.execute(
+        select(day.label("day"), mine.c.language, func.count().label("articles"))
+        .group_by(day, mine.c.language)
+        .order_by(day, mine.c.language)
+    ).all()
+    languages: dict[str, int] = {}
+    for row in per_day:
+        languages[row.language or "unknown"] = languages.get(row.language or "unknown", 0) + row.articles
+    return {
+        "languages": dict(sorted(languages.items(), key=lambda kv: (-kv[1], kv[0]))),
+        "per_day": [
+            {"day": str(r.day), "language": r.language or "unknown", "articles": r.articles}
+            for r in per_day
+        ],
+    }
+
+
 def newest_published(conn: Connection) -> datetime | None:
     """The latest stated publication time: one step down the published_at index, no counting."""
     found: datetime | None = conn.execute(select(func.max(articles.c.published_at))).scalar()

@@ -269,6 +269,34 @@ story_articles = Table(
     Index("ix_story_articles_article", "article_id"),  # the primary key leads with story_id
 )
 
+# ---- curated stories (0009_story_edits): neither table is cleared by `process --redo stories` ----------
+
+# Every edit an editor made to the stories: who, when, what. Story ids here outlive a rebuild: the stage
+# never gives a new story an id named here, and a curated story keeps its id (see story_pins).
+story_edits = Table(
+    "story_edits",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("action", String, nullable=False),  # merge | split | move | rename
+    Column("story_id", Integer, nullable=False, index=True),  # the story that gained or was renamed
+    Column("from_story_id", Integer, index=True),  # the story that lost articles (merged away, split, moved from)
+    Column("articles", Text),  # JSON [article id, ...]: the articles that changed story
+    Column("title", Text),  # rename, or a split's new story: the name the editor gave it
+    Column("previous_title", Text),
+    Column("editor", String, nullable=False),  # the web user's name, or the CLI's --editor
+    Column("created_at", DateTime, nullable=False),
+)
+
+# Curated membership: every article of a story an editor edited stays in that story (by id), through later
+# `process` runs and `--redo stories`; new articles still join it by the usual rule.
+story_pins = Table(
+    "story_pins",
+    metadata,
+    Column("article_id", Integer, ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True),
+    Column("story_id", Integer, nullable=False, index=True),
+    Column("edit_id", Integer, ForeignKey("story_edits.id", ondelete="CASCADE"), nullable=False),
+)
+
 digests = Table(
     "digests",
     metadata,

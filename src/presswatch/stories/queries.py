@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import difflib
 import json
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, ColumnElement, and_, exists, func, select
 
+from ..errors import UsageError
 from ..store.queries import PUBLISHED
-from ..store.schema import articles, sources, stories, story_articles
+from ..store.schema import articles, relevance, sources, stories, story_articles, story_edits, topics
 
 WHEN = PUBLISHED
 # Ids bound per IN (...) query: SQLite before 3.32 allows 999 variables a statement, and the
@@ -32,17 +35,109 @@ def _story_dict(row: Any) -> dict[str, Any]:
     return found
 
 
-def list_stories(
-    conn: Connection, since: datetime | None = None, until: datetime | None = None, limit: int = 50
-) -> list[dict[str, Any]]:
-    """Stories seen in a period (last seen on or after `since`, first seen before `until`), latest first."""
-    query = select(stories).where(stories.c.articles > 0)
-    if since is not None:
-        query = query.where(stories.c.last_seen >= since)
-    if until is not None:
-        query = query.where(stories.c.first_seen < until)
-    query = query.order_by(stories.c.last_seen.desc(), stories.c.articles.desc(), stories.c.id).limit(limit)
+SORTS = ("recent", "size")  # latest activity first; most articles first
+
+
+@dataclass
+class StoryFilter:
+    """Which stories a list shows, in what order, and which page of them."""
+
+    since: datetime | None = None  # active on or after: last seen on or after this
+    until: datetime | None = None  # active before: first seen before this
+    language: str | None = None  # with an article in this language
+    outlet: str | None = None  # with an article from this outlet (its name, in any case)
+    topic: str | None = None  # with an article relevant to this watchlist topic (its id)
+    min_articles: int = 1
+    sort: str = "recent"
+    limit: int = 50
+    offset: int = 0
+
+
+def _has_member(condition: ColumnElement[bool]) -> ColumnElement[bool]:
+    """Stories with at least one article that meets the condition."""
+    member = (
+        select(story_articles.c.article_id)
+        .join(articles, articles.c.id == story_articles.c.article_id)
+        .where(story_articles.c.story_id == stories.c.id, condition)
+    )
+    return exists(member)
+
+
+def _outlet_ids(conn: Connection, outlet: str) -> list[int]:
+    """The sources named `outlet` in any case; UsageError naming the closest names when there is none."""
+    names = {row.id: row.name for row in conn.execute(select(sources.c.id, sources.c.name))}
+    wanted = outlet.strip().casefold()
+    found = [i for i, name in names.items() if (name or "").casefold() == wanted]
+    if not found:
+        close = difflib.get_close_matches(outlet, sorted({n for n in names.values() if n}), n=3, cutoff=0.5)
+        hint = f"; did you mean {', '.join(repr(c) for c in close)}?" if close else "; `presswatch sources list` lists them"
+        raise UsageError(f"no outlet named {outlet!r}{hint}")
+    return found
+
+
+def _check_topic(conn: Connection, topic: str) -> None:
+    known = list(conn.execute(select(topics.c.id).order_by(topics.c.id)).scalars())
+    if topic not in known:
+        listed = ", ".join(known) if known else "none: load a watchlist with topics first"
+        raise UsageError(f"no topic {topic!r}; the watchlist's topics are {listed}")
+
+
+def _story_conditions(conn: Connection, where: StoryFilter) -> list[ColumnElement[bool]]:
+    if where.sort not in SORTS:
+        raise UsageError(f"sort must be one of {', '.join(SORTS)}, not {where.sort!r}")
+    conditions: list[ColumnElement[bool]] = [stories.c.articles >= max(where.min_articles, 1)]
+    if where.since is not None:
+        conditions.append(stories.c.last_seen >= where.since)
+    if where.until is not None:
+        conditions.append(stories.c.first_seen < where.until)
+    if where.language:
+        conditions.append(_has_member(articles.c.language == where.language))
+    if where.outlet:
+        conditions.append(_has_member(articles.c.source_id.in_(_outlet_ids(conn, where.outlet))))
+    if where.topic:
+        _check_topic(conn, where.topic)
+        relevant = select(relevance.c.article_id).where(relevance.c.topic_id == where.topic)
+        conditions.append(_has_member(articles.c.id.in_(relevant)))
+    return conditions
+
+
+def list_stories(conn: Connection, where: StoryFilter | None = None) -> list[dict[str, Any]]:
+    """One page of the stories a filter keeps: latest activity first, or the largest first."""
+    where = where or StoryFilter()
+    query = select(stories).where(and_(*_story_conditions(conn, where)))
+    recent = (stories.c.last_seen.desc(), stories.c.articles.desc())
+    order = recent if where.sort == "recent" else (stories.c.articles.desc(), stories.c.last_seen.desc())
+    query = query.order_by(*order, stories.c.id).limit(max(where.limit, 0)).offset(max(where.offset, 0))
     return [_story_dict(r) for r in conn.execute(query)]
+
+
+def count_stories(conn: Connection, where: StoryFilter | None = None) -> int:
+    """How many stories the filter keeps, over every page."""
+    query = select(func.count()).select_from(stories).where(and_(*_story_conditions(conn, where or StoryFilter())))
+    return int(conn.execute(query).scalar() or 0)
+
+
+def story_of_article(conn: Connection, article_id: int) -> int | None:
+    """The story an article is in; None before `process` has clustered it."""
+    query = select(story_articles.c.story_id).where(story_articles.c.article_id == article_id)
+    found = conn.execute(query).scalar()
+    return None if found is None else int(found)
+
+
+def story_history(conn: Connection, story_id: int) -> list[dict[str, Any]]:
+    """The editors' edits that touched a story (as the one that gained or the one that lost), oldest first."""
+    query = (
+        select(story_edits)
+        .where((story_edits.c.story_id == story_id) | (story_edits.c.from_story_id == story_id))
+        .order_by(story_edits.c.id)
+    )
+    return [edit_dict(row) for row in conn.execute(query)]
+
+
+def edit_dict(row: Any) -> dict[str, Any]:
+    found = dict(row._mapping)
+    found["articles"] = json.loads(found.get("articles") or "[]")
+    return found
 
 
 def _member_query() -> Any:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 from typing import IO, Any
@@ -14,19 +15,23 @@ from .digest import (
     SMTP_PORT,
     Digest,
     DigestVersion,
+    Newsletter,
     Period,
     build_digest,
     build_site,
     edit_item,
+    list_issues,
     list_versions,
     load_digest,
     open_draft,
+    period_of,
     publish,
     published_digests,
     reorder,
     resolve_period,
     save_draft,
     set_included,
+    set_intro,
 )
 from .digest import FORMATS as DIGEST_FORMATS
 from .digest import render as render_digest
@@ -34,11 +39,12 @@ from .digest import send as send_mail
 from .entities.queries import article_mentions, entity_attention, entity_counts, mentions_of, source_entities
 from .entities.suggest import EmergingName, Suggestion, emerging_names, suggest_aliases
 from .entities.watchlist import AliasEntry, Watchlist, add_alias, load_stored, parse_watchlist, store_watchlist
-from .errors import NotFound
+from .errors import NotFound, UsageError
+from .export import ARTICLE_FIELDS, TABLES, export_articles, export_table, plain, plain_tree
 from .export import FORMATS as EXPORT_FORMATS
-from .export import TABLES, export_table, plain
 from .extract import LanguageOptions
 from .extract.dates import DateWindow, date_range, week_bounds, week_of
+from .extract.text import clean_text
 from .fetch import FetchReport, FetchSettings, FetchThread, Monitor, PollBounds, watch
 from .fetch.poll import OnEvent, keep_hops
 from .fetch.sources import (
@@ -57,8 +63,22 @@ from .process import OnStage, run_stages, stage_names
 from .reuse.queries import copied_ids, copies_between, copy_network, provenance_of
 from .store import Store
 from .store import queries as q
+from .store import search as found_by
 from .store.queries import MAX_ID, ArticleFilter, SearchLimits, StageReport
-from .stories import list_stories, story_detail
+from .store.search import SearchResults
+from .stories import SORTS as STORY_SORTS
+from .stories import (
+    StoryFilter,
+    count_stories,
+    list_stories,
+    merge,
+    merged_into,
+    move,
+    rename,
+    split,
+    story_detail,
+    story_of_article,
+)
 from .users.accounts import (
     User,
     add_user,
@@ -82,9 +102,12 @@ __all__ = [
     "DIGEST_FORMATS",
     "DIGEST_ITEMS",
     "SMTP_PORT",
+    "STORY_SORTS",
     "EXPORT_FORMATS",
     "MAX_ID",
     "TABLES",
+    "ARTICLE_FIELDS",
+    "SearchResults",
     "AliasEntry",
     "ArticleFilter",
     "IngestReport",
@@ -93,6 +116,7 @@ __all__ = [
     "Presswatch",
     "date_range",
     "plain",
+    "plain_tree",
     "render_digest",
     "resolve_period",
     "sample_dir",
@@ -170,8 +194,40 @@ class Presswatch:
         return len(expand_paths(paths))
 
     def articles(self, where: ArticleFilter | None = None) -> list[dict[str, Any]]:
+        """One page of articles, newest first; the outlet filter in any case ("balkan wire"), UsageError with
+        the closest names for an outlet the store does not have."""
+        where = where or ArticleFilter()
         with self.store.connect() as conn:
-            return q.list_articles(conn, where or ArticleFilter())
+            if where.source:
+                where = replace(where, source=q.outlet_name(conn, where.source))
+            return q.list_articles(conn, where)
+
+    def why_no_articles(self, where: ArticleFilter, shown: dict[str, str]) -> str:
+        """Why `articles(where)` is empty, in a sentence: the store is empty, the page is past the last, or which
+        filters keep nothing. `shown` names each filter as the user gave it (field -> "--since 2026-11-01")."""
+        with self.store.connect() as conn:
+            total = q.count_articles(conn, ArticleFilter())
+            if total == 0:
+                return "the store has no articles yet; ingest some with `presswatch ingest PATH`"
+            if where.source:
+                where = replace(where, source=q.outlet_name(conn, where.source))
+            kept = q.count_articles(conn, replace(where, offset=0))
+            if kept:
+                return f"--offset {where.offset} is past the last of the {kept} articles these filters keep"
+            alone = {
+                field: q.count_articles(conn, replace(ArticleFilter(), **{field: getattr(where, field)}))
+                for field in shown
+                if getattr(where, field) is not None
+            }
+            counts = q.stats(conn)
+        held = f"the store has {total} articles"
+        if counts["first_published"]:
+            held += f", published {plain(counts['first_published'])} … {plain(counts['last_published'])}"
+        empty = [shown[field] for field, n in alone.items() if n == 0]
+        if empty:
+            return f"no article matches {' and '.join(empty)} ({held})"
+        each = "; ".join(f"{shown[field]} alone keeps {n}" for field, n in alone.items())
+        return f"no article matches {' and '.join(shown[f] for f in alone)} together ({each}; {held})"
 
     def article(self, key: str) -> dict[str, Any] | None:
         with self.store.connect() as conn:
@@ -185,9 +241,41 @@ class Presswatch:
         return found
 
     def search(self, query: str, where: ArticleFilter | None = None) -> list[dict[str, Any]]:
-        """Full-text search; UsageError for a query past the caps, QueryTimeout for one past `search_seconds`."""
+        """One page of full-text search results, copies grouped under the earliest (see `search_results`)."""
+        return self.search_results(query, where, aggregates=False).hits
+
+    def search_results(self, query: str, where: ArticleFilter | None = None, aggregates: bool = True) -> SearchResults:
+        """Full-text search: a page of results, each the earliest matching article of its group of copies and
+        translations with the others as its `copies`; how many articles match and how many results they make;
+        with `aggregates`, the matches per language, outlet and entity and per day and language. No words: every
+        article the filters keep, newest first.
+
+        UsageError for a query past the caps, QueryTimeout for one past `search_seconds`."""
+        query = clean_text(query)  # a lone surrogate or a NUL cannot reach SQLite
         with self.store.connect() as conn:
-            return q.search_articles(conn, query, where or ArticleFilter(), self.search_limits())
+            return found_by.search(conn, query, where or ArticleFilter(), self.search_limits(), aggregates)
+
+    def search_coverage(self, query: str, where: ArticleFilter | None = None) -> list[dict[str, Any]]:
+        """A search's matches per day and language, `{day, language, articles}`, oldest first."""
+        query = clean_text(query)
+        with self.store.connect() as conn:
+            return found_by.coverage(conn, query, where or ArticleFilter(), self.search_limits())
+
+    def search_ids(self, query: str, where: ArticleFilter | None = None) -> list[int]:
+        """The ids of every article a search matches, copies included, in its order (its limit and offset unused)."""
+        query = clean_text(query)
+        with self.store.connect() as conn:
+            return found_by.matching_ids(conn, query, where or ArticleFilter(), self.search_limits())
+
+    def export_search(
+        self, query: str, where: ArticleFilter | None, fmt: str, out: IO[str], excel: bool = False
+    ) -> int:
+        """Write every article a search matches (copies included) with the fields of `export articles`; how many.
+
+        Finding the matches has the search's deadline; writing them has none."""
+        ids = self.search_ids(query, where)
+        with self.store.connect() as conn:
+            return export_articles(conn, ids, fmt, out, excel)
 
     def search_limits(self) -> SearchLimits:
         s = self.settings
@@ -318,26 +406,143 @@ class Presswatch:
     # ---- stories -------------------------------------------------------------------------------
 
     def stories(
-        self, since: datetime | None = None, until: datetime | None = None, limit: int = 50
+        self,
+        since: datetime | None = None,
+        until: datetime | None = None,
+        limit: int = 50,
+        offset: int = 0,
+        language: str | None = None,
+        outlet: str | None = None,
+        topic: str | None = None,
+        min_articles: int = 1,
+        sort: str = "recent",
     ) -> list[dict[str, Any]]:
+        """One page of the stories active in [since, until) with an article in `language`, from `outlet` (any
+        case), on `topic`, and at least `min_articles`: latest first (sort "recent") or largest ("size").
+
+        UsageError for an unknown sort, outlet or topic, naming the ones there are."""
+        where = StoryFilter(
+            since,
+            until,
+            language,
+            outlet,
+            topic,
+            min_articles,
+            sort,
+            limit=_row_limit(limit),
+            offset=_row_limit(offset),
+        )
         with self.store.connect() as conn:
-            return list_stories(conn, since, until, _row_limit(limit))
+            return list_stories(conn, where)
+
+    def story_count(
+        self,
+        since: datetime | None = None,
+        until: datetime | None = None,
+        language: str | None = None,
+        outlet: str | None = None,
+        topic: str | None = None,
+        min_articles: int = 1,
+    ) -> int:
+        """How many stories `stories` finds with these filters, over every page."""
+        with self.store.connect() as conn:
+            return count_stories(conn, StoryFilter(since, until, language, outlet, topic, min_articles))
 
     def story(self, story_id: int) -> dict[str, Any]:
+        """One story with its articles and its edits; NotFound for none, saying where a merged story went."""
         with self.store.connect() as conn:
             found = story_detail(conn, story_id) if 0 < story_id <= MAX_ID else None
-        if found is None:
+            gone = merged_into(conn, story_id) if found is not None and not found["articles"] else None
+        if gone is not None:
+            done = "merged it into" if gone["action"] == "merge" else "moved its last article to"
+            raise NotFound(
+                f"story {story_id} has no articles left: {gone['editor']} {done} story {gone['story_id']} "
+                f"on {gone['created_at']:%Y-%m-%d %H:%M} UTC"
+            )
+        if found is None or not found["articles"]:
             raise NotFound(f"no story {story_id}; list them with `presswatch stories list`")
         return found
 
-    # ---- digest --------------------------------------------------------------------------------
+    def story_of(self, article_id: int) -> int | None:
+        """The id of the story an article is in; None before `process` has clustered it."""
+        with self.store.connect() as conn:
+            return story_of_article(conn, article_id) if 0 < article_id <= MAX_ID else None
 
-    def build_digest(self, period: Period, topic: str | None = None, limit: int = DIGEST_ITEMS) -> Digest:
-        """Select, rank and summarise the period's stories, and save the result as the period's draft."""
+    # An editor's corrections (see stories/curation.py): each is recorded with `editor` and the time, and kept by
+    # later `process` runs and `process --redo stories`. Each returns the story to show next.
+
+    def merge_stories(self, into: int, other: int, editor: str) -> dict[str, Any]:
+        """Move every article of story `other` into story `into`; story `into`."""
+        with self.store.begin() as conn:
+            merge(conn, _story_id(into), _story_id(other), editor)
+        return self.story(into)
+
+    def split_story(
+        self, story_id: int, article_ids: list[int], editor: str, title: str | None = None
+    ) -> dict[str, Any]:
+        """Move the chosen articles of a story into a new story (named `title`, if given); the new story."""
+        with self.store.begin() as conn:
+            new_id = split(conn, _story_id(story_id), [_story_id(a, "article") for a in article_ids], editor, title)
+        return self.story(new_id)
+
+    def move_article(self, article_id: int, story_id: int, editor: str) -> dict[str, Any]:
+        """Move one article into another story; that story."""
+        with self.store.begin() as conn:
+            move(conn, _story_id(article_id, "article"), _story_id(story_id), editor)
+        return self.story(story_id)
+
+    def rename_story(self, story_id: int, title: str, editor: str) -> dict[str, Any]:
+        """Give a story a name of the editor's own, kept as it grows; the story."""
+        with self.store.begin() as conn:
+            rename(conn, _story_id(story_id), title, editor)
+        return self.story(story_id)
+
+    # ---- digest --------------------------------------------------------------------------------
+    # Every digest handed out wears the newsletter of the settings in force (`_issue`).
+
+    def newsletter(self) -> Newsletter:
+        """What every issue shares: settings digest_name, digest_tagline, digest_sender, digest_signoff."""
+        s = self.settings
+        return Newsletter(s.digest_name, s.digest_tagline, s.digest_sender, s.digest_signoff)
+
+    def _issue(self, digest: Digest) -> Digest:
+        digest.newsletter = self.newsletter()
+        return digest
+
+    def build_digest(
+        self, period: Period, topic: str | None = None, limit: int = DIGEST_ITEMS, intro: str | None = None
+    ) -> Digest:
+        """Select, rank and summarise the period's stories, and save the result as the period's draft (its
+        editor's note kept, or replaced by `intro`). UsageError for a topic the watchlist does not have."""
         with self.store.begin() as conn:
             found = build_digest(conn, period, topic=topic, limit=limit)
+            found.intro = (intro or "").strip()
             save_draft(conn, found)
-        return found
+        return self._issue(found)
+
+    def latest_article_week(self) -> Period | None:
+        """The ISO week of the newest article; None for an empty store."""
+        newest = self.newest_published()
+        return period_of(week_of(newest)) if newest else None
+
+    def default_digest_period(self, action: str, topic: str | None = None) -> tuple[Period, str]:
+        """The period a digest command takes when none is given, and a sentence saying which and why:
+        `build`, the latest week with articles; `publish`, the newest draft; `send`, the newest published
+        issue (else the newest draft). UsageError when there is none."""
+        if action != "build":
+            with self.store.connect() as conn:
+                issues = [v for v in list_issues(conn) if v.topic == topic]
+            wanted = [v for v in issues if v.version > 0] if action == "send" else []
+            found = next(iter(wanted or [v for v in issues if v.version == 0]), None)
+            if found is not None:
+                kind = "published issue" if found.version else "draft"
+                return period_of(found.period), f"{found.period}, the newest {kind}"
+            if action == "publish":
+                raise UsageError("there is no draft to publish; build one with `presswatch digest build`")
+        week = self.latest_article_week()
+        if week is None:
+            raise UsageError("the store has no articles with a date; ingest some with `presswatch ingest PATH`")
+        return week, f"{week.label}, the latest week with articles"
 
     def publish_digest(self, period: Period, topic: str | None = None) -> int:
         """Make the draft an immutable numbered version; return the version."""
@@ -347,23 +552,29 @@ class Presswatch:
     def open_draft(self, period: Period, topic: str | None = None) -> Digest:
         """The period's draft: the saved one, or one built from the stories and saved."""
         with self.store.begin() as conn:
-            return open_draft(conn, period, topic)
+            return self._issue(open_draft(conn, period, topic))
 
     def saved_draft(self, period: Period, topic: str | None = None) -> Digest | None:
         """The period's draft as saved; None before it is opened."""
         with self.store.connect() as conn:
             found = next((v for v in list_versions(conn, period, topic) if v.version == 0), None)
-            return load_digest(conn, found.digest_id) if found else None
+            return self._issue(load_digest(conn, found.digest_id)) if found else None
 
     def digest_versions(self, period: Period, topic: str | None = None) -> list[DigestVersion]:
         """The draft (version 0, once opened) and the published versions of a period, oldest first."""
         with self.store.connect() as conn:
             return list_versions(conn, period, topic)
 
+    def digest_issues(self, limit: int = 200) -> list[DigestVersion]:
+        """Every draft and published version of every period and topic, the newest period first (in a period,
+        the draft first, then the versions, newest first)."""
+        with self.store.connect() as conn:
+            return list_issues(conn, _row_limit(limit))
+
     def digest(self, digest_id: int) -> Digest:
         """A saved digest, draft or published, with every item (excluded ones too)."""
         with self.store.connect() as conn:
-            return load_digest(conn, digest_id)
+            return self._issue(load_digest(conn, digest_id))
 
     def published_version(self, period: Period, version: int, topic: str | None = None) -> Digest:
         """One published version of a period; NotFound when it has none of that number."""
@@ -371,12 +582,17 @@ class Presswatch:
             found = next((v for v in list_versions(conn, period, topic) if v.version == version > 0), None)
             if found is None:
                 raise NotFound(f"{period.label} has no published version {version}")
-            return load_digest(conn, found.digest_id)
+            return self._issue(load_digest(conn, found.digest_id))
 
     def published_digests(self) -> list[Digest]:
         """The latest published version of every period and topic, newest period first."""
         with self.store.connect() as conn:
-            return published_digests(conn)
+            return [self._issue(d) for d in published_digests(conn)]
+
+    def set_digest_intro(self, digest_id: int, intro: str) -> None:
+        """Write a draft's editor's note, shown at the top of the issue (empty: none)."""
+        with self.store.begin() as conn:
+            set_intro(conn, digest_id, intro)
 
     def edit_digest_item(
         self, item_id: int, included: bool | None = None, title: str | None = None, summary: str | None = None
@@ -410,8 +626,8 @@ class Presswatch:
         with self.store.begin() as conn:
             versions = [v for v in list_versions(conn, period, topic) if v.version > 0]
             if versions:
-                return load_digest(conn, max(versions, key=lambda v: v.version).digest_id)
-            return open_draft(conn, period, topic)
+                return self._issue(load_digest(conn, max(versions, key=lambda v: v.version).digest_id))
+            return self._issue(open_draft(conn, period, topic))
 
     def send_digest(
         self,
@@ -423,16 +639,17 @@ class Presswatch:
         starttls: bool = False,
         user: str | None = None,
         password: str | None = None,
-        sender: str = "presswatch@localhost",
+        sender: str | None = None,
     ) -> Digest:
-        """Mail the period's digest (see `digest_to_send`) as text and HTML; DeliveryFailed when the server will not."""
+        """Mail the period's digest (see `digest_to_send`) as text and HTML, from `sender` (None: the setting
+        `digest_sender`); DeliveryFailed when the server will not."""
         chosen = self.digest_to_send(period, topic)
         send_mail(chosen, to, host, port, starttls, user, password, sender)
         return chosen
 
     def build_site(self, out_dir: str | Path) -> list[Path]:
         with self.store.connect() as conn:
-            return build_site(conn, out_dir)
+            return build_site(conn, out_dir, newsletter=self.newsletter())
 
     # ---- users of the web UI ---------------------------------------------------------------------
 
@@ -490,9 +707,10 @@ class Presswatch:
         with self.store.begin() as conn:
             return delete_search(conn, user, search_id)
 
-    def export(self, table: str, fmt: str, since: datetime | None, out: IO[str]) -> int:
+    def export(self, table: str, fmt: str, since: datetime | None, out: IO[str], excel: bool = False) -> int:
+        """Write one table's rows as JSONL or CSV (`excel`: CSV with a byte order mark); how many."""
         with self.store.connect() as conn:
-            return export_table(conn, table, fmt, since, out)
+            return export_table(conn, table, fmt, since, out, excel)
 
     # ---- sources and live fetching ---------------------------------------------------------
 
@@ -599,6 +817,13 @@ class Presswatch:
         with FetchThread(self.fetch_settings(allow_private)) as net:
             monitor = Monitor(self.store, net, self.ingest_options(), self.poll_bounds(), on_event)
             watch(monitor, on_round, rounds=rounds)
+
+
+def _story_id(value: int, what: str = "story") -> int:
+    """An id the store can hold; NotFound for any other (0, negative, past MAX_ID)."""
+    if not 0 < value <= MAX_ID:
+        raise NotFound(f"no {what} {value}")
+    return value
 
 
 def _row_limit(limit: int) -> int:

@@ -86,7 +86,9 @@ ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
 
 
 def is_api(request: Request) -> bool:
-    return request.url.path.startswith("/api/")
+    """A request to the JSON API (`/api` itself too: a client's `..` can normalise a path to it)."""
+    path = request.url.path
+    return path == "/api" or path.startswith("/api/")
 
 
 def status_of(exc: PresswatchError) -> int:

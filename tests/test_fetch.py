@@ -25,6 +25,7 @@ from sqlalchemy import event, func, select, update
 from presswatch import Presswatch
 from presswatch.fetch import FetchSettings, FetchThread, PollBounds, WarcArchive
 from presswatch.fetch.health import PollOutcome, health_after
+from presswatch.fetch.listing import read_listing
 from presswatch.store.queries import now
 from presswatch.store.schema import fetch_queue, raw, sources
 from presswatch.store.warc_records import read_record_payload
@@ -517,3 +518,20 @@ def test_fetched_articles_are_stored_a_batch_per_transaction(server: TestServer,
     with monitor.store.connect() as conn:
         states = conn.execute(select(fetch_queue.c.status, func.count()).group_by(fetch_queue.c.status)).all()
     assert dict(states) == {"done": 12}
+
+
+def test_a_news_sitemap_entry_with_an_empty_title_does_not_cut_the_listing_short() -> None:
+    entry = (
+        "<url><loc>https://drita.example/{n}</loc><news:news><news:publication><news:name>D</news:name>"
+        "<news:language>sq</news:language></news:publication>"
+        "<news:publication_date>2026-10-0{n}T10:00:00Z</news:publication_date>"
+        "<news:title>{title}</news:title></news:news></url>"
+    )
+    entries = "".join(entry.format(n=n, title="" if n == 2 else f"Lajm {n}") for n in (1, 2, 3))
+    body = (
+        '<?xml version="1.0" encoding="UTF-8"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" '
+        f'xmlns:news="http://www.google.com/schemas/sitemap-news/0.9">{entries}</urlset>'
+    ).encode()
+    listed = read_listing(body, "https://drita.example/news-sitemap.xml")
+    assert [link.url for link in listed.links] == [f"https://drita.example/{n}" for n in (1, 2, 3)]
+    assert listed.links[2].title == "Lajm 3"

@@ -78,4 +78,20 @@ def read_sitemap(body: bytes) -> FeedLinks:
         if published is not None:
             published = to_utc(published)  # never raises: a date beyond the calendar is held at its edge
         links.append(Link(page.url, clean_text(story.title) if story and story.title else None, published))
-    return FeedLinks(links, kind="sitemap")
+    return FeedLinks(_all_listed(body, links), kind="sitemap")
+
+
+def _all_listed(body: bytes, links: list[Link]) -> list[Link]:
+    """ultimate-sitemap-parser stops at some odd entries (an empty news title): then our own reader's links."""
+    try:
+        ours = parse_feed(body)
+    except ItemError:
+        return links
+    if len(ours.entries) <= len(links):
+        return links
+    log.warning(
+        "sitemap: the sitemap parser stopped after %s of %s entries; reading it ourselves",
+        len(links),
+        len(ours.entries),
+    )
+    return [Link(e.link, e.title, e.published) for e in ours.entries if e.link]

@@ -345,15 +345,15 @@ class Presswatch:
             return set()
         found: set[int] = set()
         for key in keys:
-            hit = buckets.get(key)
-            if hit is None:
+            ids = buckets.get(key)
+            if ids is None:
                 buckets[key] = article_id
-            elif isinstance(hit, int):
-                found.add(hit)
-                buckets[key] = [hit, article_id]
+            elif isinstance(ids, int):
+                found.add(ids)
+                buckets[key] = [ids, article_id]
             else:
-                found.update(hit)
-                hit.append(article_id)
+                found.update(ids)
+                ids.append(article_id)
         return found
 
     def index_entries(self) -> int:

@@ -136,7 +136,8 @@ def seeds(target: str) -> list[bytes]:
         return [warc_seed(False), warc_seed(True)]
     if target == "jsonl":
         return [JSONL.encode()]
-    return [q.encode() for q in QUERIES]
+    # A lone surrogate's bytes, as a browser's percent-encoding of one reaches /api/search.
+    return [q.encode() for q in QUERIES] + [b"harbour \xed\xa0\x80 council"]
 
 
 # ---- targets ----------------------------------------------------------------------------------------------

@@ -61,6 +61,8 @@ GET_BY_PERIOD = [
     "/digests/{}/v1",
     "/editor/{}",
     "/editor/{}/preview",
+    "/editor/{}/confirm?action=publish",
+    "/editor/{}/confirm?action=rebuild",
 ]
 POST_BY_PERIOD = ["/api/digests/{}/draft", "/api/digests/{}/publish", "/editor/{}/publish", "/editor/{}/rebuild"]
 
@@ -115,6 +117,7 @@ def test_hostile_ids_in_writes(editor: tuple[TestClient, str], value: str) -> No
     assert_answered(client.post(f"/editor/digests/{value}/move", data={**form, "item": "1", "direction": "up"}))
     assert_answered(client.post("/editor/digests/1/move", data={**form, "item": value, "direction": "up"}))
     assert_answered(client.post(f"/editor/digests/{value}/order", data={**form, "order": "1"}))
+    assert_answered(client.post(f"/editor/digests/{value}/intro", data={**form, "intro": "A note."}))
     assert_answered(client.post("/editor/digests/1/order", data={**form, "order": f"{value},1"}))
     assert_answered(client.post(f"/searches/{value}/delete", data={"csrf_token": token}))
     if value.lstrip("-").isdigit():  # a number in JSON, however large

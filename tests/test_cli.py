@@ -3,6 +3,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -195,3 +196,95 @@ def test_init_and_reextract(tmp_path: Path, corpus: Path) -> None:
     invoke(db, "ingest", "-q", str(corpus))
     result = invoke(db, "reextract", "--json")
     assert result.exit_code == 0 and json.loads(result.stdout)["failed"] == 0
+
+
+# ---- a CLI that tells the truth --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("path", COMMANDS, ids=" ".join)
+def test_help_shows_flags_as_flags_and_arguments_as_names(path: tuple[str, ...]) -> None:
+    result = runner.invoke(app, [*path, "--help"], env={"COLUMNS": "200"})
+    assert "<bool>" not in result.output, result.output  # a flag takes no value: `--json`, not `--json <bool>`
+    usage = next(line for line in result.output.splitlines() if "Usage:" in line)
+    assert "{" not in usage, usage  # QUERY, not {query}
+    assert not re.search(r"\w \.(\s|$)", result.output), result.output  # no "[default: ...]" eaten as markup
+
+
+def test_search_usage_names_its_argument_and_a_flag_takes_no_value(tmp_path: Path) -> None:
+    usage = runner.invoke(app, ["search", "--help"], env={"COLUMNS": "200"}).output
+    assert re.search(r"Usage: \S+ search \[OPTIONS\] QUERY\b", usage), usage
+    assert runner.invoke(app, ["ingest", "--help"], env={"COLUMNS": "200"}).output.count("PATHS...") >= 1
+    assert "Watchlist topic id [default: every topic]." in runner.invoke(app, ["digest", "build", "--help"]).output
+    wrong = invoke(tmp_path / "p.db", "articles", "list", "--json", "true")
+    assert wrong.exit_code == 2 and "true" in wrong.output
+
+
+def test_one_option_name_per_meaning() -> None:
+    """`--to` is the last day of a period wherever it appears; the digest's recipients are `--recipient`."""
+    send = typer.main.get_command(app).commands["digest"].commands["send"]  # type: ignore[attr-defined]
+    names = {name for param in send.params for name in param.opts}
+    assert "--recipient" in names and "--to" in names
+    to = next(p for p in send.params if "--to" in p.opts)
+    assert "Last day of the period" in (to.help or "")
+    for path in COMMANDS:
+        command: Any = typer.main.get_command(app)
+        for part in path:
+            command = command.commands[part]
+        for param in command.params:
+            if "--to" in param.opts:
+                assert "Last day of the period" in (param.help or ""), path
+
+
+def test_outlet_filters_in_any_case_or_a_did_you_mean(tmp_path: Path, corpus: Path) -> None:
+    db = tmp_path / "p.db"
+    invoke(db, "ingest", "-q", str(corpus))
+    found = json.loads(invoke(db, "articles", "list", "--source", "harbour ledger", "--json").stdout)
+    assert [a["source"] for a in found] == ["Harbour Ledger"]
+    typo = invoke(db, "articles", "list", "--source", "harbor ledger")
+    assert typo.exit_code == 2 and "did you mean 'Harbour Ledger'?" in one_error_line(typo)
+
+
+def test_unknown_choices_are_refused_with_the_valid_ones(tmp_path: Path, corpus: Path) -> None:
+    db = tmp_path / "p.db"
+    invoke(db, "ingest", "-q", str(corpus))
+    kind = invoke(db, "copies", "--kind", "bogus")
+    assert kind.exit_code == 2 and "duplicate, partial, translation" in one_error_line(kind)
+    fmt = invoke(db, "digest", "build", "--week", "2026-W41", "--format", "pdf")
+    assert fmt.exit_code == 2 and "md, html, json, atom, eml" in one_error_line(fmt)
+    topic = invoke(db, "digest", "build", "--week", "2026-W41", "--topic", "bogus")
+    assert topic.exit_code == 2 and "no topic 'bogus'" in one_error_line(topic)
+
+
+def test_an_empty_result_says_which_filter_emptied_it(tmp_path: Path, corpus: Path) -> None:
+    db = tmp_path / "p.db"
+    empty = invoke(db, "articles", "list")
+    assert empty.exit_code == 0 and "ingest some" in empty.stderr  # only an empty store says to ingest
+    invoke(db, "ingest", "-q", str(corpus))
+    late = invoke(db, "articles", "list", "--since", "2030-01-01")
+    assert late.exit_code == 0 and late.stdout == ""
+    assert "no article matches --since '2030-01-01'" in late.stderr and "ingest" not in late.stderr
+    assert "the store has 2 articles" in late.stderr
+    both = invoke(db, "articles", "list", "--source", "Drita", "--language", "en").stderr
+    assert "--source 'Drita' and --language 'en' together" in both and "alone keeps 1" in both
+    past = invoke(db, "articles", "list", "--offset", "10").stderr
+    assert "--offset 10 is past the last of the 2 articles" in past
+    copies = invoke(db, "copies").stderr
+    assert "run `presswatch process`" in copies
+    invoke(db, "process", "-q")
+    assert "no directed links of kind duplicate, partial" in invoke(db, "copies").stderr
+
+
+def test_digest_build_without_a_period_takes_the_latest_week_with_articles(tmp_path: Path, corpus: Path) -> None:
+    db = tmp_path / "p.db"
+    invoke(db, "ingest", "-q", str(corpus))
+    invoke(db, "process", "-q")
+    built = invoke(db, "digest", "build", "--format", "json")
+    assert built.exit_code == 0, built.output
+    assert "no period given: 2026-W41, the latest week with articles" in built.stderr
+    data = json.loads(built.stdout)
+    assert data["period"] == "2026-W41" and data["rule"] == "biggest" and data["sections"]
+    assert "selection: The period's biggest stories" in built.stderr
+    published = invoke(db, "digest", "publish")
+    assert "2026-W41, the draft built last" in published.stderr and "published as version 1" in published.stdout
+    nothing = invoke(db, "digest", "build", "--week", "2026-W50")
+    assert "no article was published in 2026-W50" in nothing.stderr and "2026-10-01" in nothing.stderr

@@ -207,6 +207,17 @@ def test_selection_w42(sample: tuple[Presswatch, dict[str, int]]) -> None:
     assert [s.language for s in digest.sections] == ["fa", "en"]  # type: ignore[attr-defined]
 
 
+def test_also_read_is_chosen_per_item_and_never_repeated(sample: tuple[Presswatch, dict[str, int]]) -> None:
+    app, ids = sample
+    digest = w42(app)
+    suggested = [r.story_id for item in digest.items for r in item.also_read]  # type: ignore[attr-defined]
+    assert suggested and len(suggested) == len(set(suggested))
+    assert not set(suggested) & {item.story_id for item in digest.items}  # type: ignore[attr-defined]
+    # each under the item it is most related to: the land dispute under the fire at the same camp
+    fire = next(i for i in digest.items if i.story_id == ids["camp-fire"])  # type: ignore[attr-defined]
+    assert ids["land-dispute"] in [r.story_id for r in fire.also_read]
+
+
 def test_limit_caps_items(sample: tuple[Presswatch, dict[str, int]]) -> None:
     app, _ = sample
     with app.store.connect() as conn:
@@ -305,8 +316,8 @@ def test_html_survives_mail_clients(sample: tuple[Presswatch, dict[str, int]]) -
     for tag, attrs in tree.tags:
         if tag in ("a", "h1", "h2", "h3", "p", "body"):
             assert attrs.get("style"), tag  # inline styles everywhere
-        if tag == "a":
-            assert (attrs["href"] or "").startswith("https://")
+        if tag == "a":  # links out, or to an item of the contents ("In this issue")
+            assert (attrs["href"] or "").startswith(("https://", "#pw-item-"))
     assert sum(1 for t in tags if t == "h2") == 2
 
 
@@ -324,7 +335,7 @@ def test_atom_parses_without_bozo(sample: tuple[Presswatch, dict[str, int]]) -> 
     feed = feedparser.parse(render_atom([digest], self_url="https://example.org/feed.atom"))  # type: ignore[list-item]
     assert feed.bozo == 0, feed.get("bozo_exception")
     assert len(feed.entries) == 1
-    assert feed.entries[0].title.startswith("The Sunrise Vanguard of Iran")
+    assert feed.entries[0].title.startswith("presswatch digest — The Sunrise Vanguard of Iran")
     assert "<script>" not in feed.entries[0].content[0].value  # feedparser's sanitiser and our escaping
 
 
@@ -432,7 +443,7 @@ def test_site_works_from_the_file_system(fresh: tuple[Presswatch, dict[str, int]
         assert (tmp_path / "site" / href).is_file()  # relative links resolve on disk
     page = Tree()
     page.feed((tmp_path / "site" / "digests" / "2026-W42-tolou.html").read_text(encoding="utf-8"))
-    local = [a["href"] for t, a in page.tags if t == "a" and not (a["href"] or "").startswith("https://")]
+    local = [a["href"] for t, a in page.tags if t == "a" and not (a["href"] or "").startswith(("https://", "#"))]
     assert local == ["../index.html", "../feed.atom"]
     feed = feedparser.parse((tmp_path / "site" / "feed.atom").read_bytes())
     assert feed.bozo == 0 and len(feed.entries) == 2

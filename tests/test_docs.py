@@ -480,6 +480,32 @@ def stored_the_new_article(ran: Ran) -> None:
         pw.close()
 
 
+def listed_the_largest_stories(ran: Ran) -> None:
+    ran.shows("Government denies camp closure plan for Camp Tolou", "Albanian police search Iranian exile camp")
+
+
+def split_the_story(ran: Ran) -> None:
+    ran.shows("split 3 articles off story 5: story 13, 3 articles", "Camp Tolou closure plan denied")
+
+
+def moved_the_article(ran: Ran) -> None:
+    ran.shows("moved article 27: story 4")
+
+
+def merged_the_stories(ran: Ran) -> None:
+    ran.shows("merged story 11 into story 5: story 5")
+
+
+def renamed_the_story(ran: Ran) -> None:
+    ran.shows("renamed: story 5", "Who funds the Iranian exile groups")
+    pw = Presswatch(db=str(ran.folder / "presswatch.db"))
+    try:
+        edits = [(e["action"], e["story_id"]) for e in pw.story(5)["edits"]]
+        assert edits == [("split", 13), ("move", 4), ("merge", 5), ("rename", 5)], edits
+    finally:
+        pw.close()
+
+
 def added_the_user(ran: Ran) -> None:
     ran.shows("user ana added with role editor")
 
@@ -531,6 +557,12 @@ EXAMPLES: dict[str, Way] = {
     "fetch": Way(run_in_process, fetched_the_articles, live=True),
     "sources list": Way(run_in_process, listed_healthy_sources),
     "watch": Way(run_until_ctrl_c, stored_the_new_article, live=True),  # a process: Ctrl-C is a real SIGINT
+    # Correcting stories.
+    "stories list --sort size --min-size 3": Way(run_in_process, listed_the_largest_stories),
+    "stories split 5 31 32 33 --title 'Camp Tolou closure plan denied'": Way(run_in_process, split_the_story),
+    "stories move 27 --to 4": Way(run_in_process, moved_the_article),
+    "stories merge 5 11": Way(run_in_process, merged_the_stories),
+    "stories rename 5 'Who funds the Iranian exile groups'": Way(run_in_process, renamed_the_story),
     # The web UI.
     "users add ana --role editor": Way(run_in_process, added_the_user, input="ana-password-1\nana-password-1\n"),
     "serve": Way(run_server, answered_http),  # a process: a real server on a real port

@@ -17,7 +17,7 @@ from presswatch.api import sample_dir
 from presswatch.demo import run_demo
 from presswatch.store.queries import StageReport
 from presswatch.store.schema import articles, stories, story_articles
-from presswatch.stories import STORY_FIELDS, list_stories, story_detail, story_rows, week_stories
+from presswatch.stories import STORY_FIELDS, StoryFilter, list_stories, story_detail, story_rows, week_stories
 from presswatch.stories.vectors import FEATURES, Split, products, row_dots
 
 from .conftest import ENGLISH
@@ -134,7 +134,7 @@ def test_sample_stories_cross_languages_and_match_gold(sample_store: Presswatch)
     gold = {a["url"]: a["story"] for a in json.loads((sample_dir() / "gold.json").read_text("utf-8"))["articles"]}
     found = {url: story for url, (story, _) in membership(sample_store).items() if url in gold}
     with sample_store.store.connect() as conn:
-        listed = list_stories(conn, limit=100)
+        listed = list_stories(conn, StoryFilter(limit=100))
     assert any(len(s["languages"]) > 1 for s in listed)
     by_found, by_gold = defaultdict(set), defaultdict(set)
     for url, story in found.items():

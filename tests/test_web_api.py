@@ -7,6 +7,7 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 import pytest
 from fastapi.testclient import TestClient
@@ -356,7 +357,7 @@ def test_the_article_page_marks_shared_passages_and_mentions(client: TestClient,
     assert '<mark class="passage"' in body and '<mark class="mention"' in body
     assert 'class="plang"' in body  # each paragraph says its language
     listed = re.findall(r'<section class="mentions">.*?</section>', body, re.S)[0]
-    names = re.findall(r"<li><a [^>]*>[^<]*</a> as “([^”]*)”", listed)
+    names = re.findall(r"<li><a [^>]*><bdi>[^<]*</bdi></a> as “<bdi>([^<]*)</bdi>”", listed)
     assert names and len(names) == len(set(names))  # one line per entity and written form, with a count
     provenance = client.get(f"/api/articles/{partial['id']}/provenance").json()
     assert provenance["computed"] and any(link["passages"] for link in provenance["links"])
@@ -387,9 +388,12 @@ def test_story_page_and_its_coverage_chart(client: TestClient, pw: Presswatch) -
     login(client, "viewer")
     story = max(pw.stories(limit=100), key=lambda s: s["articles"])
     body = client.get(f"/stories/{story['id']}").text
-    assert f'src="/charts/story/{story["id"]}.svg"' in body
     detail = client.get(f"/api/stories/{story['id']}").json()
     assert len(detail["articles_list"]) == story["articles"]
+    # the chart is inline: every article is a mark that links to it, with a tooltip naming it
+    for member in detail["articles_list"]:
+        assert f'<a href="/articles/{member["id"]}"><path' in body
+    assert body.count("<title>") >= 2 * story["articles"]  # both drawings, desktop and phone
     chart = assert_svg(client.get(f"/charts/story/{story['id']}.svg"))
     assert "Coverage over time" in chart
     members = [m for s in pw.stories(limit=100) for m in client.get(f"/api/stories/{s['id']}").json()["articles_list"]]
@@ -406,6 +410,12 @@ def test_entity_page_shows_attention_outlets_and_spellings(client: TestClient, p
     assert found["outlets"] and len(found["spellings"]) > 1 and found["aliases"]
     body = client.get(f"/entities/{entity['id']}").text
     assert "Top outlets" in body and "Spellings seen" in body
+    day = found["per_day"][0]
+    bar = "/search?" + urlencode(
+        {"entity": entity["id"], "since": day["day"], "until": day["day"], "sort": "date", "language": day["language"]}
+    )
+    assert f'<a href="{html.escape(bar)}">' in body  # a bar opens the articles it counts
+    assert f'href="/sources/{found["outlets"][0]["id"]}"' in body
     assert "Articles per day" in assert_svg(client.get(f"/charts/entity/{entity['id']}.svg"))
     assert_error(client.get("/api/entities/nobody"), 404, "not_found")
 
@@ -417,7 +427,31 @@ def test_sources_page_reads_health_from_the_sources_table(client: TestClient, pw
     assert {"status", "last_success_at", "last_error", "error_streak", "last_polled_at", "next_poll_at"} <= set(
         sources[0]
     )
-    assert "never fetched" in client.get("/sources").text
+    body = client.get("/sources").text
+    assert "never fetched" in body and '<span class="tag ok">' not in body
+    # the sample's outlets came from files: none is "ok", each is "not watched"
+    assert {s["status"] for s in sources} == {"not_watched"}
+    assert all(f'<a href="/sources/{s["id"]}" dir="auto">{html.escape(s["name"])}</a>' in body for s in sources)
+
+
+def test_a_feed_never_polled_is_never_fetched_not_ok(client: TestClient, pw: Presswatch) -> None:
+    from sqlalchemy import select, update
+
+    from presswatch.store.schema import sources
+
+    login(client, "viewer")
+    with pw.store.begin() as conn:
+        source_id = conn.execute(select(sources.c.id).order_by(sources.c.id.desc())).scalars().first()
+        conn.execute(update(sources).where(sources.c.id == source_id).values(feed_url="https://x.example/feed"))
+    try:
+        listed = {s["id"]: s for s in client.get("/api/sources").json()}
+        assert listed[source_id]["status"] == "never_fetched"
+        assert client.get(f"/api/sources/{source_id}").json()["status"] == "never_fetched"
+        assert '<span class="tag never_fetched">never fetched</span>' in client.get("/sources").text
+        assert "has not been polled yet" in client.get(f"/sources/{source_id}").text
+    finally:
+        with pw.store.begin() as conn:
+            conn.execute(update(sources).where(sources.c.id == source_id).values(feed_url=None))
 
 
 def test_sources_page_shows_a_failing_source_and_escapes_its_error(client: TestClient, pw: Presswatch) -> None:
@@ -429,6 +463,7 @@ def test_sources_page_shows_a_failing_source_and_escapes_its_error(client: TestC
 
     login(client, "viewer")
     health = {
+        "feed_url": "https://failing.example/feed.xml",
         "status": "failing",
         "error_streak": 3,
         "last_error": "HTTP 503 <script>window.__pwned=4</script>",
@@ -459,6 +494,80 @@ def test_copy_network_as_table_and_graph(client: TestClient, pw: Presswatch) -> 
     assert html.escape(network[0]["copier"]) in body and "Median delay" in body
     graph = assert_svg(client.get("/charts/copies.svg"))
     assert html.escape(network[0]["origin"]) in graph
+    # every edge links to the copies behind it, every outlet to its page: in the table and in the chart
+    for e in network:
+        assert body.count(f'href="/copies/{e["origin_id"]}/{e["copier_id"]}"') >= 3  # the row, two drawings
+        assert f'<a href="/copies/{e["origin_id"]}/{e["copier_id"]}">' in graph
+        assert f'href="/sources/{e["copier_id"]}"' in body and f'href="/sources/{e["origin_id"]}"' in body
+    assert f"<title>{html.escape(network[0]['copier'])} ← {html.escape(network[0]['origin'])}: " in graph
+
+
+def test_an_edge_of_the_copy_network_lists_the_articles_behind_its_count(client: TestClient, pw: Presswatch) -> None:
+    login(client, "viewer")
+    for e in client.get("/api/copies").json():
+        edge = client.get(f"/api/copies/{e['origin_id']}/{e['copier_id']}").json()
+        assert edge["origin"] == {"id": e["origin_id"], "name": e["origin"]}
+        assert edge["copier"] == {"id": e["copier_id"], "name": e["copier"]}
+        assert len(edge["links"]) == e["copies"]
+        assert {link["kind"] for link in edge["links"]} == set(e["kinds"])
+        for link in edge["links"]:
+            copy, origin = pw.find_article(str(link["copy"]["id"])), pw.find_article(str(link["origin"]["id"]))
+            assert (copy["source"], origin["source"]) == (e["copier"], e["origin"])
+        body = client.get(f"/copies/{e['origin_id']}/{e['copier_id']}").text
+        assert all(f'href="/articles/{link["copy"]["id"]}#provenance"' in body for link in edge["links"])
+        assert all(f'href="/articles/{link["origin"]["id"]}"' in body for link in edge["links"])
+    quiet = client.get("/api/copies/1/1").json()  # an outlet never copies itself
+    assert quiet["links"] == []
+    assert_error(client.get("/api/copies/1/999999"), 404, "not_found")
+    assert_error(client.get("/api/copies/x/1"), 422, "invalid")
+    assert client.get("/copies/999999/1").status_code == 404
+
+
+def test_an_outlet_page_drills_down_to_its_articles_copies_feeds_and_entities(
+    client: TestClient, pw: Presswatch
+) -> None:
+    login(client, "viewer")
+    network = client.get("/api/copies").json()
+    busiest = max(network, key=lambda e: e["copies"])  # on the sample: Vanguard Watch ← The Harbour Ledger, 3
+    copier = client.get(f"/api/sources/{busiest['copier_id']}").json()
+    assert copier["name"] == busiest["copier"] and copier["status"] == "not_watched"
+    assert busiest in copier["copies_from"]
+    assert copier["copies_from"] == [e for e in network if e["copier_id"] == copier["id"]]
+    assert copier["copied_by"] == [e for e in network if e["origin_id"] == copier["id"]]
+    origin = client.get(f"/api/sources/{busiest['origin_id']}").json()
+    assert busiest in origin["copied_by"]
+    # its articles, a page at a time, and the languages and days they add up to
+    articles = [a for a in pw.articles() if a["source"] == copier["name"]]
+    assert sorted(a["id"] for a in copier["articles_list"]) == sorted(a["id"] for a in articles)
+    assert sum(copier["languages"].values()) == copier["articles"] == len(articles)
+    assert sum(d["articles"] for d in copier["per_day"]) == len(articles)
+    first = client.get(f"/api/sources/{busiest['copier_id']}?size=1").json()
+    second = client.get(f"/api/sources/{busiest['copier_id']}?size=1&page=2").json()
+    assert first["has_next"] and len(first["articles_list"]) == 1
+    assert first["articles_list"][0]["id"] != second["articles_list"][0]["id"]
+    # the watched names it mentions most, each counted in its own articles
+    assert copier["entities"] and copier["entities"][0]["articles"] <= len(articles)
+    for entity in copier["entities"]:
+        named = {m["article_id"] for m in pw.mentions(entity["id"], limit=10_000)}
+        assert entity["articles"] == len(named & {a["id"] for a in articles})
+    # the page: every name and count a link
+    body = client.get(f"/sources/{busiest['copier_id']}").text
+    assert f'href="/copies/{busiest["origin_id"]}/{busiest["copier_id"]}"' in body
+    assert f'href="/sources/{busiest["origin_id"]}"' in body
+    assert all(f'href="/articles/{a["id"]}"' in body for a in articles)
+    assert all(f'href="/entities/{e["id"]}"' in body for e in copier["entities"])
+    assert "not watched" in body and "never fetched" in body
+    assert_error(client.get("/api/sources/999999"), 404, "not_found")
+    assert client.get("/sources/999999").status_code == 404
+    assert_error(client.get("/api/sources/abc"), 422, "invalid")
+
+
+def test_outlet_names_on_article_pages_link_to_the_outlet(client: TestClient, pw: Presswatch) -> None:
+    login(client, "viewer")
+    this, other = translation_pair(pw)
+    body = client.get(f"/articles/{this['id']}").text
+    assert f'<a href="/sources/{this["source_id"]}" class="outlet"><bdi>{html.escape(this["source"])}</bdi></a>' in body
+    assert f'<a href="/sources/{other["source_id"]}"><bdi>{html.escape(other["source"])}</bdi></a>' in body
 
 
 # ---- the digest editor -----------------------------------------------------------------------------

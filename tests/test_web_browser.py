@@ -14,6 +14,7 @@ import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlparse
 
 import pytest
@@ -31,7 +32,7 @@ if not Path(CHROMIUM).exists() or shutil.which("chromium") is None:
         pytest.fail(f"CI=true but {CHROMIUM} is missing: .ci/run installs it (apt-get install chromium)")
     pytest.skip(f"{CHROMIUM} is absent: apt-get install chromium to run the browser tests", allow_module_level=True)
 
-from playwright.sync_api import Browser, Dialog, Page, expect, sync_playwright  # noqa: E402
+from playwright.sync_api import Browser, Dialog, Locator, Page, expect, sync_playwright  # noqa: E402
 
 
 @pytest.fixture(scope="module")
@@ -216,7 +217,208 @@ def test_the_main_pages_render_with_their_charts(page: Page, pw: Presswatch) -> 
         ("/stories", "stories"),
     ):
         page.goto(path)
-        for image in page.locator("figure.chart img").all():
-            expect(image).to_be_visible()
-            assert image.evaluate("img => img.complete && img.naturalWidth > 100"), path
+        for chart in page.locator("figure.chart .chart-svg svg:visible").all():
+            box = chart.bounding_box()
+            assert box is not None and box["width"] > 100, path
         shot(page, name)
+
+
+# ---- charts, drill-down, phone and right-to-left (#22) ------------------------------------------------
+
+DESKTOP, PHONE = 1400, 390
+WIDTHS = {DESKTOP: "desktop", PHONE: "phone"}
+
+
+def at_width(page: Page, width: int) -> None:
+    page.set_viewport_size({"width": width, "height": 900 if width == DESKTOP else 844})
+
+
+def shown_chart(page: Page) -> Locator:
+    """The drawing of the page's first chart that shows at this width (the other is hidden by the stylesheet)."""
+    return page.locator("figure.chart .chart-svg svg:visible").first
+
+
+def smallest_label_px(chart: Locator) -> float:
+    """The smallest text of a chart as drawn on the screen: its font size times the SVG's scale."""
+    return float(
+        chart.evaluate(
+            """svg => {
+                const scale = svg.getScreenCTM().a;
+                const sizes = [...svg.querySelectorAll('text')].filter(t => t.textContent.trim())
+                    .map(t => parseFloat(getComputedStyle(t).fontSize) * scale);
+                return Math.min(...sizes);
+            }"""
+        )
+    )
+
+
+def no_sideways_scroll(page: Page) -> bool:
+    return bool(page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"))
+
+
+def persian_outlet(pw: Presswatch) -> tuple[dict[str, Any], dict[str, Any]]:
+    """An edge of the copy network whose origin has a Persian name, and an article of that origin."""
+    edge = next(e for e in pw.copies() if re.search("[\u0600-\u06ff]", e["origin"]))
+    return edge, next(a for a in pw.articles() if a["source"] == edge["origin"])
+
+
+def main_pages(pw: Presswatch) -> dict[str, str]:
+    """Every main page, by the name its screenshots get: English and Persian articles and outlets included."""
+    story = max(pw.stories(limit=100), key=lambda s: s["articles"])
+    entity = max(pw.entities(), key=lambda e: e["articles"])
+    this, _ = translation_pair(pw)
+    persian_edge, persian = persian_outlet(pw)
+    edge = max(pw.copies(), key=lambda e: e["copies"])
+    return {
+        "search": "/search?q=Tolou",
+        "article-en": f"/articles/{this['id']}",
+        "article-fa": f"/articles/{persian['id']}",
+        "stories": "/stories",
+        "story": f"/stories/{story['id']}",
+        "entities": "/entities",
+        "entity": f"/entities/{entity['id']}",
+        "sources": "/sources",
+        "outlet-en": f"/sources/{edge['copier_id']}",
+        "outlet-fa": f"/sources/{persian_edge['origin_id']}",
+        "copies": "/copies",
+        "copy-edge": f"/copies/{edge['origin_id']}/{edge['copier_id']}",
+        "digests": "/digests",
+        "editor": "/editor",
+    }
+
+
+def test_no_main_page_scrolls_sideways_and_the_navigation_marks_where_you_are(page: Page, pw: Presswatch) -> None:
+    log_in(page, "editor")
+    pages = main_pages(pw)
+    for width, name in WIDTHS.items():
+        at_width(page, width)
+        for page_name, path in pages.items():
+            page.goto(path)
+            assert no_sideways_scroll(page), f"{path} scrolls sideways at {width} px"
+            section = "/" + path.split("/")[1].split("?")[0]
+            current = page.locator('header.top nav a[aria-current="page"]')
+            if section in ("/search", "/stories", "/entities", "/sources", "/copies", "/digests", "/editor"):
+                assert current.count() == 1 and current.get_attribute("href") == section, path
+            else:
+                assert current.count() == 0, path  # an article is in no section of the navigation
+            shot(page, f"{name}-{page_name}")
+    # on a phone the navigation folds under a Menu button, and unfolds on a tap
+    at_width(page, PHONE)
+    page.goto("/sources")
+    nav = page.locator("header.top nav")
+    expect(nav).to_be_hidden()
+    page.locator("label.nav-button").click()
+    expect(nav).to_be_visible()
+    expect(nav.locator('a[aria-current="page"]')).to_have_text("Sources")
+    assert no_sideways_scroll(page)
+    shot(page, "phone-navigation-open")
+    at_width(page, DESKTOP)
+    expect(page.locator("label.nav-button")).to_be_hidden()
+    expect(nav).to_be_visible()
+
+
+def test_drill_down_from_an_outlet_and_from_a_copy_edge_reaches_the_articles(page: Page, pw: Presswatch) -> None:
+    edge = max(pw.copies(), key=lambda e: e["copies"])  # Vanguard Watch ← The Harbour Ledger: 3
+    log_in(page, "viewer", "/sources")
+    for width in WIDTHS:
+        at_width(page, width)
+        # Sources → the outlet → the edge of the copy network → the three copies → one of them
+        page.goto("/sources")
+        page.get_by_role("link", name=edge["copier"], exact=True).click()
+        expect(page).to_have_url(re.compile(rf"/sources/{edge['copier_id']}$"))
+        expect(page.locator("h1")).to_have_text(edge["copier"])
+        copies_from = page.locator("section.copies-from")
+        expect(copies_from).to_contain_text(edge["origin"])
+        copies_from.locator(f'a.edge[href="/copies/{edge["origin_id"]}/{edge["copier_id"]}"]').click()
+        expect(page.locator("li.copy-link")).to_have_count(edge["copies"])
+        expect(page.locator("h1")).to_contain_text(f"{edge['copier']} ← {edge['origin']}: {edge['copies']} copies")
+        assert no_sideways_scroll(page)
+        first = page.locator("li.copy-link .side.copy a.title").first
+        title = first.inner_text()
+        first.click()
+        expect(page.locator("h1")).to_have_text(title)
+        expect(page.locator("dd a.outlet")).to_have_text(edge["copier"])
+        # and the outlet's own articles, from its page
+        page.locator("dd a.outlet").click()
+        expect(page.locator("section.outlet-articles li.result")).to_have_count(
+            len([a for a in pw.articles() if a["source"] == edge["copier"]])
+        )
+        page.locator("section.outlet-articles a.title").first.click()
+        expect(page).to_have_url(re.compile(r"/articles/\d+$"))
+        # the copy network's chart: a line opens the copies behind it, a name the outlet's page
+        page.goto("/copies")
+        shown_chart(page).locator(f'a[href="/copies/{edge["origin_id"]}/{edge["copier_id"]}"]').first.click()
+        expect(page.locator("li.copy-link")).to_have_count(edge["copies"])
+        page.goto("/copies")
+        shown_chart(page).locator(f'a[href="/sources/{edge["origin_id"]}"]').last.click()
+        expect(page.locator("h1")).to_have_text(edge["origin"])
+        shot(page, f"{WIDTHS[width]}-outlet-origin")
+
+
+def test_charts_scale_keep_readable_labels_and_open_what_they_count(page: Page, pw: Presswatch) -> None:
+    story = max(pw.stories(limit=100), key=lambda s: s["articles"])
+    entity = max(pw.entities(), key=lambda e: e["articles"])
+    outlet = max(pw.copies(), key=lambda e: e["copies"])["copier_id"]
+    log_in(page, "viewer", f"/stories/{story['id']}")
+    for width in WIDTHS:
+        at_width(page, width)
+        for path in (f"/stories/{story['id']}", f"/entities/{entity['id']}", "/copies", f"/sources/{outlet}"):
+            page.goto(path)
+            chart = shown_chart(page)
+            expect(chart).to_be_visible()
+            box = chart.bounding_box()
+            column = page.locator("main").evaluate(
+                "m => m.clientWidth - 2 * parseFloat(getComputedStyle(m).paddingLeft)"
+            )
+            assert box is not None and box["width"] <= column + 1, path  # never wider than the page
+            assert chart.get_attribute("viewBox"), path
+            assert smallest_label_px(chart) >= 11, f"{path}: labels below 11 px at {width} px"
+            # a tooltip on every mark that links somewhere
+            assert chart.evaluate("svg => [...svg.querySelectorAll('a')].every(a => a.querySelector('title'))"), path
+        # a mark of the story's chart opens its article
+        page.goto(f"/stories/{story['id']}")
+        mark = shown_chart(page).locator("a[href^='/articles/']").first
+        target = mark.get_attribute("href")
+        tip = mark.locator("title").first.text_content() or ""
+        mark.click()
+        expect(page).to_have_url(re.compile(f"{target}$"))
+        assert page.locator("h1").inner_text().strip() in tip
+        # a bar of the entity's chart opens the articles it counts
+        page.goto(f"/entities/{entity['id']}")
+        bar = shown_chart(page).locator("a[href^='/search?']").first
+        counted = re.search(r": (\d+) article", bar.locator("title").first.text_content() or "")
+        assert counted, "a bar's tooltip says how many articles it counts"
+        bar.click()
+        expect(page).to_have_url(re.compile(rf"/search\?entity={entity['id']}&since="))
+        expect(page.locator("li.result").first).to_be_visible()
+        # copies may fold under their original in the results, never more than the bar counts
+        assert page.locator("li.result").count() <= int(counted.group(1))
+
+
+def test_right_to_left_titles_and_names_carry_their_direction(page: Page, pw: Presswatch) -> None:
+    edge, persian = persian_outlet(pw)
+    source_id = edge["origin_id"]
+    log_in(page, "viewer", f"/articles/{persian['id']}")
+
+    def right_to_left(element: Locator) -> None:
+        assert element.get_attribute("dir") in ("auto", "rtl"), element
+        assert element.evaluate("e => getComputedStyle(e).direction") == "rtl", element
+
+    for width in WIDTHS:
+        at_width(page, width)
+        page.goto(f"/articles/{persian['id']}")
+        right_to_left(page.locator("h1"))
+        for passage in page.locator("table.passages td[dir]").all()[:4]:
+            assert passage.get_attribute("dir") == "auto"
+        shot(page, f"{WIDTHS[width]}-article-fa")
+        page.goto(f"/sources/{source_id}")
+        right_to_left(page.locator("h1"))
+        for title in page.locator("section.outlet-articles a.title").all():
+            right_to_left(title)
+        shot(page, f"{WIDTHS[width]}-outlet-fa")
+        # Persian outlets' names inside an English sentence are isolated, so the sentence keeps its order
+        page.locator(f'section.copied-by a.edge[href="/copies/{edge["origin_id"]}/{edge["copier_id"]}"]').click()
+        expect(page.locator("h1 bdi")).to_have_text([edge["copier"], edge["origin"]])
+        for title in page.locator("li.copy-link a.title").all():
+            right_to_left(title)
+        shot(page, f"{WIDTHS[width]}-copy-edge-fa")

@@ -36,8 +36,9 @@ from .digest import (
 from .digest import FORMATS as DIGEST_FORMATS
 from .digest import render as render_digest
 from .digest import send as send_mail
+from .entities.emerging import EmergingReport, emerging_names
 from .entities.queries import article_mentions, entity_attention, entity_counts, mentions_of, source_entities
-from .entities.suggest import EmergingName, Suggestion, emerging_names, suggest_aliases
+from .entities.suggest import Suggestion, suggest_aliases
 from .entities.watchlist import AliasEntry, Watchlist, add_alias, load_stored, parse_watchlist, store_watchlist
 from .errors import NotFound, UsageError
 from .export import ARTICLE_FIELDS, TABLES, export_articles, export_table, plain, plain_tree
@@ -60,11 +61,12 @@ from .fetch.sources import (
 )
 from .ingest import IngestOptions, IngestReport, OnFile, OnOutcome, Outcome, expand_paths, ingest_paths, reextract
 from .process import OnStage, run_stages, stage_names
-from .reuse.queries import copied_ids, copies_between, copy_network, provenance_of
+from .reuse.queries import LINK_KINDS, copied_ids, copies_between, copy_network, provenance_of
 from .store import Store
 from .store import queries as q
 from .store import search as found_by
 from .store.queries import MAX_ID, ArticleFilter, SearchLimits, StageReport
+from .store.search import SORTS as SEARCH_SORTS
 from .store.search import SearchResults
 from .stories import SORTS as STORY_SORTS
 from .stories import (
@@ -104,9 +106,11 @@ __all__ = [
     "SMTP_PORT",
     "STORY_SORTS",
     "EXPORT_FORMATS",
+    "LINK_KINDS",
     "MAX_ID",
     "TABLES",
     "ARTICLE_FIELDS",
+    "SEARCH_SORTS",
     "SearchResults",
     "AliasEntry",
     "ArticleFilter",
@@ -350,18 +354,37 @@ class Presswatch:
             return entity_attention(conn, entity_id)
 
     def suggest_aliases(self, entity_id: str, limit: int = 10) -> list[Suggestion]:
+        """New aliases for an entity, ranked, each with its evidence and the articles it comes from."""
         with self.store.connect() as conn:
             return suggest_aliases(conn, load_stored(conn), entity_id, _row_limit(limit))
 
-    def emerging(self, since: datetime, until: datetime, limit: int = 20) -> list[EmergingName]:
-        with self.store.connect() as conn:
-            return emerging_names(conn, since, until, _row_limit(limit))
+    def emerging(
+        self,
+        since: datetime,
+        until: datetime,
+        limit: int = 20,
+        background: str | None = None,
+        every_article: bool = False,
+    ) -> EmergingReport:
+        """The names [since, until) brings up that the weeks before it (and a `background` store) did not."""
+        other = _background_store(background) if background else None
+        try:
+            with self.store.connect() as conn:
+                if other is None:
+                    return emerging_names(conn, since, until, _row_limit(limit), every_article=every_article)
+                with other.connect() as extra:
+                    return emerging_names(conn, since, until, _row_limit(limit), extra, every_article)
+        finally:
+            if other is not None:
+                other.close()
 
-    def emerging_in_week(self, week: str | None = None, limit: int = 20) -> tuple[str, list[EmergingName]]:
+    def emerging_in_week(
+        self, week: str | None = None, limit: int = 20, background: str | None = None, every_article: bool = False
+    ) -> tuple[str, EmergingReport]:
         """The emerging names of an ISO week ("2026-W42"; by default the newest article's), and the week."""
         chosen = week or week_of(self.newest_published() or datetime.now())
         since, until = week_bounds(chosen)
-        return chosen, self.emerging(since, until, limit)
+        return chosen, self.emerging(since, until, limit, background, every_article)
 
     # ---- provenance ---------------------------------------------------------------------------
 
@@ -451,15 +474,17 @@ class Presswatch:
     def story(self, story_id: int) -> dict[str, Any]:
         """One story with its articles and its edits; NotFound for none, saying where a merged story went."""
         with self.store.connect() as conn:
-            found = story_detail(conn, story_id) if 0 < story_id <= MAX_ID else None
-            gone = merged_into(conn, story_id) if found is not None and not found["articles"] else None
+            stored = 0 < story_id <= MAX_ID
+            found = story_detail(conn, story_id) if stored else None
+            empty = found is None or not found["articles"]
+            gone = merged_into(conn, story_id) if stored and empty else None  # still named after a rebuild
         if gone is not None:
             done = "merged it into" if gone["action"] == "merge" else "moved its last article to"
             raise NotFound(
                 f"story {story_id} has no articles left: {gone['editor']} {done} story {gone['story_id']} "
                 f"on {gone['created_at']:%Y-%m-%d %H:%M} UTC"
             )
-        if found is None or not found["articles"]:
+        if found is None or empty:
             raise NotFound(f"no story {story_id}; list them with `presswatch stories list`")
         return found
 
@@ -527,16 +552,17 @@ class Presswatch:
 
     def default_digest_period(self, action: str, topic: str | None = None) -> tuple[Period, str]:
         """The period a digest command takes when none is given, and a sentence saying which and why:
-        `build`, the latest week with articles; `publish`, the newest draft; `send`, the newest published
-        issue (else the newest draft). UsageError when there is none."""
+        `build`, the latest week with articles; `publish`, the draft built last; `send`, the issue published
+        last (else the draft built last). UsageError when there is none."""
         if action != "build":
             with self.store.connect() as conn:
                 issues = [v for v in list_issues(conn) if v.topic == topic]
-            wanted = [v for v in issues if v.version > 0] if action == "send" else []
-            found = next(iter(wanted or [v for v in issues if v.version == 0]), None)
+            published = [v for v in issues if v.version > 0] if action == "send" else []
+            drafts = [v for v in issues if v.version == 0]
+            found = max(published or drafts, key=lambda v: v.published_at or v.created_at, default=None)
             if found is not None:
-                kind = "published issue" if found.version else "draft"
-                return period_of(found.period), f"{found.period}, the newest {kind}"
+                kind = "issue published" if found.version else "draft built"
+                return period_of(found.period), f"{found.period}, the {kind} last"
             if action == "publish":
                 raise UsageError("there is no draft to publish; build one with `presswatch digest build`")
         week = self.latest_article_week()
@@ -829,6 +855,15 @@ def _story_id(value: int, what: str = "story") -> int:
 def _row_limit(limit: int) -> int:
     """A row limit the store can take: none is below 0, and no table holds more than MAX_ID rows."""
     return min(max(limit, 0), MAX_ID)
+
+
+def _background_store(db: str) -> Store:
+    """Another presswatch store, read as a background corpus: it must exist (it is never created)."""
+    if "://" not in db and not Path(db).expanduser().is_file():
+        raise UsageError(f"no store at {db!r} to use as a background; give the file of a presswatch store")
+    store = Store(db)
+    store.migrate()
+    return store
 
 
 def sample_dir() -> Path:

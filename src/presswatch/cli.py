@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import getpass
 import json
 import logging
 import os
+import re
 import sys
 import time
 from collections import Counter
@@ -20,13 +22,16 @@ from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
-from typer.core import TyperGroup
+from typer.core import TyperArgument, TyperCommand, TyperGroup
 
 from .api import (
     DIGEST_FORMATS,
     DIGEST_ITEMS,
     EXPORT_FORMATS,
+    LINK_KINDS,
+    SEARCH_SORTS,
     SMTP_PORT,
+    STORY_SORTS,
     TABLES,
     AliasEntry,
     ArticleFilter,
@@ -34,6 +39,7 @@ from .api import (
     Outcome,
     Period,
     Presswatch,
+    SearchResults,
     date_range,
     plain,
     render_digest,
@@ -64,6 +70,78 @@ class Commands(TyperGroup):
             message = " ".join(str(exc).split()) or type(exc).__name__  # one line, whatever the message holds
             err.print(f"[red]error:[/] {escape(message)}", soft_wrap=True)
             raise typer.Exit(code) from None
+
+    def __init__(self, **attrs: Any) -> None:
+        super().__init__(**attrs)
+        plain_help(self)
+
+    def get_help_option(self, ctx: Any) -> Any:
+        return flag_shown_as_flag(super().get_help_option(ctx))
+
+
+# ---- help as people read it ------------------------------------------------------------------
+# typer's rich help shows a flag as `--json <bool>` (as if it took a value) and a required argument as
+# `{query}`. Every command is given these two classes (`plain_commands`, at the end of this module):
+# flags show no type, arguments are in capitals, required ones bare and optional ones in brackets.
+
+
+def flag_shown_as_flag(option: Any) -> Any:
+    if option is not None and getattr(option, "is_flag", False):
+        option.metavar = ""  # typer shows the metavar in place of the type; empty shows nothing
+    return option
+
+
+def plain_help(command: Any) -> None:
+    for param in command.params:
+        flag_shown_as_flag(param)
+        if getattr(param, "help", None):  # "[default: ...]" in a help text is words, not rich markup to drop
+            param.help = re.sub(r"(?<!\\)\[", r"\\[", param.help)
+        if isinstance(param, TyperArgument) and param.metavar is None:
+            param.metavar = (param.name or "").upper() + ("..." if param.nargs != 1 else "")
+
+
+class PlainCommand(TyperCommand):
+    """A command whose help shows flags as flags and arguments as QUERY, [TABLE], PATHS..."""
+
+    def __init__(self, *args: Any, **attrs: Any) -> None:
+        super().__init__(*args, **attrs)
+        plain_help(self)
+
+    def get_help_option(self, ctx: Any) -> Any:
+        return flag_shown_as_flag(super().get_help_option(ctx))
+
+    def collect_usage_pieces(self, ctx: Any) -> list[str]:
+        pieces = [self.options_metavar] if self.options_metavar else []
+        for param in self.get_params(ctx):
+            if isinstance(param, TyperArgument):
+                name = param.metavar or ""
+                pieces.append(name if param.required else f"[{name}]")
+        return pieces
+
+
+class PlainGroup(TyperGroup):
+    """A group of commands whose help shows flags as flags."""
+
+    def __init__(self, **attrs: Any) -> None:
+        super().__init__(**attrs)
+        plain_help(self)
+
+    def get_help_option(self, ctx: Any) -> Any:
+        return flag_shown_as_flag(super().get_help_option(ctx))
+
+
+def plain_commands(typer_app: typer.Typer) -> None:
+    """Give every command and group of `typer_app` (already registered) the plain help classes."""
+    for command in typer_app.registered_commands:
+        if command.cls in (None, TyperCommand):
+            command.cls = PlainCommand
+    for group in typer_app.registered_groups:
+        if group.typer_instance is not None:
+            if group.typer_instance.info.cls in (None, TyperGroup) or not isinstance(
+                group.typer_instance.info.cls, type
+            ):
+                group.typer_instance.info.cls = PlainGroup
+            plain_commands(group.typer_instance)
 
 
 app = typer.Typer(
@@ -143,6 +221,13 @@ def password_from(variable: str) -> str:
 
 def print_json(value: Any) -> None:
     out.out(json.dumps(value, ensure_ascii=False, indent=2, default=plain))
+
+
+def choice(value: str, option: str, choices: tuple[str, ...]) -> str:
+    """`value` if it is one of `choices`; else bad usage naming the option and the choices."""
+    if value not in choices:
+        raise UsageError(f"{option}: {value!r} is not one of {', '.join(choices)}")
+    return value
 
 
 def parse_when(value: str | None, option: str) -> datetime | None:
@@ -353,6 +438,8 @@ UNTIL = typer.Option(None, "--until", help="Published on or before this date (th
 LIMIT = typer.Option(50, "--limit", min=1, help="At most this many rows.")
 OFFSET = typer.Option(0, "--offset", min=0, help="Skip this many rows (paging).")
 JSON = typer.Option(False, "--json", help="Machine-readable output.")
+OUT = typer.Option(None, "--out", "-o", help="Write to this file instead of standard output.")
+EXCEL = typer.Option(False, "--excel", help="CSV for spreadsheets: UTF-8 with a byte order mark.")
 
 
 @articles_app.command("list")
@@ -366,14 +453,18 @@ def articles_list(
     as_json: bool = JSON,
 ) -> None:
     """List articles, newest first."""
+    where = article_filter(source, language, since, until, limit, offset)
     with session() as pw:
-        rows = pw.articles(article_filter(source, language, since, until, limit, offset))
+        rows = pw.articles(where)
+        given = {"source": source, "language": language, "since": since, "until": until}
+        shown = {field: f"--{field} {value!r}" for field, value in given.items() if value}
+        why = None if rows or as_json else pw.why_no_articles(where, shown)
     if as_json:
         print_json(rows)
     elif rows:
         out.print(article_table(rows))
     else:
-        err.print("no articles match; ingest some with `presswatch ingest PATH`")
+        err.print(escape(f"no articles: {why}"), soft_wrap=True)
 
 
 @articles_app.command("show")
@@ -413,21 +504,85 @@ def search(
     query: str = typer.Argument(..., help='Words, "a phrase", prefix*, AND / OR / NOT.'),
     source: str | None = SOURCE,
     language: str | None = LANGUAGE,
+    entity: str | None = typer.Option(None, "--entity", help="Only articles naming this watched entity (its id)."),
+    topic: str | None = typer.Option(None, "--topic", help="Only articles relevant to this watchlist topic (its id)."),
     since: str | None = SINCE,
     until: str | None = UNTIL,
-    limit: int = LIMIT,
-    offset: int = OFFSET,
+    sort: str = typer.Option("relevance", "--sort", help=f"Order: {' or '.join(SEARCH_SORTS)} (newest first)."),
+    limit: int = typer.Option(20, "--limit", min=1, help="At most this many results (copies grouped)."),
+    offset: int = typer.Option(0, "--offset", min=0, help="Skip this many results (paging)."),
     as_json: bool = JSON,
+    fmt: str | None = typer.Option(
+        None,
+        "--format",
+        "-f",
+        metavar="|".join(EXPORT_FORMATS),
+        help="Export every matching article (copies included) with the fields of `export articles`.",
+    ),
+    output: Path | None = OUT,
+    excel: bool = EXCEL,
 ) -> None:
-    """Full-text search over titles and texts, best match first."""
+    """Full-text search over titles and texts, best match first: copies and translations grouped under the
+    earliest, how many articles match, and the matches per language, outlet and entity."""
+    start, end = date_range(since, until, ("--since", "--until"))
+    choice(sort, "--sort", SEARCH_SORTS)
+    where = ArticleFilter(source, language, start, end, limit, offset, entity, topic, sort)
+    if fmt is None and (output is not None or excel):
+        raise UsageError("--out and --excel write an export: add --format csv or --format jsonl")
     with session() as pw:
-        rows = pw.search(query, article_filter(source, language, since, until, limit, offset))
+        if fmt is not None:
+            count = export_to(output, fmt, lambda stream: pw.export_search(query, where, fmt, stream, excel))
+            err.print(f"exported {count} matching articles" + (f" to {output}" if output else ""))
+            return
+        found = pw.search_results(query, where)
     if as_json:
-        print_json(rows)
-    elif rows:
-        out.print(article_table(rows, with_snippet=True))
+        given = {"source": source, "language": language, "entity": entity, "topic": topic}
+        given.update(since=since, until=until, sort=sort if sort != "relevance" else None)
+        print_json(found.as_dict({k: v for k, v in given.items() if v}))
+    elif found.hits:
+        print_search(found)
     else:
-        err.print(f"nothing matches {escape(query)!r}")
+        err.print(f"nothing matches {escape(query)!r}" + (" with these filters" if where != ArticleFilter() else ""))
+
+
+def print_search(found: SearchResults) -> None:
+    """The counts, the page of results with their copies, then the matches per language, outlet and entity."""
+    first = found.offset + 1
+    out.print(
+        f"{found.total} matching articles, {found.groups} results once copies are grouped; "
+        f"results {first}-{found.offset + len(found.hits)}"
+    )
+    table = Table(show_lines=False)
+    for name in ("id", "published", "lang", "source", "title", "match", "copies"):
+        table.add_column(name, overflow="fold")
+    for hit in found.hits:
+        table.add_row(
+            str(hit["id"]),
+            plain(hit["published_at"]) or "",
+            hit["language"] or "?",
+            escape(hit["source"] or ""),
+            escape(hit["title"] or "(no title)"),
+            escape(hit.get("snippet") or ""),
+            escape(copies_line(hit)),
+        )
+    out.print(table)
+    for facet, label in (("language", "languages"), ("source", "outlets"), ("entity", "entities")):
+        values = found.facets.get(facet, [])
+        if values:
+            shown = ", ".join(f"{v.get('name') or v['value'] or 'unknown'} {v['count']}" for v in values[:8])
+            out.print(f"{label}: {escape(shown)}" + (" …" if len(values) > 8 else ""))
+    if found.has_next:
+        err.print(f"more: --offset {found.offset + len(found.hits)}")
+
+
+def copies_line(hit: dict[str, Any]) -> str:
+    """"3 copies in 2 outlets: Adriatic Review #42 (duplicate), …" for a result's copies; "" for none."""
+    if not hit["copy_count"]:
+        return ""
+    shown = ", ".join(f"{c['source']} #{c['id']} ({c['kind']})" for c in hit["copies"])
+    more = " …" if hit["copy_count"] > len(hit["copies"]) else ""
+    copies = f"{hit['copy_count']} {'copy' if hit['copy_count'] == 1 else 'copies'}"
+    return f"{copies} in {hit['copy_outlets']} outlet{'s' if hit['copy_outlets'] != 1 else ''}: {shown}{more}"
 
 
 @app.command()
@@ -457,21 +612,28 @@ def counts_table(name: str, counts: dict[str, int]) -> Table:
     return table
 
 
+def export_to(output: Path | None, fmt: str, write: Callable[[Any], int]) -> int:
+    """Run `write` on standard output or on the file `output` (made only for a known format); its count."""
+    choice(fmt, "--format", EXPORT_FORMATS)
+    if output is None:
+        return write(sys.stdout)
+    with open(output, "w", encoding="utf-8", newline="") as stream:
+        return write(stream)
+
+
 @app.command()
 def export(
     table: str = typer.Argument("articles", help=f"What to export: {', '.join(TABLES)}."),
     fmt: str = typer.Option("jsonl", "--format", "-f", help=f"Output format: {' or '.join(EXPORT_FORMATS)}."),
     since: str | None = SINCE,
-    output: Path | None = typer.Option(None, "--out", "-o", help="Write to this file instead of standard output."),
+    output: Path | None = OUT,
+    excel: bool = EXCEL,
 ) -> None:
     """Export rows with documented fields (see the README) as JSONL or CSV."""
+    choice(table, "TABLE", tuple(TABLES))
     with session() as pw:
         when = parse_when(since, "--since")
-        if output is None:
-            count = pw.export(table, fmt, when, sys.stdout)
-        else:
-            with open(output, "w", encoding="utf-8", newline="") as stream:
-                count = pw.export(table, fmt, when, stream)
+        count = export_to(output, fmt, lambda stream: pw.export(table, fmt, when, stream, excel))
     err.print(f"exported {count} {table} rows" + (f" to {output}" if output else ""))
 
 
@@ -615,7 +777,7 @@ def entities_suggest(
     limit: int = typer.Option(10, "--limit", min=1, help="At most this many suggestions."),
     as_json: bool = JSON,
 ) -> None:
-    """Propose new aliases for an entity from the corpus, with their evidence and counts."""
+    """Propose new aliases for an entity from the corpus, ranked, with their evidence and articles."""
     with session() as pw:
         found = pw.suggest_aliases(entity, limit)
     if as_json:
@@ -624,8 +786,9 @@ def entities_suggest(
     if not found:
         err.print("no suggestions; process more articles that mention the entity")
     for s in found:
-        close = f" (close to {escape(s.close_to)})" if s.close_to else ""
-        out.print(f"{s.count:4} × {escape(s.text)}  [dim]{s.evidence}{close}[/]")
+        close = f" (from {escape(s.close_to)})" if s.close_to else ""
+        ids = ", ".join(f"#{a['article_id']}" for a in s.articles[:5]) + (" …" if len(s.articles) > 5 else "")
+        out.print(f"{s.score:6.1f}  {escape(s.text)}  [dim]{s.evidence}{close}; {s.count}× in {ids}[/]")
     if found:
         out.print(f"accept one with: presswatch watchlist add-alias {escape(entity)} 'ALIAS'")
 
@@ -636,19 +799,31 @@ def entities_emerging(
         None, "--week", help="ISO week, e.g. 2026-W42 [default: the newest article's week]."
     ),
     limit: int = typer.Option(20, "--limit", min=1, help="At most this many names."),
+    background: str | None = typer.Option(
+        None, "--background", help="Another presswatch store whose articles join the baseline."
+    ),
+    every_article: bool = typer.Option(
+        False, "--all-articles", help="Count every article, not only those naming a watched entity."
+    ),
     as_json: bool = JSON,
 ) -> None:
-    """Names that appear with watched entities more often than chance in a week."""
+    """Names a week brings up that the eight weeks before it did not (a Poisson test on article counts)."""
     with session() as pw:
-        chosen, found = pw.emerging_in_week(week, limit)
+        chosen, found = pw.emerging_in_week(week, limit, background, every_article)
     if as_json:
-        print_json({"week": chosen, "names": [asdict(n) for n in found]})
+        print_json({"week": chosen, **asdict(found)})
         return
-    out.print(f"week {chosen}:")
-    for name in found:
+    out.print(
+        f"week {chosen}: {found.week_articles} {found.scope}, against {found.baseline_articles} "
+        f"since {found.baseline_since:%Y-%m-%d}"
+        + (f" ({found.background_articles} from the background)" if background else "")
+    )
+    if not found.names:
+        err.print("no emerging names: none is in enough articles, or the weeks before hold too few to compare with")
+    for name in found.names:
         out.print(
-            f"  {escape(name.name)}: {name.articles_with_watched} articles with watched names "
-            f"({name.articles_overall} in all), lift {name.lift}"
+            f"  {escape(name.name)}: {name.articles} articles (expected {name.expected:g}; "
+            f"{name.baseline_articles} before), p = {name.p_value:.3g}"
         )
 
 
@@ -721,17 +896,29 @@ def provenance(key: str = typer.Argument(..., help="Article id or URL."), as_jso
 
 @app.command()
 def copies(
-    kind: list[str] = typer.Option(["duplicate", "partial"], "--kind", help="Link kinds to count (repeatable)."),
+    kind: list[str] = typer.Option(
+        ["duplicate", "partial"],
+        "--kind",
+        metavar="|".join(LINK_KINDS),
+        help="Link kinds to count (repeatable).",
+    ),
     as_json: bool = JSON,
 ) -> None:
     """Outlet × outlet: how often one republished another, with the median delay."""
+    for one in kind:
+        choice(one, "--kind", LINK_KINDS)
     with session() as pw:
         rows = pw.copies(tuple(kind))
+        ran = pw.stages_run().get("reuse", False)
     if as_json:
         print_json(rows)
         return
     if not rows:
-        err.print("no directed copies yet; run `presswatch process` after ingesting")
+        err.print(
+            f"no directed links of kind {', '.join(kind)} between outlets"
+            if ran
+            else "no links yet: run `presswatch process` after ingesting"
+        )
         return
     table = Table()
     for name in ("copier", "copied from", "copies", "kinds", "median delay (h)"):
@@ -749,15 +936,35 @@ def copies(
 @stories_app.command("list")
 def stories_list(
     week: str | None = typer.Option(None, "--week", help="Only stories active in this ISO week, e.g. 2026-W42."),
+    since: str | None = typer.Option(None, "--since", help="Only stories active on or after this day (YYYY-MM-DD)."),
+    until: str | None = typer.Option(None, "--until", help="Only stories active on or before this day (included)."),
+    language: str | None = typer.Option(None, "--language", help="Only stories with an article in this language."),
+    outlet: str | None = typer.Option(
+        None, "--outlet", help="Only stories with an article from this outlet (any case)."
+    ),
+    topic: str | None = typer.Option(
+        None, "--topic", help="Only stories with an article on this watchlist topic (id)."
+    ),
+    min_size: int = typer.Option(1, "--min-size", min=1, help="Only stories of at least this many articles."),
+    sort: str = typer.Option("recent", "--sort", help=f"Order: {' or '.join(STORY_SORTS)} (latest or largest first)."),
     limit: int = LIMIT,
+    offset: int = OFFSET,
     as_json: bool = JSON,
 ) -> None:
-    """Stories, latest first: title, dates, size, outlets and languages."""
-    since, until = week_bounds(week) if week else (None, None)
+    """Stories, latest first (or the largest): title, dates, size, outlets and languages."""
+    if week and (since or until):
+        raise UsageError("give either --week or --since/--until, not both")
+    bounds = week_bounds(week) if week else date_range(since, until, ("--since", "--until"))
     with session() as pw:
-        rows = pw.stories(since, until, limit)
+        rows = pw.stories(*bounds, limit, offset, language, outlet, topic, min_size, sort)
     if as_json:
         print_json(rows)
+        return
+    if not rows:
+        given = {"--week": week, "--since": since, "--until": until, "--language": language, "--outlet": outlet}
+        given.update({"--topic": topic, "--min-size": min_size if min_size > 1 else None, "--offset": offset or None})
+        narrowed = " ".join(f"{name} {value}" for name, value in given.items() if value)
+        err.print(f"no stories with {escape(narrowed)}" if narrowed else "no stories: run `presswatch process` first")
         return
     table = Table()
     for name in ("id", "first seen", "last seen", "articles", "languages", "outlets", "title"):
@@ -793,18 +1000,130 @@ def stories_show(story_id: int = typer.Argument(..., help="Story id."), as_json:
             f"  #{article['id']} {plain(article['published_at']) or ''} {article['language'] or '?'} "
             f"{escape(article['source'])}: {escape(article['title'] or article['url'])}  [dim]{article['joined_by']}[/]"
         )
+    for edit in found["edits"]:
+        out.print(f"[dim]edit: {escape(describe_edit(edit))}[/]")
+
+
+def describe_edit(edit: dict[str, Any]) -> str:
+    """One line for an editor's edit of a story: when, who, what."""
+    what = {
+        "merge": f"merged story {edit['from_story_id']} into story {edit['story_id']}",
+        "split": f"split articles {', '.join(map(str, edit['articles']))} of story {edit['from_story_id']} "
+        f"into story {edit['story_id']}",
+        "move": f"moved article {', '.join(map(str, edit['articles']))} from story {edit['from_story_id']} "
+        f"to story {edit['story_id']}",
+        "rename": f"renamed story {edit['story_id']}",
+    }.get(edit["action"], edit["action"])
+    named = f" as {edit['title']!r}" if edit["title"] else ""
+    return f"{plain(edit['created_at'].replace(microsecond=0))} {edit['editor']} {what}{named}"
+
+
+EDITOR = typer.Option(
+    None, "--editor", envvar="PRESSWATCH_EDITOR", help="Who makes the edit, as recorded [default: your login name]."
+)
+
+
+def editor_name(editor: str | None) -> str:
+    """Who an edit is recorded as: --editor, else the login name (a container may have none)."""
+    if editor:
+        return editor
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        raise UsageError("say who makes the edit with --editor NAME (or PRESSWATCH_EDITOR)") from None
+
+
+def print_story_line(found: dict[str, Any], done: str) -> None:
+    languages = ", ".join(f"{k} {v}" for k, v in (found["languages"] or {}).items())
+    out.print(
+        f"{done}: story {found['id']}, {found['articles']} articles ({languages}): {escape(found['title'] or '')}"
+    )
+
+
+@stories_app.command("merge")
+def stories_merge(
+    into: int = typer.Argument(..., help="The story that stays: it keeps its id."),
+    other: int = typer.Argument(..., help="The story whose articles move into it."),
+    editor: str | None = EDITOR,
+    as_json: bool = JSON,
+) -> None:
+    """Merge story OTHER into story INTO; kept by later `process` runs (see README, Stories)."""
+    with session() as pw:
+        found = pw.merge_stories(into, other, editor_name(editor))
+    if as_json:
+        print_json(found)
+        return
+    print_story_line(found, f"merged story {other} into story {into}")
+
+
+@stories_app.command("split")
+def stories_split(
+    story_id: int = typer.Argument(..., help="The story to split."),
+    article_ids: list[int] = typer.Argument(..., help="Ids of its articles that form the new story."),
+    title: str | None = typer.Option(None, "--title", help="A name for the new story."),
+    editor: str | None = EDITOR,
+    as_json: bool = JSON,
+) -> None:
+    """Move the named articles of a story into a new story; kept by later `process` runs."""
+    with session() as pw:
+        found = pw.split_story(story_id, article_ids, editor_name(editor), title)
+    if as_json:
+        print_json(found)
+        return
+    print_story_line(found, f"split {len(set(article_ids))} articles off story {story_id}")
+
+
+@stories_app.command("move")
+def stories_move(
+    article_id: int = typer.Argument(..., help="The article to move."),
+    to: int = typer.Option(..., "--to", help="The story it moves to."),
+    editor: str | None = EDITOR,
+    as_json: bool = JSON,
+) -> None:
+    """Move one article to another story; kept by later `process` runs."""
+    with session() as pw:
+        found = pw.move_article(article_id, to, editor_name(editor))
+    if as_json:
+        print_json(found)
+        return
+    print_story_line(found, f"moved article {article_id}")
+
+
+@stories_app.command("rename")
+def stories_rename(
+    story_id: int = typer.Argument(..., help="The story to name."),
+    title: str = typer.Argument(..., help="Its new name, kept however the story grows."),
+    editor: str | None = EDITOR,
+    as_json: bool = JSON,
+) -> None:
+    """Give a story a name of your own; kept by later `process` runs."""
+    with session() as pw:
+        found = pw.rename_story(story_id, title, editor_name(editor))
+    if as_json:
+        print_json(found)
+        return
+    print_story_line(found, "renamed")
 
 
 # ---- digest ----------------------------------------------------------------------------------
 
-WEEK = typer.Option(None, "--week", help="ISO week, e.g. 2026-W42 [default: the last complete week].")
+WEEK = typer.Option(None, "--week", help="ISO week, e.g. 2026-W42 (see the command's help for the default).")
 DATE_FROM = typer.Option(None, "--from", help="First day of the period (YYYY-MM-DD), instead of --week.")
 DATE_TO = typer.Option(None, "--to", help="Last day of the period (YYYY-MM-DD), included.")
 TOPIC = typer.Option(None, "--topic", help="Watchlist topic id [default: every topic].")
 
 
-def period_from(week: str | None, date_from: str | None, date_to: str | None) -> Period:
-    return resolve_period(week, parse_when(date_from, "--from"), parse_when(date_to, "--to"))
+def period_from(
+    pw: Presswatch, action: str, week: str | None, date_from: str | None, date_to: str | None, topic: str | None
+) -> Period:
+    """The period the options name; without any, the one the API picks for `action`, said on stderr."""
+    if week and (date_from or date_to):
+        raise UsageError("give either --week or --from/--to, not both")
+    if week or date_from or date_to:
+        return resolve_period(week, parse_when(date_from, "--from"), parse_when(date_to, "--to"))
+    period, why = pw.default_digest_period(action, topic)
+    err.print(f"no period given: {escape(why)} (choose another with --week or --from/--to)", soft_wrap=True)
+    return period
 
 
 @digest_app.command("build")
@@ -813,57 +1132,77 @@ def digest_build(
     date_from: str | None = DATE_FROM,
     date_to: str | None = DATE_TO,
     topic: str | None = TOPIC,
-    fmt: str = typer.Option("md", "--format", "-f", help="md, html, json, atom or eml."),
+    intro: str | None = typer.Option(
+        None, "--intro", help="The editor's note at the top of the issue (kept by later builds until replaced)."
+    ),
+    fmt: str = typer.Option("md", "--format", "-f", metavar="|".join(DIGEST_FORMATS), help="Output format."),
     output: Path | None = typer.Option(None, "--out", "-o", help="Write to this file instead of standard output."),
     limit: int = typer.Option(DIGEST_ITEMS, "--limit", min=1, help="At most this many items."),
 ) -> None:
-    """Build the period's digest, save it as the draft, and render it."""
-    if fmt not in DIGEST_FORMATS:
-        raise UsageError(f"--format: {fmt!r} is not a digest format; choose one of {', '.join(DIGEST_FORMATS)}")
-    period = period_from(week, date_from, date_to)
+    """Build the period's digest (by default the latest week with articles), save it as the draft, render it."""
+    choice(fmt, "--format", DIGEST_FORMATS)
     with session() as pw:
-        built = pw.build_digest(period, topic, limit)
-    text = render_digest(built, fmt)
+        period = period_from(pw, "build", week, date_from, date_to, topic)
+        built = pw.build_digest(period, topic, limit, intro)
+        text = render_digest(built, fmt)
+        empty = "" if built.items else f"; {no_articles_in(pw, period)}"
     if output is None:
         out.out(text, end="")
     else:
         output.write_text(text, encoding="utf-8")
-    items = sum(len(section.items) for section in built.sections)
+    items = len(built.included)
     err.print(
-        f"digest {period.label}: {items} items" + (f", written to {output}" if output else "") + " (saved as the draft)"
+        f"digest {period.label}: {items} {'item' if items == 1 else 'items'}"
+        + (f", written to {escape(str(output))}" if output else "")
+        + f" (saved as the draft){escape(empty)}",
+        soft_wrap=True,
     )
+    if built.items:
+        err.print(f"selection: {escape(built.rule_text)}", soft_wrap=True)
+
+
+def no_articles_in(pw: Presswatch, period: Period) -> str:
+    found = pw.stats()
+    if not found["first_published"]:
+        return "the store has no articles with a date; ingest some with `presswatch ingest PATH`"
+    span = f"{plain(found['first_published'])} … {plain(found['last_published'])}"
+    return f"no article was published in {period.label}; the store's articles were published {span}"
 
 
 @digest_app.command("publish")
 def digest_publish(
     week: str | None = WEEK, date_from: str | None = DATE_FROM, date_to: str | None = DATE_TO, topic: str | None = TOPIC
 ) -> None:
-    """Publish the period's draft as a new version that never changes."""
-    period = period_from(week, date_from, date_to)
+    """Publish the period's draft (by default the newest draft) as a new version that never changes."""
     with session() as pw:
+        period = period_from(pw, "publish", week, date_from, date_to, topic)
         version = pw.publish_digest(period, topic)
     out.print(f"digest {period.label} published as version {version}")
 
 
 @digest_app.command("send")
 def digest_send(
-    to: list[str] = typer.Option(..., "--to", help="Recipient (repeatable)."),
+    recipient: list[str] = typer.Option(..., "--recipient", help="Address to mail the digest to (repeatable)."),
     smtp_host: str = typer.Option(..., "--smtp-host", help="SMTP server."),
     smtp_port: int = typer.Option(SMTP_PORT, "--smtp-port", help="SMTP port."),
     starttls: bool = typer.Option(False, "--starttls", help="Upgrade the connection with STARTTLS."),
     user: str | None = typer.Option(None, "--user", help="SMTP login."),
     password_env: str | None = typer.Option(None, "--password-env", help="Environment variable holding the password."),
-    sender: str = typer.Option("presswatch@localhost", "--sender", help="From address."),
+    sender: str | None = typer.Option(None, "--sender", help="From address [default: the setting digest_sender]."),
     week: str | None = WEEK,
+    date_from: str | None = DATE_FROM,
+    date_to: str | None = DATE_TO,
     topic: str | None = TOPIC,
 ) -> None:
-    """Mail the period's latest published digest (its draft if none is published) as text and HTML."""
-    # No --from/--to here: --to names the recipients (a period option of the same name used to shadow it).
+    """Mail the period's latest published digest (its draft if none is published; by default the newest
+    published issue) as text and HTML."""
     password = password_from(password_env) if password_env else None
-    period = period_from(week, None, None)
     with session() as pw:
-        pw.send_digest(period, to, smtp_host, smtp_port, topic, starttls, user, password, sender)
-    out.print(f"digest {period.label} sent to {', '.join(to)}")
+        period = period_from(pw, "send", week, date_from, date_to, topic)
+        sent = pw.send_digest(period, recipient, smtp_host, smtp_port, topic, starttls, user, password, sender)
+        sender = sender or pw.newsletter().sender
+    what = f"version {sent.version}" if sent.version else "the draft"
+    out.print(f"digest {period.label} ({what}) sent to {escape(', '.join(recipient))} from {escape(sender)}")
 
 
 @site_app.command("build")
@@ -1210,6 +1549,9 @@ def print_demo(result: Any) -> None:
         f"      presswatch --db {db} users add NAME --role editor, then presswatch --db {db} serve"
         "  (the web UI on http://127.0.0.1:8000)"
     )
+
+
+plain_commands(app)  # after every command is registered
 
 
 def main() -> None:

@@ -112,6 +112,14 @@ class Settings:
     warc_max_bytes: int = _setting(
         1_000_000_000, "bytes", "a new WARC file is started when the current one passes this size"
     )
+    digest_name: str = _setting(
+        "presswatch digest", "", "the newsletter's name: the digest's masthead, the mail's subject, the archive's title"
+    )
+    digest_tagline: str = _setting(
+        "The week's coverage, across outlets and languages", "", "the line under the name; empty for none"
+    )
+    digest_sender: str = _setting("presswatch@localhost", "", "the From address of `digest send` (its --sender wins)")
+    digest_signoff: str = _setting("", "", "the closing line of every issue, above the footer; empty for none")
     earliest_date: str = _setting(
         "1990-01-01", "date", "publication and capture dates before this are dropped as implausible, with a warning"
     )

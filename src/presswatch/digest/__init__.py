@@ -11,6 +11,7 @@ from ..errors import UsageError
 from .drafts import (
     DigestVersion,
     edit_item,
+    list_issues,
     list_versions,
     load_digest,
     open_draft,
@@ -19,16 +20,19 @@ from .drafts import (
     reorder,
     save_draft,
     set_included,
+    set_intro,
 )
 from .mail import SMTP_PORT, render_eml, send
 from .model import (
     JSON_SCHEMA,
+    RULES,
     SCHEMA,
     AlsoIn,
     AlsoRead,
     Digest,
     FirstPublisher,
     Item,
+    Newsletter,
     Outlet,
     Period,
     Section,
@@ -44,8 +48,8 @@ from .summary import split_sentences, summarise
 FORMATS = ("md", "html", "json", "atom", "eml")
 
 
-def render(digest: Digest, fmt: str, sender: str = "presswatch@localhost", to: str = "undisclosed-recipients:;") -> str:
-    """One digest in one of FORMATS, as text (the .eml as its wire form)."""
+def render(digest: Digest, fmt: str, sender: str | None = None, to: str = "undisclosed-recipients:;") -> str:
+    """One digest in one of FORMATS, as text (the .eml as its wire form, from ``sender`` or the newsletter's)."""
     if fmt == "md":
         return render_markdown(digest)
     if fmt == "html":
@@ -64,6 +68,7 @@ __all__ = [
     "FORMATS",
     "SMTP_PORT",
     "JSON_SCHEMA",
+    "RULES",
     "SCHEMA",
     "AlsoIn",
     "AlsoRead",
@@ -71,6 +76,7 @@ __all__ = [
     "DigestVersion",
     "FirstPublisher",
     "Item",
+    "Newsletter",
     "Outlet",
     "Period",
     "Section",
@@ -79,6 +85,7 @@ __all__ = [
     "digest_dict",
     "edit_item",
     "html_body",
+    "list_issues",
     "list_versions",
     "load_digest",
     "open_draft",
@@ -97,6 +104,7 @@ __all__ = [
     "save_draft",
     "send",
     "set_included",
+    "set_intro",
     "split_sentences",
     "summarise",
 ]

@@ -11,8 +11,10 @@ from sqlalchemy import Connection, delete, func, insert, select, update
 
 from ..errors import NotFound, UsageError
 from ..store.schema import digest_items, digests
-from .model import Digest, Item, Period, item_data, item_from_data, period_of
+from .model import RULE_TOPIC, Digest, Item, Period, item_data, item_from_data, period_of
 from .select import DIGEST_ITEMS, _topic_name, build_digest
+
+MAX_VERSION = 1_000_000  # sorts the draft (version 0) before a period's published versions
 
 
 @dataclass
@@ -26,6 +28,7 @@ class DigestVersion:
     items: int  # included items
     created_at: datetime
     published_at: datetime | None
+    rule: str | None = None  # what chose the items (model.RULES)
 
 
 def _now() -> datetime:
@@ -61,10 +64,12 @@ def _write_items(conn: Connection, digest_id: int, items: list[Item]) -> None:
 
 
 def save_draft(conn: Connection, digest: Digest) -> int:
-    """Store ``digest`` as the draft (version 0) of its period and topic, replacing the draft's items.
-    Returns the draft's digest id (also set on the digest and its items)."""
+    """Store ``digest`` as the draft (version 0) of its period and topic, replacing the draft's items; the
+    draft's editor's note stays unless ``digest.intro`` gives one. Returns the draft's digest id (also set on
+    the digest and its items)."""
     digest_id = _draft_id(conn, digest.period.label, digest.topic)
     now = _now()
+    values = {"title": digest.title, "created_at": now, "rule": digest.rule, "rule_text": digest.rule_text}
     if digest_id is None:
         digest_id = conn.execute(
             insert(digests).values(
@@ -72,12 +77,15 @@ def save_draft(conn: Connection, digest: Digest) -> int:
                 topic_id=digest.topic,
                 version=0,
                 status="draft",
-                title=digest.title,
-                created_at=now,
+                intro=digest.intro,
+                **values,
             )
         ).inserted_primary_key[0]  # type: ignore[index]
     else:
-        conn.execute(update(digests).where(digests.c.id == digest_id).values(title=digest.title, created_at=now))
+        if digest.intro:
+            values["intro"] = digest.intro
+        conn.execute(update(digests).where(digests.c.id == digest_id).values(**values))
+        digest.intro = conn.execute(select(digests.c.intro).where(digests.c.id == digest_id)).scalar() or ""
         conn.execute(delete(digest_items).where(digest_items.c.digest_id == digest_id))
     _write_items(conn, digest_id, digest.items)
     digest.digest_id, digest.version, digest.status, digest.created_at = digest_id, 0, "draft", now
@@ -114,7 +122,20 @@ def load_digest(conn: Connection, digest_id: int) -> Digest:
         status=row.status,
         created_at=row.created_at,
         published_at=row.published_at,
+        intro=row.intro or "",
+        rule=row.rule or RULE_TOPIC,
+        rule_text=row.rule_text or "",
     )
+
+
+def set_intro(conn: Connection, digest_id: int, intro: str) -> None:
+    """Write the editor's note of a draft (plain text; empty for none)."""
+    status = conn.execute(select(digests.c.status).where(digests.c.id == digest_id)).scalar()
+    if status is None:
+        raise NotFound(f"there is no digest {digest_id}")
+    if status != "draft":
+        raise UsageError(f"digest {digest_id} is published and cannot change; edit the draft")
+    conn.execute(update(digests).where(digests.c.id == digest_id).values(intro=intro.strip()))
 
 
 def open_draft(conn: Connection, period: Period | str, topic: str | None = None, limit: int = DIGEST_ITEMS) -> Digest:
@@ -181,6 +202,8 @@ def publish(conn: Connection, period: Period | str, topic: str | None = None) ->
     if draft_id is None:
         raise NotFound(f"there is no draft digest for {label}; build one first")
     draft = load_digest(conn, draft_id)
+    if not draft.included:
+        raise UsageError(f"the draft of {label} has no item to publish; include one, or build it for another period")
     last = conn.execute(select(func.max(digests.c.version)).where(digests.c.period == label, _topic_is(topic))).scalar()
     version = int(last or 0) + 1
     now = _now()
@@ -193,6 +216,9 @@ def publish(conn: Connection, period: Period | str, topic: str | None = None) ->
             title=draft.title,
             created_at=now,
             published_at=now,
+            intro=draft.intro,
+            rule=draft.rule,
+            rule_text=draft.rule_text,
         )
     ).inserted_primary_key[0]  # type: ignore[index]
     rows = conn.execute(select(digest_items).where(digest_items.c.digest_id == draft_id)).all()
@@ -205,18 +231,39 @@ def publish(conn: Connection, period: Period | str, topic: str | None = None) ->
 def list_versions(conn: Connection, period: Period | str, topic: str | None = None) -> list[DigestVersion]:
     """The draft and every published version of a period and topic, oldest first."""
     label = period.label if isinstance(period, Period) else period_of(period).label
-    included = (
-        select(func.count()).where(digest_items.c.digest_id == digests.c.id, digest_items.c.included).scalar_subquery()
-    )
     rows = conn.execute(
-        select(digests, included.label("items"))
+        select(digests, _included().label("items"))
         .where(digests.c.period == label, _topic_is(topic))
         .order_by(digests.c.version)
     )
-    return [
-        DigestVersion(r.id, r.period, r.topic_id, r.version, r.status, r.title, r.items, r.created_at, r.published_at)
-        for r in rows
-    ]
+    return [_version(r) for r in rows]
+
+
+def _version(r: Any) -> DigestVersion:
+    return DigestVersion(
+        r.id, r.period, r.topic_id, r.version, r.status, r.title, r.items, r.created_at, r.published_at, r.rule
+    )
+
+
+def _included() -> Any:
+    return (
+        select(func.count()).where(digest_items.c.digest_id == digests.c.id, digest_items.c.included).scalar_subquery()
+    )
+
+
+def list_issues(conn: Connection, limit: int = 200) -> list[DigestVersion]:
+    """Every draft and published version, of every period and topic: the newest period first, and in a period
+    the draft first, then the versions newest first."""
+    found = [_version(r) for r in conn.execute(select(digests, _included().label("items")))]
+    found.sort(key=lambda v: (_since(v.period), v.topic or "", v.version or MAX_VERSION), reverse=True)
+    return found[:limit]
+
+
+def _since(label: str) -> datetime:
+    try:
+        return period_of(label).since
+    except UsageError:  # a label written by hand that names no period sorts last
+        return datetime.min
 
 
 def published_digests(conn: Connection, topic: str | None = None, all_topics: bool = True) -> list[Digest]:

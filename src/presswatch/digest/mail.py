@@ -19,12 +19,16 @@ SMTP_TIMEOUT = 30.0
 SMTP_PORT = 25  # the port a mail relay listens on for submission from trusted hosts
 
 
-def render_eml(digest: Digest, sender: str, to: str | Sequence[str], date: datetime | None = None) -> EmailMessage:
+def render_eml(
+    digest: Digest, sender: str | None, to: str | Sequence[str], date: datetime | None = None
+) -> EmailMessage:
     """A multipart/alternative message: the plain text first, the HTML last (the one mail clients prefer).
-    ``date`` is UTC (naive or aware); by default the publication time, else now."""
+    ``sender`` None is the newsletter's (setting `digest_sender`); ``date`` is UTC (naive or aware), by
+    default the publication time, else now."""
+    sender = sender or digest.newsletter.sender
     recipients = [to] if isinstance(to, str) else list(to)
     message = EmailMessage()
-    message["Subject"] = " ".join(digest.title.split())
+    message["Subject"] = " ".join(digest.headline.split())
     message["From"] = sender
     message["To"] = ", ".join(recipients)
     moment = date or digest.published_at or datetime.now(UTC)
@@ -44,11 +48,12 @@ def send(
     starttls: bool = False,
     user: str | None = None,
     password: str | None = None,
-    sender: str = "presswatch@localhost",
+    sender: str | None = None,
     timeout: float = SMTP_TIMEOUT,
 ) -> EmailMessage:
     """Send the digest to ``to`` through an SMTP server (STARTTLS with certificate checks when asked, login
-    when a user is given). Returns the message sent; DeliveryFailed names the server when it cannot."""
+    when a user is given), from ``sender`` (None: the newsletter's). Returns the message sent; DeliveryFailed
+    names the server when it cannot."""
     message = render_eml(digest, sender, to)
     try:
         with smtplib.SMTP(host, port, timeout=timeout) as smtp:

@@ -98,7 +98,7 @@ class Newsletter:
     """What every issue shares (settings `digest_name`, `digest_tagline`, `digest_sender`, `digest_signoff`)."""
 
     name: str = "presswatch digest"
-    tagline: str = ""
+    tagline: str = "The week's coverage, across outlets and languages"
     sender: str = "presswatch@localhost"
     signoff: str = ""  # the closing line above the footer; empty for none
 

@@ -47,10 +47,29 @@ def _counts(digest: Digest) -> str:
     items = digest.included
     languages = {lang for item in items for lang in item.languages}
     stories = "story" if len(items) == 1 else "stories"
+    articles = sum(i.articles for i in items)
     return (
-        f"{digest.period.describe()} · {len(items)} {stories} · "
-        f"{sum(i.articles for i in items)} articles in {len(languages)} languages"
+        f"{len(items)} {stories} · {articles} {'article' if articles == 1 else 'articles'} in "
+        f"{len(languages)} {'language' if len(languages) == 1 else 'languages'}"
     )
+
+
+def _empty(digest: Digest) -> str | None:
+    """What to say instead of items, when there are none to show."""
+    if not digest.items:
+        return "Nothing was published in this period."
+    if not digest.included:
+        return "The editor left every story out of this issue."
+    return None
+
+
+def _selection(digest: Digest) -> str | None:
+    return f"Selection: {digest.rule_text}" if digest.rule_text else None
+
+
+def paragraphs(text: str) -> list[str]:
+    """An editor's note as paragraphs: one per line, blank lines dropped."""
+    return [_one_line(line) for line in text.splitlines() if line.strip()]
 
 
 def _returning(item: Item) -> str | None:
@@ -103,13 +122,29 @@ def _md_item(item: Item) -> list[str]:
 
 
 def render_markdown(digest: Digest) -> str:
-    lines = [f"# {md(digest.title)}", "", _counts(digest), ""]
-    if not digest.included:
-        lines += ["No stories on this topic in this period.", ""]
+    news = digest.newsletter
+    lines = [f"# {md(news.name or digest.title)}", ""]
+    if news.tagline:
+        lines += [f"*{md(news.tagline)}*", ""]
+    lines += [f"**{md(digest.title)}**", "", _counts(digest), ""]
+    selection = _selection(digest)
+    if selection:
+        lines += [f"*{md(selection)}*", ""]
+    for paragraph in paragraphs(digest.intro):
+        lines += [f"> {md(paragraph)}", ">"]
+    if digest.intro.strip():
+        lines[-1] = ""
+    empty = _empty(digest)
+    if empty:
+        lines += [empty, ""]
     for section in digest.sections:
         lines += [f"## In {section.name}", ""]
         for item in section.items:
             lines += _md_item(item)
+    if news.signoff:
+        lines += ["---", ""]
+        for line in paragraphs(news.signoff):
+            lines += [md(line), ""]
     return "\n".join(lines).rstrip() + "\n"
 
 
@@ -117,7 +152,25 @@ def render_markdown(digest: Digest) -> str:
 
 
 def render_text(digest: Digest) -> str:
-    lines = [_one_line(digest.title), "", _counts(digest), ""]
+    news = digest.newsletter
+    lines = [_one_line(news.name or digest.title)]
+    if news.tagline:
+        lines.append(_one_line(news.tagline))
+    lines += ["", _one_line(digest.title), _counts(digest)]
+    selection = _selection(digest)
+    if selection:
+        lines.append(_one_line(selection))
+    lines.append("")
+    if digest.intro.strip():
+        lines += [*paragraphs(digest.intro), ""]
+    empty = _empty(digest)
+    if empty:
+        lines += [empty, ""]
+    elif len(digest.included) > 1:  # the head of the issue, as the seed digest has it: one ++ line an item
+        lines.append("In this issue:")
+        for section in digest.sections:
+            lines += [f"  In {section.name}:", *[f"  ++ {_one_line(i.title)}" for i in section.items]]
+        lines.append("")
     for section in digest.sections:
         lines += [f"In {section.name}:", ""]
         for item in section.items:
@@ -140,28 +193,57 @@ def render_text(digest: Digest) -> str:
             if back:
                 lines.append(back)
             lines.append("")
+    if news.signoff:
+        lines += ["-- ", *paragraphs(news.signoff)]
     return "\n".join(lines).rstrip() + "\n"
 
 
 # ---- HTML -------------------------------------------------------------------------------------------------
 
 FONT = "font-family:-apple-system,'Segoe UI',Roboto,'Noto Sans','Noto Sans Arabic',Tahoma,Arial,sans-serif"
+# A 600 px column: the width mail clients and their preview panes are made for; it narrows on a phone.
+WIDTH = 600
 S_BODY = "margin:0;padding:0;background-color:#f4f4f2;color:#1b1b1b;"
-S_WRAP = f"max-width:640px;margin:0 auto;padding:16px;{FONT};font-size:16px;line-height:1.5;color:#1b1b1b;"
-S_H1 = "font-size:24px;line-height:1.25;margin:0 0 4px 0;color:#1b1b1b;"
+S_OUTER = "width:100%;border-collapse:collapse;background-color:#f4f4f2;"
+S_WRAP = (
+    f"width:100%;max-width:{WIDTH}px;margin:0 auto;padding:16px;box-sizing:border-box;{FONT};font-size:16px;"
+    "line-height:1.5;color:#1b1b1b;text-align:left;"
+)
+S_MAST = "border-bottom:3px solid #1b1b1b;padding:0 0 8px 0;margin:0 0 12px 0;"
+S_H1 = "font-size:28px;line-height:1.2;margin:0;color:#1b1b1b;letter-spacing:-0.01em;"
+S_TAGLINE = "font-size:15px;line-height:1.4;color:#595959;margin:4px 0 0 0;"
+S_ISSUE = "font-size:17px;line-height:1.35;font-weight:bold;margin:0 0 2px 0;color:#1b1b1b;"
 S_META = "font-size:14px;color:#595959;margin:0 0 16px 0;"
+S_RULE = "font-size:13px;line-height:1.4;color:#595959;font-style:italic;margin:-10px 0 16px 0;"
+S_NOTE = (
+    "background-color:#fff8e1;border-left:4px solid #c9a227;border-radius:4px;padding:10px 14px;"
+    "margin:0 0 16px 0;color:#1b1b1b;"
+)
+S_NOTE_HEAD = (
+    "font-size:12px;font-weight:bold;text-transform:uppercase;letter-spacing:0.06em;color:#7a5c00;margin:0 0 4px 0;"
+)
+S_TOC = "background-color:#ffffff;border:1px solid #dcdcdc;border-radius:6px;padding:10px 14px;margin:0 0 8px 0;"
+S_TOC_HEAD = (
+    "font-size:13px;font-weight:bold;text-transform:uppercase;letter-spacing:0.06em;color:#595959;margin:0 0 4px 0;"
+)
+S_TOC_LANG = "font-size:14px;font-weight:bold;margin:6px 0 2px 0;color:#1b1b1b;"
+S_TOC_LIST = "margin:0 0 4px 0;padding:0 0 0 20px;"
+S_TOC_ITEM = "margin:0 0 3px 0;font-size:15px;line-height:1.35;"
 S_H2 = "font-size:19px;margin:24px 0 8px 0;padding-bottom:4px;border-bottom:2px solid #b0b0b0;color:#1b1b1b;"
 S_CARD = "background-color:#ffffff;border:1px solid #dcdcdc;border-radius:6px;padding:12px 14px;margin:0 0 12px 0;"
 S_H3 = "font-size:17px;line-height:1.3;margin:0 0 6px 0;"
 S_A = "color:#0b57a4;text-decoration:underline;word-break:break-word;"
 S_P = "margin:0 0 8px 0;"
 S_FACT = "margin:0 0 4px 0;font-size:14px;color:#3a3a3a;"
+S_SIGNOFF = "margin:24px 0 0 0;font-size:16px;"
 S_FOOT = "font-size:12px;color:#6b6b6b;margin:24px 0 0 0;"
 DARK = (
     "@media (prefers-color-scheme: dark) {"
-    " .pw-body, .pw-wrap { background-color:#121212 !important; color:#e8e8e8 !important; }"
-    " .pw-card { background-color:#1e1e1e !important; border-color:#3a3a3a !important; }"
-    " .pw-body h1, .pw-body h2, .pw-body h3, .pw-fact { color:#e8e8e8 !important; }"
+    " .pw-body, .pw-outer, .pw-wrap { background-color:#121212 !important; color:#e8e8e8 !important; }"
+    " .pw-card, .pw-toc { background-color:#1e1e1e !important; border-color:#3a3a3a !important; }"
+    " .pw-note { background-color:#2a2410 !important; color:#e8e8e8 !important; }"
+    " .pw-mast { border-color:#e8e8e8 !important; }"
+    " .pw-body h1, .pw-body h2, .pw-body h3, .pw-fact, .pw-issue, .pw-toc-lang { color:#e8e8e8 !important; }"
     " .pw-body a { color:#8ab4f8 !important; } }"
 )
 
@@ -182,9 +264,9 @@ def _lang_attrs(language: str) -> str:
     return f'lang="{esc(language)}" dir="{direction}"'
 
 
-def _html_item(item: Item) -> str:
+def _html_item(item: Item, number: int) -> str:
     parts = [
-        f'<div class="pw-card" {_lang_attrs(item.language)} style="{S_CARD}">',
+        f'<div class="pw-card" id="pw-item-{number}" {_lang_attrs(item.language)} style="{S_CARD}">',
         f'<h3 style="{S_H3}">{a(item.title or "Untitled", item.url)}</h3>',
     ]
     if item.summary:
@@ -210,7 +292,10 @@ def _html_item(item: Item) -> str:
     if item.also_read:
         facts.append(
             "<b>Also read:</b> "
-            + "; ".join(f"{a(r.title, r.url)} — {esc(r.outlet)}, {esc(day(r.date))}" for r in item.also_read)
+            + "; ".join(
+                f'<bdi dir="auto">{a(r.title, r.url)}</bdi> — {esc(r.outlet)}, {esc(day(r.date))}'
+                for r in item.also_read
+            )
         )
     back = _returning(item)
     if back:
@@ -221,32 +306,93 @@ def _html_item(item: Item) -> str:
     return "\n".join(parts)
 
 
+def _html_head(digest: Digest) -> list[str]:
+    """The masthead (the newsletter's name and tagline), the issue's title, counts and selection rule, and the
+    editor's note."""
+    news = digest.newsletter
+    parts = [f'<div class="pw-mast" style="{S_MAST}">', f'<h1 style="{S_H1}">{esc(news.name or digest.title)}</h1>']
+    if news.tagline:
+        parts.append(f'<p style="{S_TAGLINE}">{esc(news.tagline)}</p>')
+    parts += [
+        "</div>",
+        f'<p class="pw-issue" dir="auto" style="{S_ISSUE}">{esc(digest.title)}</p>',
+        f'<p style="{S_META}">{esc(_counts(digest))}</p>',
+    ]
+    selection = _selection(digest)
+    if selection:
+        parts.append(f'<p class="pw-rule" style="{S_RULE}">{esc(selection)}</p>')
+    notes = paragraphs(digest.intro)
+    if notes:
+        parts.append(f'<div class="pw-note" style="{S_NOTE}">')
+        parts.append(f'<p style="{S_NOTE_HEAD}">Editor\'s note</p>')
+        parts += [
+            f'<p dir="auto" style="{S_P if n < len(notes) - 1 else "margin:0;"}">{esc(text)}</p>'
+            for n, text in enumerate(notes)
+        ]
+        parts.append("</div>")
+    return parts
+
+
+def _html_contents(digest: Digest) -> list[str]:
+    """In this issue: every item's title, by language section, each a link to its card."""
+    sections = digest.sections
+    if len(digest.included) < 2:
+        return []
+    parts = [f'<div class="pw-toc" style="{S_TOC}">', f'<p style="{S_TOC_HEAD}">In this issue</p>']
+    number = 0
+    for section in sections:
+        if len(sections) > 1:
+            parts.append(f'<p class="pw-toc-lang" style="{S_TOC_LANG}">In {esc(section.name)}</p>')
+        parts.append(f'<ul style="{S_TOC_LIST}">')
+        for item in section.items:
+            number += 1
+            parts.append(
+                f'<li {_lang_attrs(item.language)} style="{S_TOC_ITEM}">'
+                f'<a href="#pw-item-{number}" style="{S_A}">{esc(item.title or "Untitled")}</a></li>'
+            )
+        parts.append("</ul>")
+    parts.append("</div>")
+    return parts
+
+
 def html_body(digest: Digest) -> str:
     """The digest as an HTML fragment with inline styles: for pages, mails and Atom entries."""
-    parts = [f'<h1 style="{S_H1}">{esc(digest.title)}</h1>', f'<p style="{S_META}">{esc(_counts(digest))}</p>']
-    if not digest.included:
-        parts.append(f'<p style="{S_P}">No stories on this topic in this period.</p>')
+    parts = _html_head(digest)
+    empty = _empty(digest)
+    if empty:
+        parts.append(f'<p style="{S_P}">{esc(empty)}</p>')
+    parts += _html_contents(digest)
+    number = 0
     for section in digest.sections:
         parts.append(f'<div class="pw-section" data-language="{esc(section.language)}">')
         parts.append(f'<h2 style="{S_H2}">In {esc(section.name)}</h2>')
-        parts += [_html_item(item) for item in section.items]
+        for item in section.items:
+            number += 1
+            parts.append(_html_item(item, number))
         parts.append("</div>")
+    if digest.newsletter.signoff:
+        lines = "<br>".join(esc(line) for line in paragraphs(digest.newsletter.signoff))
+        parts.append(f'<p class="pw-signoff" dir="auto" style="{S_SIGNOFF}">{lines}</p>')
     return "\n".join(parts)
 
 
 def render_html(digest: Digest, header: str = "", footer: str = "") -> str:
-    """A whole page: inline CSS, no JavaScript, a 640px column that narrows on a phone, light and dark.
-    ``header``/``footer`` are trusted HTML (the archive site's navigation)."""
-    foot = footer or f"Made with presswatch from public reporting. Version {digest.version or 'draft'}."
+    """A whole page, made for mail clients: every style inline (the one <style> only adds dark mode), no
+    JavaScript, a 600 px column in a presentation table that narrows on a phone. ``header``/``footer`` are
+    trusted HTML (the archive site's navigation)."""
+    foot = footer or esc(f"Made with presswatch from public reporting. Version {digest.version or 'draft'}.")
     return (
         "<!DOCTYPE html>\n"
         '<html lang="en">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         '<meta name="color-scheme" content="light dark">\n<meta name="supported-color-schemes" content="light dark">\n'
-        f"<title>{esc(digest.title)}</title>\n<style>{DARK}</style>\n</head>\n"
-        f'<body class="pw-body" style="{S_BODY}">\n<div class="pw-wrap" style="{S_WRAP}">\n'
+        f"<title>{esc(digest.headline)}</title>\n<style>{DARK}</style>\n</head>\n"
+        f'<body class="pw-body" style="{S_BODY}">\n'
+        f'<table role="presentation" class="pw-outer" width="100%" cellpadding="0" cellspacing="0" style="{S_OUTER}">'
+        f'<tr><td align="center" style="padding:0;">\n'
+        f'<div class="pw-wrap" style="{S_WRAP}">\n'
         f"{header}{html_body(digest)}\n"
-        f'<p style="{S_FOOT}">{foot if footer else esc(foot)}</p>\n</div>\n</body>\n</html>\n'
+        f'<p style="{S_FOOT}">{foot}</p>\n</div>\n</td></tr></table>\n</body>\n</html>\n'
     )
 
 
@@ -294,7 +440,7 @@ def render_atom(
         sub(feed, "link", rel="self", href=self_url, type="application/atom+xml")
     for digest in digests:
         entry = sub(feed, "entry")
-        sub(entry, "title", _one_line(digest.title))
+        sub(entry, "title", _one_line(digest.headline))
         sub(entry, "id", entry_id(digest))
         sub(entry, "updated", iso(when(digest)))
         if digest.published_at:

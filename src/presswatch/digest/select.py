@@ -1,4 +1,5 @@
-"""Selection and ranking: the period's stories on the topic, ranked by breadth, relevance and novelty."""
+"""Selection and ranking: the period's stories chosen by the first rule that finds any (on the topic, naming a
+watched entity, or the biggest), ranked by breadth, relevance and novelty."""
 
 from __future__ import annotations
 
@@ -13,9 +14,33 @@ from sqlalchemy import Connection, func, select
 
 from ..errors import UsageError
 from ..store.queries import PUBLISHED
-from ..store.schema import articles, digest_items, digests, links, mentions, relevance, sources, stories, topics
+from ..store.schema import (
+    articles,
+    digest_items,
+    digests,
+    links,
+    mentions,
+    relevance,
+    sources,
+    stories,
+    topic_entities,
+    topics,
+)
+from ..store.schema import entities as watched_entities
 from ..store.schema import story_articles as story_members
-from .model import AlsoIn, AlsoRead, Digest, FirstPublisher, Item, Outlet, Period, period_of
+from .model import (
+    RULE_BIGGEST,
+    RULE_ENTITIES,
+    RULE_TOPIC,
+    AlsoIn,
+    AlsoRead,
+    Digest,
+    FirstPublisher,
+    Item,
+    Outlet,
+    Period,
+    period_of,
+)
 from .summary import cosine, summarise, tokens
 
 WHEN = PUBLISHED
@@ -52,28 +77,73 @@ class _Article:
     relevance: float
 
 
+def _period_groups(conn: Connection, period: Period, topic: str | None) -> dict[int, list[_Article]]:
+    """The stories with an article in the period, by id, each with its current articles published before the
+    period's end; an article of the period in no story (stories not built yet, or since the last `process`)
+    stands alone, under its negated id."""
+    in_period = conn.execute(
+        select(story_members.c.story_id)
+        .join(articles, articles.c.id == story_members.c.article_id)
+        .where(articles.c.is_current, WHEN >= period.since, WHEN < period.until)
+        .group_by(story_members.c.story_id)
+    ).scalars()
+    groups = _story_articles(conn, sorted(set(in_period)), period.until, topic)
+    rel = _relevance(topic)
+    alone = (
+        select(*_ARTICLE_COLUMNS, rel.c.score.label("relevance"))
+        .select_from(articles)
+        .outerjoin(story_members, story_members.c.article_id == articles.c.id)
+        .join(sources, sources.c.id == articles.c.source_id)
+        .outerjoin(rel, rel.c.article_id == articles.c.id)
+        .where(articles.c.is_current, story_members.c.story_id.is_(None), WHEN >= period.since, WHEN < period.until)
+        .order_by(WHEN, articles.c.id)
+    )
+    for row in conn.execute(alone):
+        groups[-row.id] = [_article(row)]
+    return groups
+
+
+def _relevance(topic: str | None) -> Any:
+    """Each article's relevance to the topic (None: its best over every topic), as a subquery."""
+    best = select(relevance.c.article_id, func.max(relevance.c.score).label("score")).group_by(relevance.c.article_id)
+    if topic is not None:
+        best = best.where(relevance.c.topic_id == topic)
+    return best.subquery("rel")
+
+
+_ARTICLE_COLUMNS = (
+    articles.c.id,
+    articles.c.url,
+    articles.c.title,
+    articles.c.language,
+    articles.c.text,
+    WHEN.label("when"),
+    sources.c.name.label("outlet"),
+)
+
+
+def _article(row: Any) -> _Article:
+    return _Article(
+        row.id,
+        row.url,
+        row.title or "",
+        row.language or "und",
+        row.text or "",
+        row.when,
+        row.outlet,
+        float(row.relevance or 0.0),
+    )
+
+
 def _story_articles(
     conn: Connection, story_ids: list[int], until: datetime, topic: str | None
 ) -> dict[int, list[_Article]]:
     """The current articles of each story published before ``until``, oldest first, with their relevance."""
     if not story_ids:
         return {}
-    best = select(relevance.c.article_id, func.max(relevance.c.score).label("score")).group_by(relevance.c.article_id)
-    if topic is not None:
-        best = best.where(relevance.c.topic_id == topic)
-    rel = best.subquery("rel")
+    rel = _relevance(topic)
     query = (
-        select(
-            story_members.c.story_id,
-            articles.c.id,
-            articles.c.url,
-            articles.c.title,
-            articles.c.language,
-            articles.c.text,
-            WHEN.label("when"),
-            sources.c.name.label("outlet"),
-            rel.c.score.label("relevance"),
-        )
+        select(story_members.c.story_id, *_ARTICLE_COLUMNS, rel.c.score.label("relevance"))
         .join(articles, articles.c.id == story_members.c.article_id)
         .join(sources, sources.c.id == articles.c.source_id)
         .outerjoin(rel, rel.c.article_id == articles.c.id)
@@ -82,18 +152,7 @@ def _story_articles(
     )
     found: dict[int, list[_Article]] = {}
     for row in conn.execute(query):
-        found.setdefault(row.story_id, []).append(
-            _Article(
-                row.id,
-                row.url,
-                row.title or "",
-                row.language or "und",
-                row.text or "",
-                row.when,
-                row.outlet,
-                float(row.relevance or 0.0),
-            )
-        )
+        found.setdefault(row.story_id, []).append(_article(row))
     return found
 
 
@@ -135,7 +194,91 @@ def _topic_name(conn: Connection, topic: str | None) -> str | None:
 
 
 def digest_title(period: Period, topic_name: str | None) -> str:
-    return f"{topic_name or 'presswatch'} — digest {period.label} ({period.describe()})"
+    """The issue's title; the newsletter's name goes before it where it is shown (`Digest.headline`)."""
+    when = f"{period.label} ({period.describe()})"
+    return f"{topic_name} — {when}" if topic_name else when
+
+
+@dataclass
+class _Rule:
+    """One way to choose a digest's stories: its name (model.RULES), its sentence, and its test of a story,
+    which gives the story's relevance, or None to leave it out."""
+
+    name: str
+    text: str
+    keep: Any  # Callable[[list[_Article]], float | None]
+
+
+def _rules(conn: Connection, topic: str | None, topic_name: str | None, min_relevance: float) -> list[_Rule]:
+    """The rules to try, in order: on the topic (when the watchlist has topics), naming a watched entity (when
+    it has entities), the biggest stories (always, so that a period with articles never gives an empty digest)."""
+    has_topics = conn.execute(select(func.count()).select_from(topics)).scalar() or 0
+    watched = set(conn.execute(select(watched_entities.c.id)).scalars())
+    if topic is not None:
+        watched = set(
+            conn.execute(select(topic_entities.c.entity_id).where(topic_entities.c.topic_id == topic)).scalars()
+        )
+
+    def mean_relevance(arts: list[_Article]) -> float | None:
+        rel = sum(a.relevance for a in arts) / len(arts)
+        return rel if rel >= min_relevance else None
+
+    def naming(arts: list[_Article]) -> float | None:
+        share = sum(1 for a in arts if a.id in named) / len(arts)
+        return share or None
+
+    named: set[int] = set()
+    if watched:
+        named = set(
+            conn.execute(select(mentions.c.article_id).where(mentions.c.entity_id.in_(watched)).distinct()).scalars()
+        )
+    on = f"the topic “{topic_name}”" if topic_name else "a watchlist topic"
+    rules: list[_Rule] = []
+    if has_topics:
+        rules.append(
+            _Rule(
+                RULE_TOPIC,
+                f"Stories on {on} whose articles' mean relevance to it is at least {min_relevance:g}.",
+                mean_relevance,
+            )
+        )
+    why = "no story of the period reached the topic's threshold" if has_topics else "the watchlist defines no topic"
+    whose = f"one of the entities of “{topic_name}”" if topic_name else "a watched entity"
+    if watched:
+        rules.append(_Rule(RULE_ENTITIES, f"Every story that names {whose}, single articles included ({why}).", naming))
+    why = f"no story of the period names {whose}" if watched else "no watchlist is loaded"
+    rules.append(
+        _Rule(
+            RULE_BIGGEST,
+            f"The period's biggest stories, by outlets, languages and articles ({why}).",
+            lambda arts: 0.0,
+        )
+    )
+    return rules
+
+
+def _ranked(
+    groups: dict[int, list[_Article]], previous: dict[int, int], period: Period, rule: _Rule
+) -> list[tuple[float, int, float, list[_Article]]]:
+    """(score, key, relevance, articles) of the stories the rule keeps, best first."""
+    ranked = []
+    for key, arts in groups.items():
+        if not arts or (key in previous and len(arts) <= previous[key]):
+            continue
+        rel = rule.keep(arts)
+        if rel is None:
+            continue
+        outlets = len({a.outlet for a in arts})
+        languages = len({a.language for a in arts})
+        fresh = sum(1 for a in arts if a.when is not None and a.when >= period.since)
+        novelty = 1.0 if key not in previous else SEEN_STORY_NOVELTY + (1 - SEEN_STORY_NOVELTY) * fresh / len(arts)
+        breadth = (1 + math.log(outlets)) * (1 + LANGUAGE_BREADTH * (languages - 1))
+        weight = 1 + math.log(len(arts)) if rule.name == RULE_BIGGEST else rel
+        if rule.name == RULE_BIGGEST:
+            rel = sum(a.relevance for a in arts) / len(arts)
+        ranked.append((breadth * weight * novelty, key, rel, arts))
+    ranked.sort(key=lambda r: (-r[0], r[1]))
+    return ranked
 
 
 def build_digest(
@@ -147,7 +290,9 @@ def build_digest(
     min_relevance: float = MIN_RELEVANCE,
 ) -> Digest:
     """Select, rank and summarise the stories of a period (``since`` may be a Period, or two naive-UTC
-    datetimes) on ``topic`` (None: any watchlist topic). Returns an unsaved Digest, best item first."""
+    datetimes) on ``topic`` (None: any watchlist topic). Returns an unsaved Digest, best item first.
+
+    The first rule of `_rules` that keeps any story chooses the items, and the digest says which."""
     if isinstance(since, Period):
         period = since
     else:
@@ -156,39 +301,34 @@ def build_digest(
         period = Period(f"{since.date().isoformat()}..{(until.date()).isoformat()}", since, until)
         if (until - since).days == 7 and since.weekday() == 0 and since.time() == datetime.min.time():
             period = period_of(f"{since.isocalendar().year}-W{since.isocalendar().week:02d}")
-    in_period = conn.execute(
-        select(story_members.c.story_id)
-        .join(articles, articles.c.id == story_members.c.article_id)
-        .where(articles.c.is_current, WHEN >= period.since, WHEN < period.until)
-        .group_by(story_members.c.story_id)
-    ).scalars()
-    story_ids = sorted(set(in_period))
-    members = _story_articles(conn, story_ids, period.until, topic)
+    name = _topic_name(conn, topic)
+    if topic is not None and name is None:
+        known = ", ".join(conn.execute(select(topics.c.id).order_by(topics.c.id)).scalars()) or "none: load a watchlist"
+        raise UsageError(f"there is no topic {topic!r}; the watchlist's topics are: {known}")
+    groups = _period_groups(conn, period, topic)
     previous = _previous_sizes(conn, period, topic)
     ranked: list[tuple[float, int, float, list[_Article]]] = []
-    for story_id in story_ids:
-        arts = members.get(story_id, [])
-        if not arts:
-            continue
-        rel = sum(a.relevance for a in arts) / len(arts)
-        if rel < min_relevance or (story_id in previous and len(arts) <= previous[story_id]):
-            continue
-        outlets = len({a.outlet for a in arts})
-        languages = len({a.language for a in arts})
-        fresh = sum(1 for a in arts if a.when is not None and a.when >= period.since)
-        novelty = 1.0 if story_id not in previous else SEEN_STORY_NOVELTY + (1 - SEEN_STORY_NOVELTY) * fresh / len(arts)
-        breadth = (1 + math.log(outlets)) * (1 + LANGUAGE_BREADTH * (languages - 1))
-        ranked.append((breadth * rel * novelty, story_id, rel, arts))
-    ranked.sort(key=lambda r: (-r[0], r[1]))
-    ranked = ranked[:limit]
-    titles = _title_articles(conn, [r[1] for r in ranked])
-    chosen = {r[1] for r in ranked}
+    rule = _Rule(RULE_BIGGEST, "", None)  # no article in the period: no rule had anything to choose from
+    if groups:
+        for rule in _rules(conn, topic, name, min_relevance):
+            ranked = _ranked(groups, previous, period, rule)[:limit]
+            if ranked:
+                break
+    titles = _title_articles(conn, [r[1] for r in ranked if r[1] > 0])
+    also_read = _also_read(conn, [(key if key > 0 else None, arts) for _, key, _, arts in ranked], period)
     items = [
-        _item(conn, story_id, arts, score, rel, titles.get(story_id), previous.get(story_id), period, chosen)
-        for score, story_id, rel, arts in ranked
+        _item(conn, key if key > 0 else None, arts, score, rel, titles.get(key), previous.get(key), related)
+        for (score, key, rel, arts), related in zip(ranked, also_read, strict=True)
     ]
-    name = _topic_name(conn, topic)
-    return Digest(period=period, title=digest_title(period, name), topic=topic, items=items, topic_name=name)
+    return Digest(
+        period=period,
+        title=digest_title(period, name),
+        topic=topic,
+        items=items,
+        topic_name=name,
+        rule=rule.name,
+        rule_text=rule.text,
+    )
 
 
 def _title_articles(conn: Connection, story_ids: list[int]) -> dict[int, int | None]:
@@ -198,14 +338,13 @@ def _title_articles(conn: Connection, story_ids: list[int]) -> dict[int, int | N
 
 def _item(
     conn: Connection,
-    story_id: int,
+    story_id: int | None,
     arts: list[_Article],
     score: float,
     rel: float,
     title_article: int | None,
     previous: int | None,
-    period: Period,
-    chosen: set[int],
+    also_read: list[AlsoRead],
 ) -> Item:
     by_language = Counter(a.language for a in arts)
     title_lang = next((a.language for a in arts if a.id == title_article), None)
@@ -229,7 +368,7 @@ def _item(
             for a in sorted(arts, key=lambda a: (a.language, a.when or datetime.max, a.id))
             if a.language != language
         ],
-        also_read=_also_read(conn, story_id, arts, period, chosen),
+        also_read=also_read,
         articles=len(arts),
         languages=dict(sorted(by_language.items(), key=lambda kv: (-kv[1], kv[0]))),
         relevance=rel,
@@ -248,17 +387,42 @@ def _first(arts: list[_Article], story_links: Sequence[Any]) -> FirstPublisher:
 
 
 def _also_read(
-    conn: Connection, story_id: int, arts: list[_Article], period: Period, chosen: set[int]
-) -> list[AlsoRead]:
-    """Earlier stories (first article before the period) that share entities or words with this one:
-    score = 0.7 × IDF-weighted Jaccard of their entities + 0.3 × TF-IDF cosine of their titles."""
+    conn: Connection, groups: list[tuple[int | None, list[_Article]]], period: Period
+) -> list[list[AlsoRead]]:
+    """ "Also read" for each item: the related earlier stories (`_related`), each under the one item it is most
+    related to (the earlier item on a tie), so that no story is suggested twice; at most ALSO_READ an item."""
+    chosen = {story_id for story_id, _ in groups if story_id is not None}
+    related = [_related(conn, story_id, arts, period, chosen) for story_id, arts in groups]
+    best: dict[int, tuple[float, int]] = {}  # story -> (score, -item): where it is suggested
+    for n, scored in enumerate(related):
+        for score, sid, _ in scored:
+            best[sid] = max(best.get(sid, (score, -n)), (score, -n))
+    lists = []
+    for n, scored in enumerate(related):
+        mine = [(score, sid, rows) for score, sid, rows in scored if best[sid][1] == -n][:ALSO_READ]
+        titles = _story_titles(conn, [sid for _, sid, _ in mine])
+        shown = []
+        for _, sid, rows in mine:
+            head = next((r for r in rows if r.id == titles.get(sid, (None, None))[0]), rows[0])
+            title = titles.get(sid, (None, None))[1] or head.title or ""
+            shown.append(AlsoRead(sid, title, head.url, rows[0].when, head.outlet))
+        lists.append(shown)
+    return lists
+
+
+def _related(
+    conn: Connection, story_id: int | None, arts: list[_Article], period: Period, chosen: set[int]
+) -> list[tuple[float, int, list[Any]]]:
+    """Earlier stories (first article before the period; none of the digest's own) that share entities or words
+    with this one, best first, with their articles: score = 0.7 × IDF-weighted Jaccard of their entities +
+    0.3 × TF-IDF cosine of their titles, or the cosine alone when neither names a watched entity."""
     ids = [a.id for a in arts]
     entities = set(conn.execute(select(mentions.c.entity_id).where(mentions.c.article_id.in_(ids))).scalars())
     first_seen = func.min(WHEN)
     query = (
         select(story_members.c.story_id, first_seen.label("first"))
         .join(articles, articles.c.id == story_members.c.article_id)
-        .where(articles.c.is_current, story_members.c.story_id != story_id)
+        .where(articles.c.is_current, story_members.c.story_id != (story_id or 0))
         .group_by(story_members.c.story_id)
         .having(first_seen < period.since)
         .order_by(first_seen.desc(), story_members.c.story_id)
@@ -307,19 +471,12 @@ def _also_read(
         union = sum(weight[e] for e in entities | theirs)
         jaccard = sum(weight[e] for e in entities & theirs) / union if union else 0.0
         text = cosine(own_vec, {w: c * idf[w] for w, c in Counter(bags[sid]).items()})
-        score = ALSO_READ_ENTITY_SHARE * jaccard + ALSO_READ_TITLE_SHARE * text
+        score = ALSO_READ_ENTITY_SHARE * jaccard + ALSO_READ_TITLE_SHARE * text if union else text
         rows = rows_of.get(sid, [])
         if score >= ALSO_READ_MIN and rows:
             scored.append((score, sid, rows))
     scored.sort(key=lambda s: (-s[0], s[1]))
-    titles = _story_titles(conn, [sid for _, sid, _ in scored[:ALSO_READ]])
-    shown = []
-    for _, sid, rows in scored[:ALSO_READ]:
-        head = next((r for r in rows if r.id == titles.get(sid, (None, None))[0]), rows[0])
-        shown.append(
-            AlsoRead(sid, titles.get(sid, (None, None))[1] or head.title or "", head.url, rows[0].when, head.outlet)
-        )
-    return shown
+    return scored
 
 
 def _story_titles(conn: Connection, story_ids: list[int]) -> dict[int, tuple[int | None, str | None]]:

@@ -9,7 +9,7 @@ from pathlib import Path
 from sqlalchemy import Connection
 
 from .drafts import published_digests
-from .model import Digest
+from .model import Digest, Newsletter
 from .render import S_A, S_META, esc, render_atom, render_html
 
 INDEX_STYLE = (
@@ -24,13 +24,19 @@ def page_name(digest: Digest) -> str:
     return f"digests/{slug}.html"
 
 
-def build_site(conn: Connection, out_dir: str | Path, base_url: str | None = None) -> list[Path]:
+def build_site(
+    conn: Connection, out_dir: str | Path, base_url: str | None = None, newsletter: Newsletter | None = None
+) -> list[Path]:
     """Write the archive of published digests into ``out_dir``: index.html, digests/*.html and feed.atom.
     ``base_url`` (where the folder will be served) makes the feed's links absolute; without it they are
     relative to the feed. Returns the files written."""
     out = Path(out_dir)
     (out / "digests").mkdir(parents=True, exist_ok=True)
+    news = newsletter or Newsletter()
     digests = published_digests(conn)
+    for digest in digests:
+        digest.newsletter = news
+    name = esc(news.name or "presswatch digests")
     base = (base_url.rstrip("/") + "/") if base_url else ""
     written = []
     for digest in digests:
@@ -50,16 +56,18 @@ def build_site(conn: Connection, out_dir: str | Path, base_url: str | None = Non
     index = (
         '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-        '<meta name="color-scheme" content="light dark">\n<title>presswatch digests</title>\n'
-        '<link rel="alternate" type="application/atom+xml" title="presswatch digests" href="feed.atom">\n'
-        f'</head>\n<body style="{INDEX_STYLE}">\n<h1 style="font-size:24px;">presswatch digests</h1>\n'
-        f'<p style="{S_META}"><a href="feed.atom" style="{S_A}">Atom feed</a></p>\n'
+        f'<meta name="color-scheme" content="light dark">\n<title>{name}</title>\n'
+        f'<link rel="alternate" type="application/atom+xml" title="{name}" href="feed.atom">\n'
+        f'</head>\n<body style="{INDEX_STYLE}">\n<h1 style="font-size:24px;">{name}</h1>\n'
+        + (f'<p style="{S_META}">{esc(news.tagline)}</p>\n' if news.tagline else "")
+        + f'<p style="{S_META}"><a href="feed.atom" style="{S_A}">Atom feed</a></p>\n'
         f'<ul style="padding-left:20px;">\n{rows or "<li>No digest has been published yet.</li>"}\n</ul>\n'
         "</body>\n</html>\n"
     )
     (out / "index.html").write_text(index, encoding="utf-8")
     feed = render_atom(
         digests,
+        title=news.name or "presswatch digests",
         self_url=f"{base}feed.atom" if base else None,
         link_for=lambda d: base + page_name(d),
     )

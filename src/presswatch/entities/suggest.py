@@ -1,157 +1,74 @@
-"""Alias suggestions for a watched entity, and emerging names around the watched ones.
+"""Alias suggestions for a watched entity: names the stored articles give it that no alias spells.
 
-Suggestions come from two kinds of evidence in the stored articles that
-mention the entity:
-* parenthetical definitions: "People's Mujahedin Organisation of Iran (PMOI)",
-  where one side is already an alias;
-* spelling variants: names written close to an alias (after levelling
-  transliterations) that no alias matched.
-* translation pairs (found by the reuse stage): where one article names the
-  entity, its translation names it too, at about the same place in the text,
-  in a spelling that transliterates to the same consonants.
+Evidence, with what one article of it weighs:
+* parenthetical (3): "People's Mujahedin Organisation of Iran (PMOI)", one side an alias;
+* fuzzy (3): a spelling the matcher took for a person's alias by likeness ("Shohre Nikpur");
+* part (2): a person's surname alone ("Mrs Sahraei") or an acronym without the ending an
+  alias gives it ("SPK" of "SPK-ja"), in an article that names the entity;
+* translation (2): where one article names the entity, its translation (linked by the reuse
+  stage) names it at about the same place, in words of the same consonants (at least one);
+* transliteration (1.5): the consonants of an alias in another script ("فرخنده صحرایی" for
+  "Farkhondeh Sahraei"), in an article that names the entity or one of its topic;
+* variant (1): a spelling close to an alias, after levelling transliterations, that no alias matched.
+
+A suggestion is whole words as an article writes them, never a piece of one;
+its score adds up, over the articles it comes from (which it lists), the
+weight of the best evidence in each.
 """
 
 from __future__ import annotations
 
-import math
 import re
-from collections import Counter, defaultdict
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import datetime
 from typing import Any
 
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 from sqlalchemy import Connection, select
 
 from ..extract.text import fold, skeleton
-from ..store.queries import PUBLISHED
 from ..store.schema import articles, links, mentions
 from .matcher import name_key
-from .watchlist import AliasEntry, Watchlist
+from .names import FUNCTION_WORDS_FA, LINK_WORDS, arabic_phrases, is_arabic, latin_names, phrases, words
+from .watchlist import AliasEntry, EntityEntry, Watchlist
 
 _NAME_WORD = r"[A-Z\u00C0-\u00DE][\w'’-]*"
 _LINK_WORD = r"(?:of|the|and|for|de|du|des|al|el|e|i|të|së|y|la|le)"
 _LONG_THEN_SHORT = re.compile(
-    rf"((?:{_NAME_WORD}\s+(?:{_LINK_WORD}\s+)*){{1,7}}{_NAME_WORD})\s*\(\s*([A-Z][A-Z0-9&.-]{{1,9}})\s*\)"
+    rf"(?<!\w)((?:{_NAME_WORD}\s+(?:{_LINK_WORD}\s+)*){{1,7}}{_NAME_WORD})\s*\(\s*([A-Z][A-Z0-9&.-]{{1,9}})\s*\)"
 )
 _SHORT_THEN_LONG = re.compile(
     rf"\b([A-Z][A-Z0-9&.-]{{1,9}})\s*\(\s*((?:{_NAME_WORD}\s+(?:{_LINK_WORD}\s+)*){{1,7}}{_NAME_WORD})\s*\)"
 )
-_LATIN_NAME = re.compile(rf"{_NAME_WORD}(?:[ \t]+{_NAME_WORD}){{0,3}}")
+WEIGHTS = {"parenthetical": 3.0, "fuzzy": 3.0, "part": 2.0, "translation": 2.0, "transliteration": 1.5, "variant": 1.0}
 # Spelling variants: levelled-name similarity (0-100) to an alias; the same bar as the matcher's
 # default fuzzy_name_threshold, so a suggestion is what the matcher would nearly have found.
 VARIANT_THRESHOLD = 80
 # Aliases shorter than this are acronyms ("EU", "PMO"); their near-variants are other words.
 VARIANT_MIN_CHARS = 4
-EXAMPLES = 3  # articles kept per suggestion or emerging name: enough to judge it, few enough to read
-# An emerging name: in at least this many articles with watched entities, and this many times
-# more common there than overall; one article, or a name as common everywhere, is no signal.
-EMERGING_MIN_ARTICLES = 2
-EMERGING_MIN_LIFT = 1.2
-
-
-@dataclass
-class Suggestion:
-    text: str
-    evidence: str  # parenthetical | variant
-    count: int = 0
-    close_to: str | None = None
-    examples: list[dict[str, object]] = field(default_factory=list)
-
-
-def suggest_aliases(conn: Connection, watchlist: Watchlist, entity_id: str, limit: int = 10) -> list[Suggestion]:
-    """New names for an entity, best supported first."""
-    entity = watchlist.entity(entity_id)
-    known = {fold(a.text) for a in entity.aliases}
-    found: dict[str, Suggestion] = {}
-    for row in _articles_mentioning(conn, entity_id):
-        taken = row.spans
-        for text, evidence, close in _parenthetical(row.text, entity.aliases) + _variants(
-            row.text, entity.aliases, taken
-        ):
-            if fold(text) in known:
-                continue
-            suggestion = found.setdefault(fold(text), Suggestion(text, evidence, close_to=close))
-            suggestion.count += 1
-            if len(suggestion.examples) < EXAMPLES:
-                suggestion.examples.append({"article_id": row.id, "url": row.url})
-    for article_id, url, text, close in _from_translations(conn, entity_id):
-        if fold(text) in known:
-            continue
-        suggestion = found.setdefault(fold(text), Suggestion(text, "translation", close_to=close))
-        suggestion.count += 1
-        if len(suggestion.examples) < EXAMPLES:
-            suggestion.examples.append({"article_id": article_id, "url": url})
-    strength = {"parenthetical": 0, "translation": 1, "variant": 2}
-    ranked = sorted(found.values(), key=lambda s: (strength[s.evidence], -s.count, s.text))
-    return ranked[:limit]
-
-
+SURNAME_MIN_CHARS = 4  # a shorter last name ("Li", "Wu") alone is too often another word
+ARTICLES_KEPT = 20  # articles listed per suggestion
+TOPIC_MAX_ARTICLES = 1_000  # the most recent articles on the entity's topics read for transliterations
 TRANSLATION_WINDOW = 0.08  # how far, as a share of the text, the name may have moved in translation
 # Similarity (0-100) of consonant skeletons across scripts; vowels are guessed in translation
 # (Mohammadi / محمدی), so the consonants must agree closely.
 SKELETON_SIMILARITY = 80
 # Skeletons shorter than this (three consonants) match by chance too often to suggest anything.
 SHORTEST_SKELETON = 3
+# Without a translation to say where to look, a name must have this many consonants to be told
+# from ordinary words by them alone: "Farkhondeh Sahraei" (frknd sr) has seven, "SPK" three.
+TRANSLITERATION_MIN_CONSONANTS = 5
 
 
-def _from_translations(conn: Connection, entity_id: str) -> list[tuple[int, str, str, str]]:
-    """Names at the place, in a translation, where the other article names the entity."""
-    spans: dict[int, list[tuple[int, int, str]]] = defaultdict(list)
-    for m in conn.execute(select(mentions).where(mentions.c.entity_id == entity_id, mentions.c.field == "text")):
-        spans[m.article_id].append((m.start, m.end, m.surface))
-    if not spans:
-        return []
-    pairs: list[tuple[int, int]] = [
-        (r.origin_id, r.copy_id)
-        for r in conn.execute(select(links.c.origin_id, links.c.copy_id).where(links.c.kind == "translation"))
-    ]
-    wanted = {x for pair in pairs for x in pair if (pair[0] in spans) != (pair[1] in spans) or x in spans}
-    rows = {
-        r.id: r
-        for r in conn.execute(
-            select(articles.c.id, articles.c.url, articles.c.text, articles.c.language).where(
-                articles.c.id.in_(wanted), articles.c.is_current
-            )
-        )
-    }
-    found = []
-    for first, second in pairs + [(b, a) for a, b in pairs]:
-        if first in spans and first in rows and second in rows:
-            found.extend(_counterparts(rows[first], spans[first], rows[second], spans.get(second, [])))
-    return found
-
-
-def _counterparts(
-    named: Any, named_spans: list[tuple[int, int, str]], other: Any, taken: list[tuple[int, int, str]]
-) -> list[tuple[int, str, str, str]]:
-    tokens = [(m.start(), m.end()) for m in _TOKEN.finditer(other.text)]
-    found = []
-    for start, _, surface in named_spans:
-        centre = start / max(1, len(named.text)) * len(other.text)
-        reach = TRANSLATION_WINDOW * len(other.text)
-        size = len(surface.split())
-        best: tuple[float, str] | None = None
-        for first in range(len(tokens) - size + 1):
-            begin, end = tokens[first][0], tokens[first + size - 1][1]
-            if abs(begin - centre) > reach or any(s < end and begin < e for s, e, _ in taken):
-                continue
-            candidate = other.text[begin:end]
-            if not _could_be_name(candidate) or re.search(r"[\n.,;:!?()«»\"]", candidate):
-                continue
-            theirs, ours = _consonants(candidate, other.language), _consonants(surface, named.language)
-            if min(len(theirs.replace(" ", "")), len(ours.replace(" ", ""))) < SHORTEST_SKELETON:
-                continue  # "است" and "SVI" are too short to tell apart from chance
-            similarity = fuzz.ratio(theirs, ours)
-            if similarity >= SKELETON_SIMILARITY and (best is None or similarity > best[0]):
-                best = (similarity, candidate)
-        if best is not None:
-            found.append((other.id, other.url, best[1], surface))
-    return found
-
-
-def _consonants(name: str, language: str | None) -> str:
-    return " ".join(skeleton(word, language) for word in name.split())
+@dataclass
+class Suggestion:
+    text: str
+    evidence: str  # the strongest kind of evidence for it
+    count: int = 0  # times found
+    close_to: str | None = None  # the alias it was found from
+    score: float = 0.0
+    articles: list[dict[str, object]] = field(default_factory=list)  # where it was found, the first ARTICLES_KEPT
 
 
 @dataclass
@@ -159,16 +76,111 @@ class _Article:
     id: int
     url: str
     text: str
-    spans: list[tuple[int, int]]
+    language: str | None
+    own: list[tuple[int, int]]  # the entity's mentions in its text
+    others: list[tuple[int, int]]  # the other watched entities' mentions
+
+    def free(self, start: int, end: int, holding: bool = False) -> bool:
+        """Whether a suggestion may stand at [start, end): over no watched mention, or, when `holding`,
+        over one of the entity's own as a longer name that holds it whole ("بهرام قلی‌زاده" ⊃ "قلی‌زاده")."""
+        if _overlaps(self.others, start, end):
+            return False
+        if not holding:
+            return not _overlaps(self.own, start, end)
+        return all(
+            not (s < end and start < e) or (start <= s and e <= end and e - s < end - start) for s, e in self.own
+        )
 
 
-def _articles_mentioning(conn: Connection, entity_id: str) -> list[_Article]:
-    ids = select(mentions.c.article_id).where(mentions.c.entity_id == entity_id, mentions.c.field == "text").distinct()
-    rows = conn.execute(select(articles.c.id, articles.c.url, articles.c.text).where(articles.c.id.in_(ids))).all()
-    spans: dict[int, list[tuple[int, int]]] = defaultdict(list)
-    for m in conn.execute(select(mentions).where(mentions.c.field == "text", mentions.c.article_id.in_(ids))):
-        spans[m.article_id].append((m.start, m.end))
-    return [_Article(r.id, r.url, r.text, spans[r.id]) for r in rows]
+class _Found:
+    """Suggestions gathered by folded text, and the best evidence each has in each article."""
+
+    def __init__(self, known: set[str], excluded: list[str]) -> None:
+        self.known, self.excluded = known, excluded
+        self.by_key: dict[str, Suggestion] = {}
+        self.support: dict[str, dict[int, float]] = defaultdict(dict)
+
+    def add(self, text: str, evidence: str, close_to: str | None, article_id: int, url: str) -> None:
+        key = fold(text)
+        if not key.strip() or key in self.known or any(key in e or e in key for e in self.excluded):
+            return
+        found = self.by_key.setdefault(key, Suggestion(text, evidence, close_to=close_to))
+        found.count += 1
+        if WEIGHTS[evidence] > WEIGHTS[found.evidence]:
+            found.evidence, found.close_to = evidence, close_to
+        weights = self.support[key]
+        if article_id not in weights and len(found.articles) < ARTICLES_KEPT:
+            found.articles.append({"article_id": article_id, "url": url})
+        weights[article_id] = max(weights.get(article_id, 0.0), WEIGHTS[evidence])
+
+    def ranked(self, limit: int) -> list[Suggestion]:
+        for key, found in self.by_key.items():
+            found.score = round(sum(self.support[key].values()), 2)
+        return sorted(self.by_key.values(), key=lambda s: (-s.score, -s.count, s.text))[:limit]
+
+
+def suggest_aliases(conn: Connection, watchlist: Watchlist, entity_id: str, limit: int = 10) -> list[Suggestion]:
+    """New names for an entity, best supported first, each with the articles it comes from."""
+    entity = watchlist.entity(entity_id)
+    known = {fold(a.text) for e in watchlist.entities for a in e.aliases}
+    found = _Found(known, [fold(text) for text in entity.exclude if text.strip()])
+    for article in _articles(conn, _naming(conn, {entity_id}), entity_id):
+        for text, evidence, close in [
+            *_parenthetical(article.text, entity.aliases),
+            *_parts(article, entity),
+            *_variants(article, entity.aliases),
+        ]:
+            found.add(text, evidence, close, article.id, article.url)
+    for article_id, url, text, evidence, close in [*_fuzzy(conn, entity_id), *_from_translations(conn, entity_id)]:
+        found.add(text, evidence, close, article_id, url)
+    fellows = _topic_fellows(watchlist, entity_id)
+    for article in _articles(conn, _naming(conn, fellows, TOPIC_MAX_ARTICLES), entity_id):
+        for text, close in _transliterations(article, entity.aliases):
+            found.add(text, "transliteration", close, article.id, article.url)
+    return found.ranked(limit)
+
+
+# ---- the articles read ------------------------------------------------------------------------
+
+
+def _topic_fellows(watchlist: Watchlist, entity_id: str) -> set[str]:
+    """The entity and those that share a topic with it; every entity when it is in no topic."""
+    fellows = {e for t in watchlist.topics if entity_id in t.entities for e in t.entities}
+    return fellows | {entity_id} if fellows else {e.id for e in watchlist.entities}
+
+
+def _naming(conn: Connection, entity_ids: set[str], most: int | None = None) -> list[int]:
+    """The articles whose text names one of these entities, the newest first."""
+    query = (
+        select(mentions.c.article_id)
+        .where(mentions.c.entity_id.in_(entity_ids), mentions.c.field == "text")
+        .distinct()
+        .order_by(mentions.c.article_id.desc())
+    )
+    return list(conn.execute(query.limit(most) if most else query).scalars())
+
+
+def _articles(conn: Connection, ids: list[int], entity_id: str) -> Iterator[_Article]:
+    """These articles, with the mentions in their text: the entity's and the others'."""
+    for chunk in range(0, len(ids), 500):
+        part = ids[chunk : chunk + 500]
+        own: dict[int, list[tuple[int, int]]] = defaultdict(list)
+        others: dict[int, list[tuple[int, int]]] = defaultdict(list)
+        query = select(mentions.c.article_id, mentions.c.entity_id, mentions.c.start, mentions.c.end).where(
+            mentions.c.field == "text", mentions.c.article_id.in_(part)
+        )
+        for article_id, mentioned, start, end in conn.execute(query):
+            (own if mentioned == entity_id else others)[article_id].append((start, end))
+        columns = (articles.c.id, articles.c.url, articles.c.text, articles.c.language)
+        for row in conn.execute(select(*columns).where(articles.c.id.in_(part), articles.c.is_current)):
+            yield _Article(row.id, row.url, row.text, row.language, own[row.id], others[row.id])
+
+
+def _overlaps(spans: Iterable[tuple[int, int]], start: int, end: int) -> bool:
+    return any(s < end and start < e for s, e in spans)
+
+
+# ---- evidence in an article that names the entity ---------------------------------------------
 
 
 def _parenthetical(text: str, aliases: list[AliasEntry]) -> list[tuple[str, str, str | None]]:
@@ -196,20 +208,53 @@ def _trim_to_acronym(long: str, short: str) -> str:
     return long
 
 
-def _variants(text: str, aliases: list[AliasEntry], taken: list[tuple[int, int]]) -> list[tuple[str, str, str | None]]:
+def _parts(article: _Article, entity: EntityEntry) -> list[tuple[str, str, str | None]]:
+    """Part of an alias standing alone as a name: a person's surname ("Mrs Sahraei"), an acronym
+    without the ending an alias adds ("SPK" of "SPK-ja"), a name without its "of ..." ("Sunrise
+    Vanguard" of "Sunrise Vanguard of Iran")."""
+    surnames: dict[str, str] = {}
+    stems: dict[str, str] = {}
+    heads: dict[str, str] = {}
+    for alias in entity.aliases:
+        written = alias.text.split()
+        if entity.kind == "person" and len(written) > 1 and len(written[-1]) >= SURNAME_MIN_CHARS:
+            surnames.setdefault(fold(written[-1]), alias.text)
+        stem, dash, _ = alias.text.partition("-")
+        if dash and alias.case_sensitive and stem.isupper() and " " not in stem:
+            stems.setdefault(stem, alias.text)
+        link = next((i for i, word in enumerate(written) if word.lower() in LINK_WORDS), 0)
+        if link >= 2:
+            heads.setdefault(fold(" ".join(written[:link])), alias.text)
+    found: list[tuple[str, str, str | None]] = []
+    tokens = words(article.text)
+    for start, end in tokens:
+        word = article.text[start:end]
+        if not article.free(start, end):
+            continue
+        if word in stems:
+            found.append((word, "part", stems[word]))
+        elif fold(word) in surnames and (is_arabic(word) or word[:1].isupper()):
+            found.append((word, "part", surnames[fold(word)]))
+    for start, end in latin_names(article.text, tokens) if heads else ():
+        name = article.text[start:end]
+        if fold(name) in heads and article.free(start, end):
+            found.append((name, "part", heads[fold(name)]))
+    return found
+
+
+def _variants(article: _Article, aliases: list[AliasEntry]) -> list[tuple[str, str, str | None]]:
     """Names no alias matched but close to one (other transliterations, spellings), as long as the alias."""
-    tokens = [(m.start(), m.end()) for m in _TOKEN.finditer(text)]
+    text, tokens = article.text, words(article.text)
     by_size: dict[int, dict[str, str]] = defaultdict(dict)
     for alias in aliases:
-        written = alias.text
-        if len(written) >= VARIANT_MIN_CHARS:
-            by_size[len(written.split())][name_key(written)] = written
+        if len(alias.text) >= VARIANT_MIN_CHARS:
+            by_size[len(alias.text.split())][name_key(alias.text)] = alias.text
     found: list[tuple[str, str, str | None]] = []
     for size, keys in by_size.items():
-        for first in range(len(tokens) - size + 1):
-            start, end = tokens[first][0], tokens[first + size - 1][1]
+        for window in phrases(text, size, tokens):
+            start, end = window[0][0], window[-1][1]
             candidate = text[start:end]
-            if not _could_be_name(candidate) or any(s < end and start < e for s, e in taken):
+            if not _could_be_name(candidate) or not article.free(start, end) or _cut_short(text, end, aliases):
                 continue
             key = name_key(candidate)
             best = max(keys, key=lambda k: fuzz.ratio(key, k))
@@ -218,75 +263,139 @@ def _variants(text: str, aliases: list[AliasEntry], taken: list[tuple[int, int]]
     return found
 
 
-_TOKEN = re.compile(r"[\w\u200c][\w\u200c'’-]*")
+def _cut_short(text: str, end: int, aliases: list[AliasEntry]) -> bool:
+    """A name cut off where a teaser's line ends ("Camp Tol" of "Camp Toloo"): the text's cut, not a spelling."""
+    if end < len(text) and text[end] != "\n":
+        return False
+    last = fold(text[:end].split()[-1])
+    return any(len(last) < len(word) and word.startswith(last) for a in aliases for word in fold(a.text).split())
 
 
 def _could_be_name(candidate: str) -> bool:
-    """Latin names are capitalised; Arabic script has no case, so any words may be one."""
+    """Latin names are capitalised; Arabic script has no case, so any words but function words may be one."""
     words = candidate.split()
-    if any("\u0600" <= ch <= "\u06ff" for ch in candidate):
-        return all(any("\u0600" <= ch <= "\u06ff" for ch in w) for w in words)
+    if is_arabic(candidate):
+        return all(is_arabic(w) and w.replace("\u200c", "") not in FUNCTION_WORDS_FA for w in words)
     return words[0][:1].isupper() and words[-1][:1].isupper()
 
 
-# ---- emerging names -------------------------------------------------------------------------
+def _fuzzy(conn: Connection, entity_id: str) -> list[tuple[int, str, str, str, str]]:
+    """Spellings the matcher took for an alias by their likeness to it."""
+    query = (
+        select(mentions.c.article_id, articles.c.url, mentions.c.surface, mentions.c.alias)
+        .join(articles, articles.c.id == mentions.c.article_id)
+        .where(mentions.c.entity_id == entity_id, mentions.c.method == "fuzzy", articles.c.is_current)
+    )
+    return [(article_id, url, surface, "fuzzy", alias) for article_id, url, surface, alias in conn.execute(query)]
 
 
-@dataclass
-class EmergingName:
-    name: str
-    articles_with_watched: int
-    articles_overall: int
-    lift: float
-    examples: list[str] = field(default_factory=list)
+# ---- evidence across scripts ----------------------------------------------------------------
 
 
-def emerging_names(conn: Connection, since: datetime, until: datetime, limit: int = 20) -> list[EmergingName]:
-    """Names in articles that mention watched entities in a period, more often than their share overall."""
-    when = PUBLISHED
-    period = conn.execute(
-        select(articles.c.id, articles.c.url, articles.c.text).where(articles.c.is_current, when >= since, when < until)
-    ).all()
-    watched = set(conn.execute(select(mentions.c.article_id).distinct()).scalars())
-    inside: Counter[str] = Counter()
-    overall: Counter[str] = Counter()
-    surface: dict[str, str] = {}
-    examples: dict[str, list[str]] = defaultdict(list)
-    for row in period:
-        names = _names_in(row.text, conn, row.id)
-        for key, written in names.items():
-            overall[key] += 1
-            surface.setdefault(key, written)
-            if row.id in watched:
-                inside[key] += 1
-                if len(examples[key]) < EXAMPLES:
-                    examples[key].append(row.url)
-    total, with_watched = len(period), len([r for r in period if r.id in watched])
+def _from_translations(conn: Connection, entity_id: str) -> list[tuple[int, str, str, str, str]]:
+    """Names at the place, in a translation, where the other article names the entity."""
+    spans: dict[int, list[tuple[int, int, str]]] = defaultdict(list)
+    for m in conn.execute(select(mentions).where(mentions.c.entity_id == entity_id, mentions.c.field == "text")):
+        spans[m.article_id].append((m.start, m.end, m.surface))
+    if not spans:
+        return []
+    pairs: list[tuple[int, int]] = [
+        (r.origin_id, r.copy_id)
+        for r in conn.execute(select(links.c.origin_id, links.c.copy_id).where(links.c.kind == "translation"))
+    ]
+    wanted = {x for pair in pairs for x in pair if pair[0] in spans or pair[1] in spans}
+    rows = {
+        r.id: r
+        for r in conn.execute(
+            select(articles.c.id, articles.c.url, articles.c.text, articles.c.language).where(
+                articles.c.id.in_(wanted), articles.c.is_current
+            )
+        )
+    }
     found = []
-    for key, count in inside.items():
-        lift = (count / max(with_watched, 1)) / ((overall[key] + 1) / (total + 1))
-        if count >= EMERGING_MIN_ARTICLES and lift > EMERGING_MIN_LIFT:
-            found.append(EmergingName(surface[key], count, overall[key], round(lift, 2), examples[key]))
-    found.sort(key=lambda n: (-n.articles_with_watched * math.log(n.lift), n.name))
-    return found[:limit]
+    for first, second in pairs + [(b, a) for a, b in pairs]:
+        if first in spans and first in rows and second in rows:
+            found.extend(_counterparts(rows[first], spans[first], rows[second], spans.get(second, [])))
+    return found
 
 
-def _names_in(text: str, conn: Connection, article_id: int) -> dict[str, str]:
-    """Capitalised names (not at a sentence start) and Arabic-script word pairs, minus the watched spans."""
-    taken = conn.execute(
-        select(mentions.c.start, mentions.c.end).where(mentions.c.article_id == article_id, mentions.c.field == "text")
-    ).all()
-    names: dict[str, str] = {}
-    for candidate in _LATIN_NAME.finditer(text):
-        start, end = candidate.span()
-        written = candidate.group()
-        if any(s < end and start < e for s, e in taken):
-            continue
-        if " " not in written and sum(ch.isupper() for ch in written) < 2:
-            continue  # one capitalised word is a sentence start, a month, an adjective; acronyms stay
-        names.setdefault(fold(written), written)
-    words = [(m.group(), m.start(), m.end()) for m in re.finditer(r"[\u0600-\u06ff\u200c]{3,}", text)]
-    for (first, start, _), (second, _, end) in zip(words, words[1:], strict=False):
-        if not any(s < end and start < e for s, e in taken):
-            names.setdefault(fold(f"{first} {second}"), f"{first} {second}")
-    return names
+def _counterparts(
+    named: Any, named_spans: list[tuple[int, int, str]], other: Any, taken: list[tuple[int, int, str]]
+) -> list[tuple[int, str, str, str, str]]:
+    tokens = words(other.text)
+    found = []
+    for start, _, surface in named_spans:
+        centre = start / max(1, len(named.text)) * len(other.text)
+        reach = TRANSLATION_WINDOW * len(other.text)
+        ours = _consonants(surface, named.language)
+        best: tuple[float, str] | None = None
+        for window in phrases(other.text, len(surface.split()), tokens):
+            begin, end = window[0][0], window[-1][1]
+            if abs(begin - centre) > reach or any(s < end and begin < e for s, e, _ in taken):
+                continue
+            candidate = other.text[begin:end]
+            if not _could_be_name(candidate):
+                continue
+            theirs = _consonants(candidate, other.language)
+            if min(len(theirs.replace(" ", "")), len(ours.replace(" ", ""))) < SHORTEST_SKELETON:
+                continue  # "است" and "SVI" are too short to tell apart from chance
+            similarity = _translated_likeness(theirs, ours)
+            if similarity >= SKELETON_SIMILARITY and (best is None or similarity > best[0]):
+                best = (similarity, candidate)
+        if best is not None:
+            found.append((other.id, other.url, best[1], "translation", surface))
+    return found
+
+
+def _translated_likeness(theirs: str, ours: str) -> float:
+    """How alike two names' consonants are (0-100).
+
+    A two-word name may be half translated, half transliterated ("Camp Tolou",
+    "قرارگاه طلوع", "kampi Tolu"): at the mention's place in a translation, the
+    same consonants in the last word, the name itself, are enough to pass.
+    """
+    whole = fuzz.ratio(theirs, ours)
+    first, second = theirs.split(), ours.split()
+    if len(first) == len(second) == 2 and first[1] == second[1] and len(first[1]) >= 2:
+        return max(whole, float(SKELETON_SIMILARITY))
+    return whole
+
+
+def _transliterations(article: _Article, aliases: list[AliasEntry]) -> list[tuple[str, str]]:
+    """Names in one script with the consonants of an alias in the other (Arabic ↔ Latin)."""
+    by_size: dict[tuple[bool, int], dict[str, str]] = defaultdict(dict)
+    for alias in aliases:
+        ours = _consonants(alias.text, alias.lang)
+        if len(ours.replace(" ", "")) >= TRANSLITERATION_MIN_CONSONANTS and not alias.case_sensitive:
+            by_size[(is_arabic(alias.text), len(alias.text.split()))][ours] = alias.text
+    if not by_size:
+        return []
+    text, tokens = article.text, words(article.text)
+    found = []
+    for (arabic_alias, size), skeletons in by_size.items():
+        spans = _latin_windows(text, tokens, size) if arabic_alias else arabic_phrases(text, size, tokens)
+        for start, end in spans:
+            if not article.free(start, end, holding=True) or _cut_short(text, end, aliases):
+                continue
+            candidate = text[start:end]
+            theirs = _consonants(candidate, article.language)
+            if len(theirs.replace(" ", "")) < TRANSLITERATION_MIN_CONSONANTS:
+                continue
+            hit = process.extractOne(theirs, skeletons.keys(), scorer=fuzz.ratio, score_cutoff=SKELETON_SIMILARITY)
+            if hit is not None:
+                found.append((candidate, skeletons[hit[0]]))
+    return found
+
+
+def _latin_windows(text: str, tokens: list[tuple[int, int]], size: int) -> Iterator[tuple[int, int]]:
+    """Every run of `size` words inside a capitalised name, starting and ending on a capitalised word."""
+    for start, end in latin_names(text, tokens):
+        inside = [(s, e) for s, e in tokens if start <= s and e <= end]
+        for first in range(len(inside) - size + 1):
+            window = inside[first : first + size]
+            if all(text[s:e].lower() not in LINK_WORDS for s, e in (window[0], window[-1])):
+                yield window[0][0], window[-1][1]
+
+
+def _consonants(name: str, language: str | None) -> str:
+    return " ".join(skeleton(word, language) for word in name.split())

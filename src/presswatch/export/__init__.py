@@ -5,6 +5,6 @@ Reads: articles, links, mentions, relevance and stories. Writes: nothing in the 
 
 from __future__ import annotations
 
-from .tables import FORMATS, TABLES, export_table, plain
+from .tables import ARTICLE_FIELDS, FORMATS, TABLES, export_articles, export_table, plain, plain_tree
 
-__all__ = ["FORMATS", "TABLES", "export_table", "plain"]
+__all__ = ["ARTICLE_FIELDS", "FORMATS", "TABLES", "export_articles", "export_table", "plain", "plain_tree"]

@@ -2,7 +2,7 @@
 
 status: ok; failing (any error streak); blocked (a streak of 403s or 429s,
 or robots.txt shuts us out); gone (404 or 410). A listing says more than the
-stored status: never_fetched (a feed not polled yet) and unwatched (no feed or
+stored status: never_fetched (a feed not polled yet) and not_watched (no feed or
 sitemap: its articles came from files). The interval halves while a
 feed yields new items and grows by half while it does not, within the
 configured bounds; errors double it, and a Retry-After is honoured.
@@ -19,7 +19,7 @@ from ..config import Settings
 
 HEALTH_STATUSES = ("ok", "failing", "blocked", "gone")
 NEVER_FETCHED = "never_fetched"
-UNWATCHED = "unwatched"
+NOT_WATCHED = "not_watched"
 _BLOCKING = (403, 429)
 # A new source is first polled again after half an hour (within the bounds): often enough to
 # learn its pace within a day, rarely enough not to hammer a site we know nothing of.
@@ -93,7 +93,7 @@ def _error_status(source: Any, outcome: PollOutcome, streak: int, bounds: PollBo
 def listed_status(source: Mapping[str, Any]) -> str:
     """The health a listing shows: "ok" only once a poll has answered, never for a source not yet polled."""
     if not source.get("feed_url"):
-        return UNWATCHED
+        return NOT_WATCHED
     if source.get("last_polled_at") is None:
         return NEVER_FETCHED
     return str(source["status"])

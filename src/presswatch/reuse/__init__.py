@@ -10,7 +10,7 @@ by: `lsh_buckets` (MinHash bands), `passage_hashes` (winnowed shingles),
 
 from __future__ import annotations
 
-from .queries import LINK_FIELDS, copied_ids, copy_network, link_rows, provenance_of
+from .queries import LINK_FIELDS, LINK_KINDS, copied_ids, copy_network, link_rows, provenance_of
 from .stage import ReuseStage
 
-__all__ = ["LINK_FIELDS", "ReuseStage", "copied_ids", "copy_network", "link_rows", "provenance_of"]
+__all__ = ["LINK_FIELDS", "LINK_KINDS", "ReuseStage", "copied_ids", "copy_network", "link_rows", "provenance_of"]

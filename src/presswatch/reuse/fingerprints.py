@@ -78,20 +78,20 @@ def _learn(codes: np.ndarray) -> None:
         _CHARS[code] = _KNOWN | (_WORD_CHAR if WORD.fullmatch(folded) else 0) | ord(folded)
 
 
-def _latin_tables() -> tuple[bytes, bytes, bytes]:
-    """Latin-1 byte → folded byte, → 1 for a word character; and the bytes that fold otherwise (removed)."""
-    folded, words, otherwise = bytearray(256), bytearray(256), bytearray()
+def _latin_tables() -> tuple[bytes, bytes]:
+    """Latin-1 byte → its folded byte if that is a word character, else 0; and the bytes that fold otherwise."""
+    folded, otherwise = bytearray(256), bytearray()
     for code in range(256):
         found = fold(chr(code))
         if len(found) != 1 or ord(found) > 255:
             otherwise.append(code)
-            continue
-        folded[code], words[code] = ord(found), WORD.fullmatch(found) is not None
-    return bytes(folded), bytes(words), bytes(otherwise)
+        elif WORD.fullmatch(found):
+            folded[code] = ord(found)
+    return bytes(folded), bytes(otherwise)
 
 
-# Texts in Latin-1 (English, Albanian, most of Europe) are folded by two byte translations instead.
-_LATIN_FOLDED, _LATIN_WORDS, _LATIN_OTHERWISE = _latin_tables()
+# Texts in Latin-1 (English, Albanian, most of Europe) are folded by a byte translation instead.
+_LATIN_WORDS, _LATIN_OTHERWISE = _latin_tables()
 
 
 def _powers(base: int, count: int) -> np.ndarray:
@@ -194,19 +194,19 @@ def _chunk_word_ids(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
     return _mixed(_weighed_runs(codes, starts, ends)), np.searchsorted(starts, text_starts)
 
 
-_Characters = tuple[np.ndarray, np.ndarray, np.ndarray]  # folded code points, word character or not, text starts
+_Characters = tuple[np.ndarray, np.ndarray, np.ndarray]  # folded code points (any outside words), is-word, text starts
 
 
 def _latin_characters(joined: str, text_starts: np.ndarray) -> _Characters | None:
-    """The folded characters of a text in Latin-1, by two byte translations; None for any other text."""
+    """The folded characters of a text in Latin-1, by a byte translation; None for any other text."""
     try:
         raw = joined.encode("latin-1")  # a copy of the string's own bytes when it is Latin-1
     except UnicodeEncodeError:
         return None
-    if any(code in raw for code in _LATIN_OTHERWISE):
+    if any(code in raw for code in _LATIN_OTHERWISE):  # the soft hyphen, which fold removes
         return None
-    codes = np.frombuffer(raw.translate(_LATIN_FOLDED), dtype=np.uint8)
-    return codes, np.frombuffer(raw.translate(_LATIN_WORDS), dtype=np.bool_), text_starts
+    codes = np.frombuffer(raw.translate(_LATIN_WORDS), dtype=np.uint8)  # 0 outside words (no word character is)
+    return codes, np.not_equal(codes, 0, out=_working("words", len(codes))), text_starts
 
 
 def _folded_characters(joined: str, text_starts: np.ndarray) -> _Characters:

@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import Connection, or_, select
 from sqlalchemy.orm import aliased
 
+from ..errors import UsageError
 from ..store.schema import articles, links, sources
 
 _ORIGIN = aliased(articles, name="origin")
@@ -30,6 +31,7 @@ def _article(conn: Connection, article_id: int) -> dict[str, Any]:
             articles.c.published_at,
             articles.c.published_how,
             sources.c.name.label("source"),
+            sources.c.id.label("source_id"),
         )
         .join(sources, sources.c.id == articles.c.source_id)
         .where(articles.c.id == article_id)
@@ -134,8 +136,15 @@ def _cut(text: str) -> str:
     return text if len(text) <= EXCERPT else text[: EXCERPT // 2] + " … " + text[-EXCERPT // 2 :]
 
 
+LINK_KINDS = ("duplicate", "partial", "translation")  # the kinds of `links.kind`
+
+
 def copy_network(conn: Connection, kinds: tuple[str, ...] = ("duplicate", "partial")) -> list[dict[str, Any]]:
-    """Outlet × outlet: how often one republished the other (directed links), and the median delay."""
+    """Outlet × outlet: how often one republished the other (directed links), and the median delay.
+    UsageError for a kind not in LINK_KINDS, naming them."""
+    unknown = [kind for kind in kinds if kind not in LINK_KINDS]
+    if unknown:
+        raise UsageError(f"no link kind {unknown[0]!r}; the kinds are {', '.join(LINK_KINDS)}")
     query = (
         select(
             _COPY_SOURCE.c.name.label("copier"),
@@ -255,7 +264,9 @@ def link_rows(conn: Connection, since: datetime | None) -> Iterator[dict[str, An
     if since is not None:
         query = query.where(links.c.created_at >= since)
     for row in conn.execute(query):
-        yield {name: getattr(row, name) for name in LINK_FIELDS}
+        found = {name: getattr(row, name) for name in LINK_FIELDS}
+        found["passages"] = json.loads(row.passages or "[]")  # stored as JSON text: exported as a real array
+        yield found
 
 
 def copied_ids(conn: Connection, ids: list[int]) -> set[int]:

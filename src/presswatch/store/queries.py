@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import json
 import re
 import time
@@ -21,7 +22,6 @@ from sqlalchemy import (
     column,
     func,
     insert,
-    literal_column,
     select,
     table,
     text,
@@ -306,6 +306,30 @@ def list_articles(conn: Connection, where: ArticleFilter) -> list[dict[str, Any]
     return [dict(row._mapping) for row in conn.execute(_paged(query, where))]
 
 
+def count_articles(conn: Connection, where: ArticleFilter) -> int:
+    """How many current articles the filters keep, over every page."""
+    query = _filtered(
+        select(func.count()).select_from(articles.join(sources, sources.c.id == articles.c.source_id)), where
+    )
+    return int(conn.execute(query).scalar() or 0)
+
+
+def outlet_name(conn: Connection, name: str) -> str:
+    """The stored name of the outlet called `name` in any case ("balkan wire" is Balkan Wire); UsageError
+    naming the closest names when there is none."""
+    names: list[str] = list(conn.execute(select(sources.c.name).order_by(sources.c.name)).scalars())
+    if name in names:
+        return name
+    wanted = name.strip().casefold()
+    same = [n for n in names if n.casefold() == wanted]
+    if same:
+        return same[0]
+    folded = {n.casefold(): n for n in names}
+    close = [folded[c] for c in difflib.get_close_matches(wanted, list(folded), n=3, cutoff=0.5)]
+    hint = f"; did you mean {', '.join(repr(c) for c in close)}?" if close else "; `presswatch stats` lists them"
+    raise UsageError(f"no outlet named {name!r}{hint}")
+
+
 def _paged(query: Any, where: ArticleFilter) -> Any:
     """One page of a query: a LIMIT and OFFSET the store can hold (past MAX_ID there is nothing more anyway)."""
     return query.limit(min(max(where.limit, 0), MAX_ID)).offset(min(max(where.offset, 0), MAX_ID))
@@ -439,47 +463,6 @@ def _interrupted(exc: DBAPIError) -> bool:
     return code == "57014" or "interrupted" in str(exc.orig)
 
 
-def search_articles(
-    conn: Connection, query: str, where: ArticleFilter, limits: SearchLimits | None = None
-) -> list[dict[str, Any]]:
-    """Full-text search (FTS5 on SQLite, case-insensitive LIKE elsewhere), best match first.
-
-    UsageError for a query past the limits, QueryTimeout for one that runs past their time.
-    """
-    limits = limits or SearchLimits()
-    match = check_query(query, limits)
-    with statement_deadline(conn, limits.seconds):
-        if conn.dialect.name != "sqlite":
-            return _search_like(conn, query, where)
-        return _search_fts(conn, match, where) if match else []
-
-
-def _search_like(conn: Connection, query: str, where: ArticleFilter) -> list[dict[str, Any]]:
-    pattern = f"%{query}%"
-    base = select(*_LISTED).join(sources, sources.c.id == articles.c.source_id)
-    base = _filtered(base, where).where(articles.c.title.ilike(pattern) | articles.c.text.ilike(pattern))
-    return [dict(r._mapping) for r in conn.execute(_paged(base, where))]
-
-
-def _search_fts(conn: Connection, match: str, where: ArticleFilter) -> list[dict[str, Any]]:
-    """The page of matches first, ranked; then snippets for that page only (a snippet costs far more than a rank)."""
-    rank: ColumnElement[float] = literal_column("bm25(articles_fts, 5.0, 1.0)")
-    snippet: ColumnElement[str] = literal_column("snippet(articles_fts, 1, '[', ']', '…', 16)")
-    matching = text("articles_fts MATCH :match").bindparams(match=match)
-    fts_articles = _FTS.join(articles, articles.c.id == _FTS.c.rowid).join(
-        sources, sources.c.id == articles.c.source_id
-    )
-    newest = (articles.c.published_at.desc().nulls_last(), articles.c.id.desc())
-    order = newest if where.sort == "date" else (rank, articles.c.id)
-    ranked = _filtered(select(articles.c.id, rank.label("rank")).select_from(fts_articles).where(matching), where)
-    page = _paged(ranked.order_by(*order), where).subquery()
-    rows = select(*_LISTED, snippet.label("snippet"), page.c.rank).select_from(
-        fts_articles.join(page, page.c.id == articles.c.id)
-    )
-    ordered = newest if where.sort == "date" else (page.c.rank, articles.c.id)
-    return [dict(r._mapping) for r in conn.execute(rows.where(matching).order_by(*ordered))]
-
-
 # ---- fetch queue ---------------------------------------------------------------------
 
 
@@ -534,10 +517,7 @@ def source_activity(conn: Connection, source_id: int) -> dict[str, Any]:
         languages[row.language or "unknown"] = languages.get(row.language or "unknown", 0) + row.articles
     return {
         "languages": dict(sorted(languages.items(), key=lambda kv: (-kv[1], kv[0]))),
-        "per_day": [
-            {"day": str(r.day), "language": r.language or "unknown", "articles": r.articles}
-            for r in per_day
-        ],
+        "per_day": [{"day": str(r.day), "language": r.language or "unknown", "articles": r.articles} for r in per_day],
     }
 
 

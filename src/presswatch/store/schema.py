@@ -308,6 +308,9 @@ digests = Table(
     Column("title", Text),
     Column("created_at", DateTime, nullable=False),
     Column("published_at", DateTime),
+    Column("intro", Text),  # the editor's note at the top of the issue (0010_digest_newsletter)
+    Column("rule", String),  # what chose the items: topic | entities | biggest
+    Column("rule_text", Text),  # the rule in a sentence, and why it was the one used
     UniqueConstraint("period", "topic_id", "version", name="uq_digest_version"),
 )
 

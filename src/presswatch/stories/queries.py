@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, ColumnElement, and_, exists, func, select
+from sqlalchemy import ColumnElement, Connection, and_, exists, func, select
 
 from ..errors import UsageError
 from ..store.queries import PUBLISHED
@@ -70,7 +70,8 @@ def _outlet_ids(conn: Connection, outlet: str) -> list[int]:
     found = [i for i, name in names.items() if (name or "").casefold() == wanted]
     if not found:
         close = difflib.get_close_matches(outlet, sorted({n for n in names.values() if n}), n=3, cutoff=0.5)
-        hint = f"; did you mean {', '.join(repr(c) for c in close)}?" if close else "; `presswatch sources list` lists them"
+        listed = ", ".join(repr(c) for c in close)
+        hint = f"; did you mean {listed}?" if close else "; `presswatch sources list` lists them"
         raise UsageError(f"no outlet named {outlet!r}{hint}")
     return found
 
@@ -160,7 +161,7 @@ def _member_query() -> Any:
 
 
 def story_detail(conn: Connection, story_id: int) -> dict[str, Any] | None:
-    """One story: its fields, its articles (oldest first) and its first publisher."""
+    """One story: its fields, its articles (oldest first), its first publisher and the editors' edits of it."""
     row = conn.execute(select(stories).where(stories.c.id == story_id)).first()
     if row is None:
         return None
@@ -178,6 +179,7 @@ def story_detail(conn: Connection, story_id: int) -> dict[str, Any] | None:
         if first
         else None
     )
+    found["edits"] = story_history(conn, story_id)
     return found
 
 

@@ -19,6 +19,10 @@ a new one:
    joined at the lower ``CROSS_LANGUAGE_THRESHOLD``; else ``THRESHOLD``.
    Below both, the article opens a story (``joined_by="new"``).
 
+An article an editor placed (`story_pins`, see `curation`) goes to its story
+before any of this (``joined_by="editor"``): after `--redo stories` a curated
+story comes back with its id, its articles and the name an editor gave it.
+
 Centroids of the active stories live in memory for the run and are rebuilt
 from the store on start. A batch of articles is scored with two products
 (batch x active centroids, batch x batch; the most common words as dense
@@ -44,6 +48,7 @@ from ..config import Settings
 from ..extract.dates import shifted
 from ..store.queries import StageReport, now
 from ..store.schema import anchors, articles, links, mentions, sources, stories, story_articles
+from .curation import EDITOR_JOIN, carry_pins, curated_names, next_story_id, pins_after
 from .queries import WHEN, chunks
 from .vectors import FEATURES, TEXT_CHARS, TITLE_WEIGHT, Model, Split, Story, products, row_dots, row_vectors
 
@@ -129,7 +134,9 @@ class _Clusterer:
         self.stories: dict[int, Story] = {}
         self.story_of: dict[int, int] = {}  # article id -> story id, for articles seen in this run or loaded
         self.primed: set[int] = set()
-        self.next_id = int(conn.execute(select(func.max(stories.c.id))).scalar() or 0) + 1
+        self.next_id = next_story_id(conn)
+        self.names = curated_names(conn)  # story id -> the name an editor gave it
+        self.pins = pins_after(conn, watermark)  # article id -> the story an editor put it in
         self._prime(conn, watermark)
         self._load(conn, watermark)
 
@@ -247,7 +254,7 @@ class _Clusterer:
         xs = self.model.weigh(raw)
         evidence = self._evidence(conn, rows)
         known = self._story_ids(conn, {o for values in evidence.values() for _, o, _ in values})
-        self._load_stories(conn, sorted(set(known.values())))
+        self._load_stories(conn, sorted(set(known.values()) | {self.pins[i] for i in ids if i in self.pins}))
         when = np.array([_days(r.when) for r in rows])
 
         lo, hi = when.min() - WINDOW_DAYS, when.max() + WINDOW_DAYS
@@ -303,7 +310,12 @@ class _Clusterer:
                     dots[space] += np.bincount(col_of[:i], weights=g[space][i, :i], minlength=width)[:width]
             language = r.language or "und"
             story, how, score = self._hard(evidence.get(r.id, []), known)
-            if story is None:
+            if r.id in self.pins:  # an editor put it there: that story, whatever the evidence
+                story, reopened = self._pinned(self.pins[r.id], when[i])
+                how, score = EDITOR_JOIN, 1.0
+                opened += reopened
+                joined += not reopened
+            elif story is None:
                 same = has[language][:width]
                 story, score = self._best(cols, dots, norm2, first, last, when[i], ents.get(r.id, set()), same)
                 how = "similarity" if story is not None else "new"
@@ -355,6 +367,15 @@ class _Clusterer:
         self._expire(when.min())
         return joined, opened
 
+    def _pinned(self, story_id: int, when: float) -> tuple[Story, bool]:
+        """A curated story, in memory (loaded with the batch) or opened again under its id after a rebuild;
+        whether it was opened just now."""
+        story = self.stories.get(story_id)
+        if story is not None:
+            return story, False
+        story = self.stories[story_id] = Story(story_id, when, when)
+        return story, True
+
     def _hard(self, found: list[tuple[int, int, float]], known: dict[int, int]) -> tuple[Story | None, str, float]:
         for _, other, score in found:
             story = self.stories.get(known.get(other, -1))
@@ -404,8 +425,10 @@ class _Clusterer:
     def _save(
         self, conn: Connection, members: list[dict[str, Any]], touched: set[int], evidence: dict[int, Any]
     ) -> None:
-        versions = [other for values in evidence.values() for rank, other, _ in values if rank == -1]
+        new_versions = {other: me for me, values in evidence.items() for rank, other, _ in values if rank == -1}
+        versions = list(new_versions)
         if versions:  # an earlier version leaves its story: the new one stands for the page
+            carry_pins(conn, new_versions)
             for part in chunks(versions):
                 gone = conn.execute(
                     select(story_articles.c.story_id, story_articles.c.article_id).where(
@@ -427,7 +450,7 @@ class _Clusterer:
             rows.append(
                 {
                     "sid": story.id,
-                    "title": story.title,
+                    "title": self.names.get(story.id, story.title),
                     "title_article_id": story.title_article_id,
                     "first_seen": _date(story.first),
                     "last_seen": _date(story.last),

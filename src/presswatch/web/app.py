@@ -10,7 +10,7 @@ from fastapi.templating import Jinja2Templates
 
 from ..api import Presswatch
 from ..digest.render import day, stamp
-from . import editor, json_api, pages
+from . import curation, editor, json_api, pages
 from .errors import add_error_handlers
 from .security import SecurityHeaders, check_csrf
 from .views import snippet_pieces
@@ -39,6 +39,7 @@ def create_app(pw: Presswatch, public: bool = False) -> FastAPI:
     app.include_router(json_api.router)
     app.include_router(pages.router)
     app.include_router(editor.router)
+    app.include_router(curation.router)
     return app
 
 

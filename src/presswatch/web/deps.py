@@ -77,6 +77,17 @@ LoggedIn = Annotated[User, Depends(logged_in)]
 PathId = Annotated[int, Path(ge=1, le=MAX_ID)]
 
 
+def story_path_id(story_id: str) -> int:
+    """A story id in a path. Anything but a number from 1 to MAX_ID names no story: 404, as for one not stored."""
+    digits = story_id.isascii() and story_id.isdigit() and len(story_id) <= len(str(MAX_ID))
+    if not digits or not 0 < int(story_id) <= MAX_ID:
+        raise NotFound(f"no story {story_id!r}; the stories are listed at /stories")
+    return int(story_id)
+
+
+StoryId = Annotated[int, Depends(story_path_id)]
+
+
 def client_address(request: Request) -> str | None:
     """The address the request came from (behind a proxy: what uvicorn's --proxy-headers made of it)."""
     return request.client.host if request.client else None

@@ -10,7 +10,7 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from ..api import MAX_ID, Presswatch
-from ..digest import Digest, DigestVersion, Period, render_html
+from ..digest import Digest, DigestVersion, Period, period_of, render_html
 from ..errors import NotFound, UsageError
 from ..extract.dates import week_of
 from .deps import Editor, PathId, Reader, page, period_or_404, pw_of, safe_next, version_url
@@ -32,13 +32,19 @@ def versions_of(pw: Presswatch, period: Period, topic: str | None) -> tuple[Dige
 
 @router.get("/editor")
 def editor_index(request: Request, user: Editor) -> Response:
+    """Open a week's draft; below, every draft and published issue, the newest period first."""
     pw = pw_of(request)
     newest = pw.newest_published()
+    issues = pw.digest_issues()
     return page(
         request,
         "editor_index.html",
         week=week_of(newest) if newest else "",
         topics=[(t.id, t.name) for t in pw.watchlist().topics],
+        drafts=[v for v in issues if v.version == 0],
+        published=[v for v in issues if v.version > 0],
+        editor_link=lambda v: editor_url(period_of(v.period), v.topic),
+        version_url=lambda v: version_url(v.period, v.version, v.topic),
     )
 
 
@@ -65,6 +71,8 @@ def editor_page(request: Request, label: str, user: Editor, topic: str | None = 
         here=editor_url(period, topic),
         version_url=lambda v: version_url(v.period, v.version, v.topic),
         preview_url=f"/editor/{quote(period.label)}/preview" + (f"?{urlencode({'topic': topic})}" if topic else ""),
+        publish_url=confirm_url(period, topic, "publish"),
+        rebuild_url=confirm_url(period, topic, "rebuild"),
     )
 
 
@@ -127,17 +135,74 @@ def items_order(
     return RedirectResponse(safe_next(back), status_code=303)
 
 
-@router.post("/editor/{label}/publish")
-def editor_publish(request: Request, label: str, user: Editor, topic: Annotated[str, Form()] = "") -> Response:
+@router.post("/editor/digests/{digest_id}/intro")
+def digest_intro(
+    request: Request, digest_id: PathId, user: Editor, intro: Annotated[str, Form()], back: Annotated[str, Form()]
+) -> Response:
+    """The editor's note at the top of the issue."""
+    pw_of(request).set_digest_intro(digest_id, intro)
+    return RedirectResponse(f"{safe_next(back)}#intro", status_code=303)
+
+
+# Publishing and rebuilding cannot be undone (a published version never changes, a rebuild drops the edits):
+# their buttons lead to a page that says what will happen, whose form does it. No script is needed.
+ACTIONS = ("publish", "rebuild")
+
+
+def confirm_url(period: Period, topic: str | None, action: str) -> str:
+    query = urlencode({"action": action, **({"topic": topic} if topic else {})})
+    return f"/editor/{quote(period.label)}/confirm?{query}"
+
+
+@router.get("/editor/{label}/confirm")
+def editor_confirm(request: Request, label: str, user: Editor, action: str, topic: str | None = None) -> Response:
+    """Ask before publishing or rebuilding the draft, saying what it will do."""
     period = period_or_404(label)
+    if action not in ACTIONS:
+        raise NotFound(f"there is nothing to confirm called {action!r}; the actions are {', '.join(ACTIONS)}")
+    draft, published = versions_of(pw_of(request), period, topic)
+    if draft is None:
+        raise NotFound(f"there is no draft for {period.label} yet; open it first")
+    return page(
+        request,
+        "editor_confirm.html",
+        action=action,
+        period=period,
+        topic=topic,
+        draft=draft,
+        next_version=(published[0].version if published else 0) + 1,
+        edited=sum(1 for item in draft.items if not item.included),
+        back=editor_url(period, topic),
+    )
+
+
+@router.post("/editor/{label}/publish")
+def editor_publish(
+    request: Request,
+    label: str,
+    user: Editor,
+    topic: Annotated[str, Form()] = "",
+    confirmed: Annotated[str, Form()] = "",
+) -> Response:
+    period = period_or_404(label)
+    if confirmed != "yes":  # a form without the confirmation (an old page, a bookmark) asks first
+        return RedirectResponse(confirm_url(period, topic or None, "publish"), status_code=303)
     version = pw_of(request).publish_digest(period, topic or None)
     return RedirectResponse(version_url(period.label, version, topic or None), status_code=303)
 
 
 @router.post("/editor/{label}/rebuild")
-def editor_rebuild(request: Request, label: str, user: Editor, topic: Annotated[str, Form()] = "") -> Response:
-    """Build the draft again from the current stories: edits to the draft are replaced."""
+def editor_rebuild(
+    request: Request,
+    label: str,
+    user: Editor,
+    topic: Annotated[str, Form()] = "",
+    confirmed: Annotated[str, Form()] = "",
+) -> Response:
+    """Build the draft again from the current stories: edits to its items are replaced, its note is kept."""
     period = period_or_404(label)
+    if confirmed != "yes":
+        return RedirectResponse(confirm_url(period, topic or None, "rebuild"), status_code=303)
     pw_of(request).build_digest(period, topic or None)
     return RedirectResponse(editor_url(period, topic or None), status_code=303)
 

@@ -5,21 +5,44 @@ Every error has one shape, {"error": {"code", "message", "details"}}: see `web/e
 
 from __future__ import annotations
 
+import functools
+import tempfile
+from collections.abc import Callable
 from typing import Annotated, Any, Literal
+from urllib.parse import urlencode
 
-from fastapi import APIRouter, Query, Request
-from fastapi.responses import JSONResponse, Response
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import JSONResponse, Response, StreamingResponse
+from fastapi.routing import APIRoute
 from pydantic import BaseModel, Field
+from starlette.background import BackgroundTask
 
-from ..api import MAX_ID
+from ..api import EXPORT_FORMATS, MAX_ID, plain_tree
 from ..digest import DigestVersion, digest_dict
 from ..errors import LoginRequired, NotFound, UsageError
 from . import reading
-from .deps import Editor, LoggedIn, PathId, Reader, client_address, period_or_404, pw_of, version_url
+from .deps import Editor, LoggedIn, PathId, Reader, StoryId, client_address, period_or_404, pw_of, version_url
 from .errors import ERROR_RESPONSES, error_response
 from .security import set_session_cookie
 
-router = APIRouter(prefix="/api", responses=ERROR_RESPONSES)
+
+def _plain_times(endpoint: Callable[..., Any]) -> Callable[..., Any]:
+    @functools.wraps(endpoint)  # FastAPI reads the parameters and the answer's type through the wrapper
+    def answer(*args: Any, **kwargs: Any) -> Any:
+        return plain_tree(endpoint(*args, **kwargs))
+
+    return answer
+
+
+class PlainTimesRoute(APIRoute):
+    """A route whose answer has its date-times as ISO 8601 in UTC with a Z, as the CLI and the exports write them
+    (FastAPI would write a stored UTC time without its zone)."""
+
+    def __init__(self, path: str, endpoint: Callable[..., Any], **kwargs: Any) -> None:
+        super().__init__(path, _plain_times(endpoint), **kwargs)
+
+
+router = APIRouter(prefix="/api", responses=ERROR_RESPONSES, route_class=PlainTimesRoute)
 
 
 class Credentials(BaseModel):
@@ -47,32 +70,78 @@ def me(user: LoggedIn) -> dict[str, Any]:
     return {"name": user.name, "role": user.role}
 
 
+def search_form(
+    q: Annotated[str, Query(description='words, "a phrase", prefix*, AND / OR / NOT; none: every article')] = "",
+    language: Annotated[str, Query(description="only this language (ISO 639-1)")] = "",
+    source: Annotated[str, Query(description="only this outlet")] = "",
+    entity: Annotated[str, Query(description="only articles naming this watched entity (its id)")] = "",
+    topic: Annotated[str, Query(description="only articles relevant to this watchlist topic (its id)")] = "",
+    since: Annotated[str, Query(description="YYYY-MM-DD, included")] = "",
+    until: Annotated[str, Query(description="YYYY-MM-DD, included")] = "",
+    sort: Literal["relevance", "date"] = "relevance",
+) -> reading.SearchForm:
+    return reading.SearchForm(q, language, source, entity, topic, since, until, sort)
+
+
+SearchQuery = Annotated[reading.SearchForm, Depends(search_form)]
+
+
 @router.get("/search", tags=["articles"])
 def search(
     request: Request,
     user: Reader,
-    q: str = "",
-    language: str = "",
-    source: str = "",
-    entity: str = "",
-    topic: str = "",
-    since: Annotated[str, Query(description="YYYY-MM-DD, included")] = "",
-    until: Annotated[str, Query(description="YYYY-MM-DD, included")] = "",
-    sort: Literal["relevance", "date"] = "relevance",
+    form: SearchQuery,
     page: Annotated[int, Query(ge=1, le=reading.MAX_PAGE)] = 1,
     size: Annotated[int, Query(ge=1, le=100)] = reading.PAGE_SIZE,
 ) -> dict[str, Any]:
-    """Full-text search (words, "phrases", prefix*, AND/OR/NOT) with filters; the newest articles without `q`."""
-    form = reading.SearchForm(q, language, source, entity, topic, since, until, sort)
-    rows, pages = reading.search(pw_of(request), form, page, size)
-    return {"query": q, "filters": form.filters(), "page": pages.page, "has_next": pages.has_next, "results": rows}
+    """Full-text search with filters: a page of results, each the earliest matching article of its group of
+    copies and translations with the others in `copies`; `total` matching articles, `groups` results; `facets`
+    (matches per language, source, entity) and `timeline` (per day and language) over every match; `export`
+    links. Without `q`, every article the filters keep, newest first."""
+    found, pages = reading.search(pw_of(request), form, page, size)
+    here = {"q": form.q, **form.filters()}
+    exports = {fmt: "/api/search/export?" + urlencode({**here, "format": fmt}) for fmt in EXPORT_FORMATS}
+    exports["csv_excel"] = exports["csv"] + "&excel=true"
+    return {**found.as_dict(form.filters()), "page": pages.page, "size": size, "export": exports}
+
+
+EXPORT_TYPES = {"csv": "text/csv; charset=utf-8", "jsonl": "application/x-ndjson; charset=utf-8"}
+SPOOL_BYTES = 8 * 1024 * 1024  # an export larger than this waits on disk, not in memory
+
+
+@router.get("/search/export", tags=["articles"], response_class=Response)
+def search_export(
+    request: Request,
+    user: Reader,
+    form: SearchQuery,
+    format: Literal["csv", "jsonl"] = "csv",
+    excel: Annotated[bool, Query(description="CSV for spreadsheets: UTF-8 with a byte order mark")] = False,
+) -> Response:
+    """Every article the search matches (copies included), in its order, as CSV or JSONL with the fields of
+    `presswatch export articles`; the count in the `X-Presswatch-Count` header."""
+    spool = tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES, mode="w+", encoding="utf-8", newline="")
+    try:
+        count = reading.export_search(pw_of(request), form, format, spool, excel)
+    except BaseException:
+        spool.close()
+        raise
+    spool.seek(0)
+    headers = {
+        "content-disposition": f'attachment; filename="presswatch-search.{format}"',
+        "x-presswatch-count": str(count),
+    }
+    chunks = iter(lambda: spool.read(64 * 1024), "")
+    return StreamingResponse(
+        chunks, media_type=EXPORT_TYPES[format], headers=headers, background=BackgroundTask(spool.close)
+    )
 
 
 @router.get("/articles/{article_id}", tags=["articles"])
 def article(request: Request, article_id: PathId, user: Reader) -> dict[str, Any]:
-    """One article: metadata, text, paragraph languages, versions and mentions."""
+    """One article: metadata, text, paragraph languages, versions, mentions and its story (`story_id`, null
+    before `process`)."""
     found = reading.article(pw_of(request), article_id)
-    return {**found["article"], "mentions": found["mentions"]}
+    return {**found["article"], "mentions": found["mentions"], "story_id": found["story_id"]}
 
 
 @router.get("/articles/{article_id}/provenance", tags=["articles"])
@@ -85,14 +154,85 @@ def provenance(request: Request, article_id: PathId, user: Reader) -> dict[str, 
 
 
 @router.get("/stories", tags=["stories"])
-def stories(request: Request, user: Reader, limit: Annotated[int, Query(ge=1, le=1000)] = 50) -> list[dict[str, Any]]:
-    """Stories, latest first."""
-    return pw_of(request).stories(limit=limit)
+def stories(
+    request: Request,
+    user: Reader,
+    since: Annotated[str, Query(description="YYYY-MM-DD, included: stories active on or after it")] = "",
+    until: Annotated[str, Query(description="YYYY-MM-DD, included: stories active on or before it")] = "",
+    language: Annotated[str, Query(description="with an article in this language")] = "",
+    outlet: Annotated[str, Query(description="with an article from this outlet (any case)")] = "",
+    topic: Annotated[str, Query(description="with an article relevant to this watchlist topic (its id)")] = "",
+    min_size: Annotated[int, Query(ge=1, le=MAX_ID, description="at least this many articles")] = 1,
+    sort: Literal["recent", "size"] = "recent",
+    limit: Annotated[int, Query(ge=1, le=1000)] = 50,
+    offset: Annotated[int, Query(ge=0, le=MAX_ID)] = 0,
+) -> dict[str, Any]:
+    """Stories, latest activity first (or the largest first: `sort=size`), a page at a time; `total` counts
+    every page."""
+    form = reading.StoryForm(since, until, language, outlet, topic, min_size, sort)
+    rows, has_next, total = reading.stories(pw_of(request), form, offset, limit)
+    return {
+        "filters": form.filters(),
+        "total": total,
+        "offset": offset,
+        "limit": limit,
+        "has_next": has_next,
+        "stories": rows,
+    }
 
 
 @router.get("/stories/{story_id}", tags=["stories"])
-def story(request: Request, story_id: PathId, user: Reader) -> dict[str, Any]:
-    """One story with its articles, oldest first; `is_copy` marks copies and partial copies."""
+def story(request: Request, story_id: StoryId, user: Reader) -> dict[str, Any]:
+    """One story with its articles, oldest first (`is_copy` marks copies and partial copies), and the editors'
+    edits of it (`edits`). 404 for an id that names no story, and for a story merged into another."""
+    return reading.story(pw_of(request), story_id)
+
+
+# ---- an editor's corrections to the stories: each is recorded (who, when) and kept by later `process` runs
+
+
+class StoryMerge(BaseModel):
+    story: int = Field(ge=1, le=MAX_ID, description="the story whose articles move into this one")
+
+
+class StorySplit(BaseModel):
+    articles: list[Annotated[int, Field(ge=1, le=MAX_ID)]] = Field(min_length=1, max_length=10_000)
+    title: str | None = Field(default=None, max_length=1000, description="a name for the new story")
+
+
+class StoryMove(BaseModel):
+    article: int = Field(ge=1, le=MAX_ID, description="the article that moves into this story")
+
+
+class StoryRename(BaseModel):
+    title: str = Field(min_length=1, max_length=1000)
+
+
+@router.post("/stories/{story_id}/merge", tags=["stories"])
+def merge_stories(request: Request, story_id: StoryId, body: StoryMerge, user: Editor) -> dict[str, Any]:
+    """Move every article of story `story` into this one (the other is left empty); this story."""
+    pw_of(request).merge_stories(story_id, body.story, user.name)
+    return reading.story(pw_of(request), story_id)
+
+
+@router.post("/stories/{story_id}/split", tags=["stories"], status_code=201)
+def split_story(request: Request, story_id: StoryId, body: StorySplit, user: Editor) -> dict[str, Any]:
+    """Move the chosen articles of this story into a new story; the new story."""
+    found = pw_of(request).split_story(story_id, body.articles, user.name, body.title)
+    return reading.story(pw_of(request), found["id"])
+
+
+@router.post("/stories/{story_id}/move", tags=["stories"])
+def move_to_story(request: Request, story_id: StoryId, body: StoryMove, user: Editor) -> dict[str, Any]:
+    """Move one article, from whatever story it is in, into this story; this story."""
+    pw_of(request).move_article(body.article, story_id, user.name)
+    return reading.story(pw_of(request), story_id)
+
+
+@router.post("/stories/{story_id}/rename", tags=["stories"])
+def rename_story(request: Request, story_id: StoryId, body: StoryRename, user: Editor) -> dict[str, Any]:
+    """Give this story a name of the editor's own, kept however it grows; this story."""
+    pw_of(request).rename_story(story_id, body.title, user.name)
     return reading.story(pw_of(request), story_id)
 
 
@@ -116,8 +256,29 @@ def sources(request: Request, user: Reader) -> list[dict[str, Any]]:
 
 @router.get("/copies", tags=["provenance"])
 def copies(request: Request, user: Reader) -> list[dict[str, Any]]:
-    """The outlet copy network: who republished whom, how often, the median delay in hours."""
+    """The outlet copy network: who republished whom, how often, the median delay in hours; `origin_id` and
+    `copier_id` name the outlets for `/api/sources/{id}` and `/api/copies/{origin_id}/{copier_id}`."""
     return pw_of(request).copies()
+
+
+@router.get("/copies/{origin_id}/{copier_id}", tags=["provenance"])
+def copy_links(request: Request, origin_id: PathId, copier_id: PathId, user: Reader) -> dict[str, Any]:
+    """The copies behind one edge of the copy network: each copy by outlet `copier_id` with the article of
+    outlet `origin_id` it copies (kind, score, delay in hours), oldest copy first. 404 for an unknown outlet."""
+    return reading.copy_links(pw_of(request), origin_id, copier_id)
+
+
+@router.get("/sources/{source_id}", tags=["sources"])
+def outlet(
+    request: Request,
+    source_id: PathId,
+    user: Reader,
+    page: Annotated[int, Query(ge=1, le=reading.MAX_PAGE)] = 1,
+    size: Annotated[int, Query(ge=1, le=100)] = reading.PAGE_SIZE,
+) -> dict[str, Any]:
+    """One outlet: its health, its languages and articles per day, whom it copies (`copies_from`) and who copies
+    it (`copied_by`), the watched entities it names most, and a page of its articles, newest first."""
+    return reading.outlet(pw_of(request), source_id, page, size)
 
 
 # ---- saved searches ------------------------------------------------------------------------------

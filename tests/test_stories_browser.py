@@ -1,0 +1,117 @@
+"""Curating stories in a real browser (Debian's chromium through Playwright, as tests/test_web_browser.py drives
+it): an editor merges and splits on the story pages, `process` runs with new articles, the edits stand. The
+stories list and story pages, in English and in Persian, at 1400 px and at 390 px, never scroll sideways;
+screenshots go to test-output/.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from collections.abc import Iterator
+from contextlib import closing
+from pathlib import Path
+
+import pytest
+
+from presswatch import Presswatch
+
+from . import test_web_browser as browsing
+from .test_stories_curation import FARMLAND, POLICE_SEARCH, SPEECH, article_id, copy_records, members, story_of
+from .test_web_browser import log_in, shot
+
+# The browser tests' fixtures, by name (a browser, a server over this module's `pw`, a fresh page per test), and
+# Playwright's names, imported there once chromium is known to be installed.
+browser, server, page = browsing.browser, browsing.server, browsing.page
+Page, expect = browsing.Page, browsing.expect
+
+WIDE, PHONE = 1400, 390
+PERSIAN = re.compile(r"[\u0600-\u06FF]")
+
+
+@pytest.fixture(scope="module")
+def pw(web_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Presswatch]:
+    """A copy of the pre-filled store: these tests change its stories."""
+    copy = tmp_path_factory.mktemp("curated-browser") / "curated.db"
+    with closing(sqlite3.connect(web_db)) as source, closing(sqlite3.connect(copy)) as target:
+        source.backup(target)
+    found = Presswatch(db=str(copy))
+    yield found
+    found.close()
+
+
+def no_sideways_scroll(page: Page) -> None:
+    width = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+    assert width[0] <= width[1], f"{page.url} scrolls sideways at {width[1]} px: {width[0]} px wide"
+
+
+def test_stories_an_editor_merges_and_splits_and_process_keeps_it(page: Page, pw: Presswatch, tmp_path: Path) -> None:
+    page.set_viewport_size({"width": WIDE, "height": 1000})
+    speech, persian = story_of(pw, SPEECH[1]), story_of(pw, SPEECH[0])
+    log_in(page, "editor", f"/stories/{speech}")
+    # merge the Persian telling of the speech into the English story, choosing it by its id
+    page.fill("input[name=other]", str(persian))
+    page.click("#merge")
+    page.wait_for_url(f"**/stories/{speech}")
+    expect(page.locator(f"#article-{article_id(pw, SPEECH[0])}")).to_be_visible()
+    expect(page.locator(".history")).to_contain_text(f"merged story {persian} into story {speech}")
+    page.goto(f"/stories/{persian}")
+    expect(page.locator("p.error")).to_contain_text(f"merged it into story {speech}")
+    # split the farmland articles off the police-search story
+    police = story_of(pw, POLICE_SEARCH)
+    page.goto(f"/stories/{police}")
+    for url in FARMLAND:
+        page.check(f"#article-{article_id(pw, url)} input[type=checkbox]")
+    page.fill("#split-form input[name=title]", "Farmland fenced in by the camp")
+    page.click("#split")
+    page.wait_for_url(re.compile(r"/stories/\d+$"))
+    farmland = int(page.url.rsplit("/", 1)[1])
+    assert farmland != police
+    expect(page.locator("h1")).to_have_text("Farmland fenced in by the camp")
+    assert page.locator("ul.story-articles li").count() == 2
+    shot(page, "stories-split-1400")
+
+    # new articles arrive: copies of a speech article and a farmland article; `process` runs
+    pw.ingest([str(copy_records(pw, [SPEECH[0], FARMLAND[1]], tmp_path))])
+    pw.process()
+    page.goto(f"/stories/{farmland}")
+    expect(page.locator("h1")).to_have_text("Farmland fenced in by the camp")
+    expect(page.locator("ul.story-articles")).to_contain_text("Mirror Daily")  # the new copy joined it
+    assert page.locator("ul.story-articles li").count() == 3
+    page.goto(f"/stories/{speech}")
+    assert set(SPEECH[:2]) <= members(pw, speech) and "https://mirror.example/0" in members(pw, speech)
+    expect(page.locator(f"#article-{article_id(pw, SPEECH[0])}")).to_be_visible()
+    page.goto(f"/stories/{police}")
+    for url in FARMLAND:
+        expect(page.locator(f"#article-{article_id(pw, url)}")).to_have_count(0)
+
+
+def persian_story(pw: Presswatch) -> int:
+    """The largest story whose title is in Persian."""
+    return next(s["id"] for s in pw.stories(limit=1000, sort="size") if PERSIAN.search(s["title"] or ""))
+
+
+@pytest.mark.parametrize("width", [WIDE, PHONE])
+def test_stories_pages_fit_the_screen_in_english_and_persian(page: Page, pw: Presswatch, width: int) -> None:
+    page.set_viewport_size({"width": width, "height": 900})
+    english = story_of(pw, POLICE_SEARCH)
+    persian = persian_story(pw)
+    log_in(page, "editor", "/stories")
+    expect(page.locator("ol.story-list li").first).to_be_visible()
+    titles = page.locator("ol.story-list a.title")
+    assert all(d == "auto" for d in titles.evaluate_all("links => links.map(a => a.getAttribute('dir'))"))
+    no_sideways_scroll(page)
+    shot(page, f"stories-{width}")
+    page.goto("/stories?language=fa&sort=size")
+    expect(page.locator("p.count")).to_contain_text("largest first")
+    no_sideways_scroll(page)
+    shot(page, f"stories-fa-{width}")
+    for story, name in ((english, "en"), (persian, "fa")):
+        page.goto(f"/stories/{story}")
+        expect(page.locator("h1")).to_have_attribute("dir", "auto")
+        expect(page.locator("figure.chart img, figure.chart svg").first).to_be_visible()
+        no_sideways_scroll(page)
+        shot(page, f"story-{name}-{width}")
+    heading = page.locator("h1")
+    direction = heading.evaluate("h => getComputedStyle(h).direction")
+    assert direction == "rtl", "a Persian title reads right to left"

@@ -19,15 +19,16 @@ Sampled over the side's whole process tree during the timed part: the CPU
 seconds used (every 50 ms), which say how much work each side does whatever
 else the machine runs (wall times on a shared machine do not), and the peak
 memory as proportional set size (PSS) summed, so pages shared by forked workers
-count once (every 500 ms and at the end: reading PSS is not free).
+count once (every 500 ms and at the end: reading PSS is not free). The
+sampler's own CPU (it runs in the side's process) is taken out of the figure.
 
-The figures, each labelled with the processes it used:
-* presswatch (N workers) / trafilatura (1 process): the issue's goal figure, <= 1.25;
-* presswatch-1 / trafilatura: one process against one;
-* presswatch (N workers) / trafilatura-N: N processes against N.
+The figures, each labelled with the processes it used, as a ratio of median
+CPU seconds and of wall seconds (best and median):
+* presswatch-1 / trafilatura: one process against one (goal: CPU <= 1.25);
+* presswatch (N workers) / trafilatura-N: N processes against N (goal: CPU <= 1.25);
+* presswatch (N workers) / trafilatura (1 process): the wall time a user sees.
 The machine is noisy, so there are several rounds (default 3) and the order of
-the sides alternates between rounds; the best time of each side gives the
-ratios, the medians are printed too. Nothing is asserted: the script prints
+the sides alternates between rounds. Nothing is asserted: the script prints
 and exits 0.
 """
 
@@ -108,6 +109,10 @@ class TreeSampler:
         self.peak = 0.0
         self.cpu_at_start: dict[int, float] = {}
         self.cpu_seen: dict[int, float] = {}
+        # The sampler runs in the measured process: its own CPU (reading PSS walks every mapping of every
+        # process, about 3 ms per process) is not the side's work, and would weigh on the side with the
+        # most and largest processes and the longest run.
+        self.own_cpu = 0.0
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
@@ -124,11 +129,14 @@ class TreeSampler:
         tick = 0
         while not self._stop.wait(0.05):
             tick += 1
+            started = time.thread_time()
             self._sample(memory=tick % 10 == 0)
+            self.own_cpu += time.thread_time() - started
 
     @property
     def cpu(self) -> float:
-        return sum(used - self.cpu_at_start.get(pid, 0.0) for pid, used in self.cpu_seen.items())
+        used = sum(used - self.cpu_at_start.get(pid, 0.0) for pid, used in self.cpu_seen.items())
+        return used - self.own_cpu
 
     def __enter__(self) -> TreeSampler:
         for pid in tree_pids(os.getpid()):
@@ -139,7 +147,9 @@ class TreeSampler:
     def __exit__(self, *_: object) -> None:
         self._stop.set()
         self._thread.join()
+        started = time.thread_time()
         self._sample(memory=True)
+        self.own_cpu += time.thread_time() - started
 
 
 def quiet() -> None:
@@ -258,22 +268,25 @@ def figures_of(runs: dict[str, list[dict[str, Any]]]) -> dict[str, Any]:
     }
     ratios = {
         name: {
+            "cpu": sides[ours]["median_cpu_s"] / sides[peer]["median_cpu_s"],
             "best": sides[ours]["best_s"] / sides[peer]["best_s"],
             "median": sides[ours]["median_s"] / sides[peer]["median_s"],
         }
         for name, (ours, peer) in RATIOS.items()
     }
-    goal = ratios[GOAL_RATIO]["best"]
-    return {**sides, "ratios": ratios, "goal": GOAL, "meets_goal": goal <= GOAL}
+    meets = all(ratios[name]["cpu"] <= GOAL for name in GOAL_RATIOS)
+    return {**sides, "ratios": ratios, "goal": GOAL, "goal_ratios": list(GOAL_RATIOS), "meets_goal": meets}
 
 
 # name of the figure → (our side, the peer's side)
 RATIOS = {
-    "N-vs-1": ("presswatch", "trafilatura"),
     "1-vs-1": (SEQUENTIAL, "trafilatura"),
     "N-vs-N": ("presswatch", PEER_PARALLEL),
+    "N-vs-1": ("presswatch", "trafilatura"),
 }
-GOAL_RATIO = "N-vs-1"
+# The issue's goal: one process each and N each, judged on CPU seconds (the work done, which a shared
+# machine's load does not change the way it changes wall time).
+GOAL_RATIOS = ("1-vs-1", "N-vs-N")
 
 
 def label_of(side: str, figures: dict[str, Any]) -> str:
@@ -303,12 +316,35 @@ def lines_of(figures: dict[str, Any], count: int) -> list[str]:
     )
     for name, (ours, peer) in RATIOS.items():
         ratio = figures["ratios"][name]
-        goal = f"; goal <= {GOAL}: {'met' if figures['meets_goal'] else 'NOT met'}" if name == GOAL_RATIO else ""
+        goal = f"; goal CPU <= {GOAL}: {'met' if ratio['cpu'] <= GOAL else 'NOT met'}" if name in GOAL_RATIOS else ""
         lines.append(
-            f"ratio {name}: {ratio['best']:.2f} best, {ratio['median']:.2f} median"
-            f" ({label_of(ours, figures)} / {label_of(peer, figures)}){goal}"
+            f"ratio {name}: CPU {ratio['cpu']:.2f} (median CPU s); wall {ratio['best']:.2f} best,"
+            f" {ratio['median']:.2f} median ({label_of(ours, figures)} / {label_of(peer, figures)}){goal}"
         )
+    met = "met" if figures["meets_goal"] else "NOT met"
+    lines.append(f"goal (CPU ratios {' and '.join(GOAL_RATIOS)} <= {GOAL}): {met}")
+    lines.append("parameters: " + "; ".join(f"{k} {v}" for k, v in figures.get("parameters", {}).items()))
     return lines
+
+
+def parameters(data: Path, count: int) -> dict[str, Any]:
+    """What was run, so that a figure can be reproduced: pages, rounds, processes, options, versions."""
+    import platform
+
+    import trafilatura
+
+    from presswatch.config import Settings
+    from presswatch.ingest.workers import worker_count
+
+    return {
+        "pages": f"{len(page_files(data))} from {data / 'extraction' / 'aeb' / 'html'}",
+        "rounds": count,
+        "N": worker_count(0),
+        "presswatch": "Presswatch(db, workers=N or 1).ingest(files), default settings (language_accuracy"
+        f" {Settings.language_accuracy}, paragraph_languages {','.join(Settings.paragraph_languages)})",
+        "trafilatura": f"{trafilatura.__version__}, extract(html_bytes) with default options",
+        "python": platform.python_version(),
+    }
 
 
 def main() -> int:
@@ -327,6 +363,7 @@ def main() -> int:
         )
         return 0
     figures = figures_of(rounds(options.data, max(1, options.rounds)))
+    figures["parameters"] = parameters(options.data, max(1, options.rounds))
     print(json.dumps(figures, indent=2) if options.json else "\n".join(lines_of(figures, options.rounds)))
     return 0
 

@@ -11,9 +11,14 @@ Method
   a page of 20, opening a pooled connection each time): bench/web.py's 200 mixed queries (words, OR, phrases,
   prefixes, names; half with filters, a quarter by date, some on page 2 or 3), with the counts, facets and
   coverage (`aggregates`) and without them; the broadest queries (the 5 commonest words of each language, which
-  match most of the store, and no words at all: every article); paging deep (page 200 of a broad query); the
-  wire story's words (a group of 301); the ids of every match of a broad query (what an export reads first).
-* Printed: p50/p95/max per set, and the slowest queries. Nothing is asserted.
+  match most of the store); no words (the newest articles, uncounted, and every English article, counted);
+  paging deep (page 200 of a broad query); the wire story's words (a group of 301); the ids of every match of
+  a broad query (what an export reads first).
+* Printed: wall and CPU time (of this process, in which SQLite runs: the steadier figure on a shared machine)
+  p50/p95/max per set, the two slowest of each, and the load average before and after. Nothing is asserted.
+
+    .venv/bin/python bench/search_research.py                          # builds 100,000 articles: minutes
+    .venv/bin/python bench/search_research.py --db /tmp/s100k.db       # keeps the store for the next run
 """
 
 from __future__ import annotations
@@ -21,6 +26,7 @@ from __future__ import annotations
 import argparse
 import importlib.util
 import json
+import os
 import random
 import sys
 import tempfile
@@ -103,19 +109,32 @@ def add_copies(pw: Presswatch, share: float, rng: random.Random) -> dict[str, in
     return {"copies": len(made), "links": len(linked), "articles": len(pool) + len(made)}
 
 
-def timed(run: Any) -> tuple[float, Any]:
-    started = time.perf_counter()
+Run = tuple[float, float, str]  # wall ms, CPU ms of this process (SQLite runs in it), what ran
+
+
+def timed(run: Any) -> tuple[float, float, Any]:
+    """Wall and CPU milliseconds of `run()`, and its result: on a shared machine the CPU time is the steadier."""
+    wall, cpu = time.perf_counter(), time.process_time()
     result = run()
-    return (time.perf_counter() - started) * 1000, result
+    return (time.perf_counter() - wall) * 1000, (time.process_time() - cpu) * 1000, result
 
 
-def summary(values: list[float]) -> dict[str, float]:
-    ordered = sorted(values)
-
-    def at(share: float) -> float:
+def summary(runs: list[Run]) -> dict[str, Any]:
+    def at(values: list[float], share: float) -> float:
+        ordered = sorted(values)
         return round(ordered[min(len(ordered) - 1, int(round(share * (len(ordered) - 1))))], 1)
 
-    return {"n": len(values), "p50_ms": at(0.5), "p95_ms": at(0.95), "max_ms": round(ordered[-1], 1)}
+    walls, cpus = [r[0] for r in runs], [r[1] for r in runs]
+    return {
+        "n": len(runs),
+        "wall_p50_ms": at(walls, 0.5),
+        "wall_p95_ms": at(walls, 0.95),
+        "wall_max_ms": at(walls, 1.0),
+        "cpu_p50_ms": at(cpus, 0.5),
+        "cpu_p95_ms": at(cpus, 0.95),
+        "cpu_max_ms": at(cpus, 1.0),
+        "slowest": [f"{w:.0f} ms wall, {c:.0f} ms CPU: {what}" for w, c, what in sorted(runs, reverse=True)[:2]],
+    }
 
 
 def main() -> int:
@@ -128,6 +147,7 @@ def main() -> int:
     args = parser.parse_args()
     web = _web_bench()
     rng = random.Random(SEED)
+    load = [round(x, 1) for x in os.getloadavg()]
     with tempfile.TemporaryDirectory() as folder:
         db = Path(args.db or Path(folder) / "search.db")
         fresh = not db.exists()
@@ -135,57 +155,80 @@ def main() -> int:
         try:
             pw.init()
             originals = int(args.articles / (1 + args.copies))
-            build_ms, (vocab, outlets, names) = timed(lambda: web.build(pw, originals, rng) if fresh else None)
+            build_ms, _, built = timed(lambda: web.build(pw, originals, rng) if fresh else None)
             added = add_copies(pw, args.copies, rng) if fresh else {}
-            if not fresh:  # the vocabularies come from the seed: rebuild them as build() drew them
+            if fresh:
+                vocab, outlets, names = built
+            else:  # the vocabularies come from the seed: drawn again as build() drew them
                 vocab = {lang: web.vocabulary(rng, lang, 20_000) for lang, _ in web.LANGUAGES}
-                outlets = [f"Outlet {i:02d}" for i in range(web.OUTLETS)]
-                names = []
+                outlets, names = [f"Outlet {i:02d}" for i in range(web.OUTLETS)], ["x y"]
             report: dict[str, Any] = {"store": {**added, "build_s": round(build_ms / 1000, 1)}}
-            mix = web.queries(rng, args.queries + 10, vocab, outlets, names or ["x y"], pw)
-            for q in mix[:10]:
-                pw.search_results(q.text, q.where)
-            mix = mix[10:]
-            sets: dict[str, list[tuple[float, str]]] = {"mixed, with facets": [], "mixed, page only": []}
-            for q in mix:
-                ms, found = timed(lambda q=q: pw.search_results(q.text, q.where))
-                sets["mixed, with facets"].append((ms, f"{q.describe()} -> {found.total} matches"))
-                ms, _ = timed(lambda q=q: pw.search_results(q.text, q.where, aggregates=False))
-                sets["mixed, page only"].append((ms, q.describe()))
-            broad = [vocab[lang].words[i] for lang in ("en", "sq", "fa") for i in range(5)] + [""]
-            sets["broadest (commonest words, no words)"] = []
-            for word in broad:
-                ms, found = timed(lambda w=word: pw.search_results(w, ArticleFilter(limit=PAGE)))
-                sets["broadest (commonest words, no words)"].append((ms, f"{word!r} -> {found.total} matches"))
-            sets["page 200 of a broad query"] = []
-            for sort in ("relevance", "date"):
-                where = ArticleFilter(limit=PAGE, offset=199 * PAGE, sort=sort)
-                ms, found = timed(lambda w=where: pw.search_results(broad[0], w))
-                sets["page 200 of a broad query"].append((ms, f"{sort}: {len(found.hits)} results"))
-            with pw.store.connect() as conn:
-                wire_text = conn.execute(select(articles.c.title).where(articles.c.id == 1)).scalar_one()
-            phrase = '"' + " ".join(wire_text.split()[:3]) + '"'
-            ms, found = timed(lambda: pw.search_results(phrase, ArticleFilter(limit=PAGE)))
-            first = found.hits[0] if found.hits else {}
-            sets["the wire story (301 copies)"] = [(ms, f"{phrase} -> {first.get('copy_count')} copies")]
-            sets["ids of every match (export)"] = []
-            for word in broad[:3]:
-                ms, ids = timed(lambda w=word: pw.search_ids(w, ArticleFilter()))
-                sets["ids of every match (export)"].append((ms, f"{word!r} -> {len(ids)} ids"))
+            sets = run_all(pw, web, rng, args.queries, vocab, outlets, names)
         finally:
             pw.close()
+    report["load_average_before_after"] = [load, [round(x, 1) for x in os.getloadavg()]]
     for name, runs in sets.items():
-        report[name] = {**summary([ms for ms, _ in runs]), "slowest": sorted(runs, reverse=True)[:2]}
+        report[name] = summary(runs)
     if args.json:
         print(json.dumps(report, indent=2, ensure_ascii=False))
         return 0
-    print(f"store: {report['store']}")
+    print(f"store: {report['store']}; load average before and after: {report['load_average_before_after']}")
     for name in sets:
         s = report[name]
-        print(f"{name}: n={s['n']} p50 {s['p50_ms']} ms, p95 {s['p95_ms']} ms, max {s['max_ms']} ms")
-        for ms, described in s["slowest"]:
-            print(f"    {ms:8.1f} ms  {described}")
+        print(
+            f"{name}: n={s['n']} wall p50 {s['wall_p50_ms']} / p95 {s['wall_p95_ms']} / max {s['wall_max_ms']} ms; "
+            f"CPU p50 {s['cpu_p50_ms']} / p95 {s['cpu_p95_ms']} / max {s['cpu_max_ms']} ms"
+        )
+        for line in s["slowest"]:
+            print(f"    {line}")
     return 0
+
+
+def run_all(
+    pw: Presswatch,
+    web: Any,
+    rng: random.Random,
+    count: int,
+    vocab: dict[str, Any],
+    outlets: list[str],
+    names: list[str],
+) -> dict[str, list[Run]]:
+    """Every timed set, by name."""
+    mix = web.queries(rng, count + 10, vocab, outlets, names, pw)
+    for q in mix[:10]:
+        pw.search_results(q.text, q.where)
+    sets: dict[str, list[Run]] = {"mixed, with facets": [], "mixed, page only": []}
+    for q in mix[10:]:
+        q.where.limit = PAGE
+        wall, cpu, found = timed(lambda q=q: pw.search_results(q.text, q.where))
+        sets["mixed, with facets"].append((wall, cpu, f"{q.describe()} -> {found.total} matches"))
+        wall, cpu, _ = timed(lambda q=q: pw.search_results(q.text, q.where, aggregates=False))
+        sets["mixed, page only"].append((wall, cpu, q.describe()))
+    broad = [vocab[lang].words[i] for lang in ("en", "sq", "fa") for i in range(5)]
+    sets["broadest: the 5 commonest words of each language"] = []
+    for word in broad:
+        wall, cpu, found = timed(lambda w=word: pw.search_results(w, ArticleFilter(limit=PAGE)))
+        sets["broadest: the 5 commonest words of each language"].append((wall, cpu, f"{word!r}: {found.total}"))
+    sets["no words"] = []
+    for where in (ArticleFilter(limit=PAGE), ArticleFilter(limit=PAGE, language="en")):
+        wall, cpu, found = timed(lambda w=where: pw.search_results("", w))
+        sets["no words"].append((wall, cpu, f"language={where.language}: {found.total} counted"))
+    sets["page 200 of a broad query"] = []
+    for sort in ("relevance", "date"):
+        where = ArticleFilter(limit=PAGE, offset=199 * PAGE, sort=sort)
+        wall, cpu, found = timed(lambda w=where: pw.search_results(broad[0], w))
+        sets["page 200 of a broad query"].append((wall, cpu, f"{sort}: {len(found.hits)} results"))
+    with pw.store.connect() as conn:
+        wire_title = conn.execute(select(articles.c.title).where(articles.c.id == 1)).scalar_one()
+    phrase = '"' + " ".join(wire_title.split()[:3]) + '"'
+    wall, cpu, found = timed(lambda: pw.search_results(phrase, ArticleFilter(limit=PAGE)))
+    first = found.hits[0] if found.hits else {}
+    sets["the wire story (a group of 301)"] = [(wall, cpu, f"{phrase}: {first.get('copy_count')} copies")]
+    sets["ids of every match (what an export reads first)"] = []
+    for word in broad[:3]:
+        wall, cpu, ids = timed(lambda w=word: pw.search_ids(w, ArticleFilter()))
+        sets["ids of every match (what an export reads first)"].append((wall, cpu, f"{word!r}: {len(ids)} ids"))
+    return sets
 
 
 if __name__ == "__main__":

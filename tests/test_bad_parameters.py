@@ -182,8 +182,8 @@ CLI_CASES = [
     ["entities", "emerging", "--week", "0001-W01", "--limit", BIG],
     ["provenance", BIG],
     ["digest", "build", "--week", "9999-W52", "--format", "md"],
-    ["digest", "build", "--from", "2026-01-01", "--to", "9999-12-31", "--format", "md"],
-    ["digest", "build", "--from", "9999-12-30", "--format", "md"],
+    ["digest", "build", "--since", "2026-01-01", "--until", "9999-12-31", "--format", "md"],
+    ["digest", "build", "--since", "9999-12-30", "--format", "md"],
     ["digest", "publish", "--week", "9999-W53"],
 ]
 

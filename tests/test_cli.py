@@ -98,8 +98,10 @@ def test_ingest_list_show_search_stats(tmp_path: Path, corpus: Path) -> None:
     shown = json.loads(invoke(db, "articles", "show", "https://d.example/b", "--json").stdout)
     assert shown["language"] == "sq" and shown["source"] == "Drita"
     assert "Harbour plan" in invoke(db, "articles", "show", str(listed[1]["id"])).stdout
-    hits = json.loads(invoke(db, "search", "keshilli", "--json").stdout)
+    found = json.loads(invoke(db, "search", "keshilli", "--json").stdout)
+    hits = found["results"]
     assert [h["title"] for h in hits] == ["Porti"] and "[" in hits[0]["snippet"]
+    assert found["total"] == found["groups"] == 1 and found["facets"]["language"] == [{"value": "sq", "count": 1}]
     stats = json.loads(invoke(db, "stats", "--json").stdout)
     assert stats["articles"] == 2 and stats["by_language"] == {"en": 1, "sq": 1}
     assert "2 articles" in invoke(db, "stats").stdout
@@ -214,25 +216,30 @@ def test_search_usage_names_its_argument_and_a_flag_takes_no_value(tmp_path: Pat
     usage = runner.invoke(app, ["search", "--help"], env={"COLUMNS": "200"}).output
     assert re.search(r"Usage: \S+ search \[OPTIONS\] QUERY\b", usage), usage
     assert runner.invoke(app, ["ingest", "--help"], env={"COLUMNS": "200"}).output.count("PATHS...") >= 1
-    assert "Watchlist topic id [default: every topic]." in runner.invoke(app, ["digest", "build", "--help"]).output
+    built = runner.invoke(app, ["digest", "build", "--help"], env={"COLUMNS": "200"}).output
+    assert "Watchlist topic id [default: every topic]." in built
     wrong = invoke(tmp_path / "p.db", "articles", "list", "--json", "true")
     assert wrong.exit_code == 2 and "true" in wrong.output
 
 
 def test_one_option_name_per_meaning() -> None:
-    """`--to` is the last day of a period wherever it appears; the digest's recipients are `--recipient`."""
-    send = typer.main.get_command(app).commands["digest"].commands["send"]  # type: ignore[attr-defined]
-    names = {name for param in send.params for name in param.opts}
-    assert "--recipient" in names and "--to" in names
-    to = next(p for p in send.params if "--to" in p.opts)
-    assert "Last day of the period" in (to.help or "")
+    """A period's days are --since/--until everywhere (articles, stories, digests); the digest's recipients are
+    --recipient; --to is the story an article moves to, and nothing else."""
+    meanings: dict[str, set[str]] = {}
+    root: Any = typer.main.get_command(app)
     for path in COMMANDS:
-        command: Any = typer.main.get_command(app)
+        command = root
         for part in path:
             command = command.commands[part]
         for param in command.params:
-            if "--to" in param.opts:
-                assert "Last day of the period" in (param.help or ""), path
+            for name in param.opts:
+                meanings.setdefault(name, set()).add(" ".join(path))
+    assert "--lang" not in meanings and "--from" not in meanings  # --language, --since
+    assert meanings["--recipient"] == {"digest send"}
+    assert meanings["--to"] <= {"stories move"}
+    assert {"articles list", "search", "digest build", "digest publish", "digest send"} <= meanings["--until"]
+    send = root.commands["digest"].commands["send"]
+    assert not {"--from", "--to"} & {name for param in send.params for name in param.opts}
 
 
 def test_outlet_filters_in_any_case_or_a_did_you_mean(tmp_path: Path, corpus: Path) -> None:

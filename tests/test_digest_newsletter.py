@@ -116,7 +116,11 @@ def titles(app: Presswatch, topic: str | None = None) -> tuple[str, list[str]]:
 def test_without_a_watchlist_the_biggest_stories(store: Presswatch) -> None:
     rule, found = titles(store)
     assert rule == "biggest"
-    assert found == ["Council weighs the harbour plan", "Storm to close northern ports", "Quarry company plans second site"]
+    assert found == [
+        "Council weighs the harbour plan",
+        "Storm to close northern ports",
+        "Quarry company plans second site",
+    ]
     digest = store.build_digest(period_of(WEEK))
     assert "no watchlist is loaded" in digest.rule_text
     assert digest_dict(digest)["rule"] == "biggest" and digest_dict(digest)["rule_text"] == digest.rule_text

@@ -9,6 +9,11 @@ only the URL's origin (scheme://host) becomes the server's, paths and options st
 
 from __future__ import annotations
 
+import csv
+import email
+import email.policy
+import html
+import io
 import json
 import os
 import re
@@ -19,6 +24,7 @@ import subprocess
 import sys
 import threading
 import time
+import tomllib
 import urllib.error
 import urllib.request
 from collections.abc import Callable, Iterator
@@ -30,7 +36,9 @@ import pytest
 from typer.testing import CliRunner
 
 from presswatch import Presswatch
+from presswatch.api import ARTICLE_FIELDS
 from presswatch.cli import app
+from presswatch.digest import period_of
 
 from .conftest import PROJECT, page
 from .httpserver import Reply, Request, TestServer, rss
@@ -174,6 +182,7 @@ class LocalWeb:
 
     def __init__(self, server: TestServer) -> None:
         self.server = server
+        self.mail: list[tuple[list[str], bytes]] = []  # (recipients, message) the local SMTP server received
         self.harbour_items = [
             self.sample_page("harbourledger/storm-ilona-floods-coastal-towns-adriatic-ferries-cancelled.html")
         ]
@@ -252,8 +261,15 @@ def news_sitemap(urls: list[str]) -> str:
     )
 
 
+def readme_newsletter() -> str:
+    """The README's presswatch.toml for the digest: its ```toml block that sets digest_name."""
+    blocks = re.findall(r"```toml\n(.*?)```", README.read_text("utf-8"), re.DOTALL)
+    return next(block for block in blocks if "digest_name" in block)
+
+
 def prepare_folder(folder: Path, web: LocalWeb) -> None:
     """What a user would have in the folder the README's examples run in."""
+    (folder / "presswatch.toml").write_text(readme_newsletter(), "utf-8")  # names the digest
     for name in OFFLINE_PAGES:
         target = folder / "pages" / name
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -423,7 +439,17 @@ def counted_languages(ran: Ran) -> None:
 
 
 def found_the_phrase(ran: Ran) -> None:
-    ran.shows("[camp closure]", "Balkan Wire", "Adriatic Review")
+    ran.shows("[camp closure]", "[police search]", "Balkan Wire", "Adriatic Review", "1 copy in 1 outlet")
+
+
+def exported_the_search(ran: Ran) -> None:
+    """A CSV that a spreadsheet reads as UTF-8 (a byte order mark first) with every match, in three languages."""
+    data = (ran.folder / "tolou.csv").read_bytes()
+    assert data.startswith(b"\xef\xbb\xbf"), data[:20]
+    rows = list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"))))
+    assert list(rows[0]) == list(ARTICLE_FIELDS)
+    ran.shows(f"exported {len(rows)} matching articles to tolou.csv")
+    assert {row["language"] for row in rows} >= {"en", "sq", "fa"}
 
 
 def named_the_first_publisher(ran: Ran) -> None:
@@ -506,6 +532,66 @@ def renamed_the_story(ran: Ran) -> None:
         pw.close()
 
 
+def built_the_draft(ran: Ran) -> None:
+    ran.shows("digest 2026-W42:", "(saved as the draft)", "selection: Stories on a watchlist topic")
+    intro = shlex.split(ran.example).pop(shlex.split(ran.example).index("--intro") + 1)
+    shown = ran.output.split("digest 2026-W42:")[0]  # the Markdown on standard output
+    assert shown.startswith(f"# {tomllib.loads(readme_newsletter())['digest_name']}\n"), shown[:300]
+    assert f"> {intro}" in shown, shown[:1200]
+
+
+def published_the_digest(ran: Ran) -> None:
+    ran.shows("digest 2026-W42 published as version 1")
+
+
+def run_with_smtp(args: list[str], way: Way, folder: Path, web: LocalWeb) -> str:
+    """`digest send` to a real SMTP server (aiosmtpd) on a free port of 127.0.0.1, in place of the README's
+    --smtp-host and --smtp-port; what it receives is kept in `web.mail`."""
+    from aiosmtpd.controller import Controller
+
+    class Keep:
+        async def handle_DATA(self, server: object, session: object, envelope: object) -> str:  # noqa: N802
+            web.mail.append((list(envelope.rcpt_tos), envelope.original_content or envelope.content))  # type: ignore[attr-defined]
+            return "250 OK"
+
+    port = free_port()
+    local = list(args)
+    local[local.index("--smtp-host") + 1] = "127.0.0.1"
+    local[local.index("--smtp-port") + 1] = str(port)
+    controller = Controller(Keep(), hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        return run_in_process(local, way, folder, web)
+    finally:
+        controller.stop()
+
+
+def mailed_the_digest(ran: Ran) -> None:
+    """The mail parsed back: the newsletter's name, tagline, sign-off and sender, the editor's note, every
+    item of the published issue, in the text part and in the HTML part."""
+    ran.shows("digest 2026-W42 (version 1) sent to desk@example.org")
+    [(recipients, raw)] = ran.web.mail
+    assert recipients == ["desk@example.org"]
+    message = email.message_from_bytes(raw, policy=email.policy.default)
+    news = tomllib.loads(readme_newsletter())
+    assert message["Subject"].startswith(f"{news['digest_name']} — ") and "2026-W42" in message["Subject"]
+    assert message["From"] == news["digest_sender"] and message["To"] == "desk@example.org"
+    pw = Presswatch(db=str(ran.folder / "presswatch.db"))
+    try:
+        issue = pw.published_version(period_of("2026-W42"), 1)
+    finally:
+        pw.close()
+    assert issue.intro and len(issue.included) >= 3
+    expected = [news["digest_name"], news["digest_tagline"], news["digest_signoff"], issue.intro]
+    expected += [item.title for item in issue.included]
+    for kind in ("plain", "html"):
+        body = message.get_body((kind,))
+        assert body is not None, kind
+        text = " ".join((html.unescape(body.get_content()) if kind == "html" else body.get_content()).split())
+        for part in expected:
+            assert " ".join(part.split()) in text, f"the {kind} part lacks {part!r}"
+
+
 def added_the_user(ran: Ran) -> None:
     ran.shows("user ana added with role editor")
 
@@ -543,11 +629,12 @@ EXAMPLES: dict[str, Way] = {
     "watchlist load my-watchlist.toml": Way(run_in_process, loaded_the_watchlist),
     "process": Way(run_in_process, ran_every_stage),
     "stats": Way(run_in_process, counted_languages),
-    "search '\"camp closure\" OR muxhahed*'": Way(run_in_process, found_the_phrase),
+    'search \'"camp closure" OR "police search"\'': Way(run_in_process, found_the_phrase),
     "provenance 12": Way(run_in_process, named_the_first_publisher),
     "copies": Way(run_in_process, showed_the_copy_network),
     "digest build --week 2026-W42 --format html --out digest.html": Way(run_in_process, wrote_the_digest),
     "export links --format csv --out links.csv": Way(run_in_process, wrote_the_links),
+    "search 'Tolou OR Tolu OR طلوع' --format csv --excel --out tolou.csv": Way(run_in_process, exported_the_search),
     # Live monitoring, against the local server.
     "sources add https://harbour-ledger.example/": Way(run_in_process, found_the_feed, live=True),
     "sources add https://drita.example/news-sitemap.xml --language sq --country AL": Way(
@@ -563,6 +650,14 @@ EXAMPLES: dict[str, Way] = {
     "stories move 27 --to 4": Way(run_in_process, moved_the_article),
     "stories merge 5 11": Way(run_in_process, merged_the_stories),
     "stories rename 5 'Who funds the Iranian exile groups'": Way(run_in_process, renamed_the_story),
+    # The digest as a newsletter (named by the README's presswatch.toml), mailed to a real local SMTP server.
+    "digest build --week 2026-W42 --intro 'A fire inside the camp, families at its gate, and a lawsuit.'": Way(
+        run_in_process, built_the_draft
+    ),
+    "digest publish --week 2026-W42": Way(run_in_process, published_the_digest),
+    "digest send --week 2026-W42 --recipient desk@example.org --smtp-host localhost --smtp-port 2525": Way(
+        run_with_smtp, mailed_the_digest
+    ),
     # The web UI.
     "users add ana --role editor": Way(run_in_process, added_the_user, input="ana-password-1\nana-password-1\n"),
     "serve": Way(run_server, answered_http),  # a process: a real server on a real port

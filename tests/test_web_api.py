@@ -573,6 +573,36 @@ def test_outlet_names_on_article_pages_link_to_the_outlet(client: TestClient, pw
 # ---- the digest editor -----------------------------------------------------------------------------
 
 
+def test_the_editors_note_publishing_and_rebuilding_ask_first_and_the_start_page_lists_issues(
+    client: TestClient,
+) -> None:
+    token = login(client, "editor")
+    headers = {"x-csrf-token": token}
+    week = "2026-W40"  # a week of its own: the other editor tests take 2026-W42, the browser's 2026-W43
+    draft = client.post(f"/api/digests/{week}/draft", headers=headers).json()
+    assert draft["rule"] == "topic" and draft["rule_text"].startswith("Stories on a watchlist topic")
+    changed = client.patch(f"/api/digests/{draft['digest_id']}", json={"intro": " A note. "}, headers=headers)
+    assert changed.json() == {"digest_id": draft["digest_id"], "intro": "A note."}
+    assert "A note." in client.get(f"/editor/{week}/preview").text
+    page = client.get(f"/editor/{week}").text
+    assert "A note.</textarea>" in page and "Selection:" in page
+    assert f'href="/editor/{week}/confirm?action=publish"' in page
+    # a form posted without the confirmation is asked first; the confirmation page posts it with it
+    asked = client.post(f"/editor/{week}/publish", data={"csrf_token": token})
+    assert asked.status_code == 303 and asked.headers["location"] == f"/editor/{week}/confirm?action=publish"
+    confirm = client.get(asked.headers["location"]).text
+    assert "Publish version 1 of 2026-W40?" in confirm and 'name="confirmed" value="yes"' in confirm
+    done = client.post(f"/editor/{week}/publish", data={"csrf_token": token, "confirmed": "yes"})
+    assert done.status_code == 303 and done.headers["location"] == f"/digests/{week}/v1"
+    assert "A note." in client.get(f"/digests/{week}/v1").text
+    rebuild = client.get(f"/editor/{week}/confirm?action=rebuild").text
+    assert "every edit to them" in rebuild and "The editor's note is kept." in rebuild
+    assert client.get(f"/editor/{week}/confirm?action=delete").status_code == 404
+    start = client.get("/editor").text
+    assert f'<a href="/editor/{week}">{week}</a>' in start and f'<a href="/digests/{week}/v1">{week}</a>' in start
+    assert_error(client.patch("/api/digests/999999", json={"intro": "x"}, headers=headers), 404, "not_found")
+
+
 def test_an_editor_edits_previews_and_publishes_a_digest(client: TestClient) -> None:
     token = login(client, "editor")
     headers = {"x-csrf-token": token}

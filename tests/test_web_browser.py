@@ -15,7 +15,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlparse
+from urllib.parse import urlencode, urlparse
 
 import pytest
 
@@ -183,7 +183,9 @@ def test_edit_a_digest_and_publish_it(page: Page) -> None:
     preview = page.frame_locator("iframe.preview")
     expect(preview.locator("body")).to_contain_text("An editor's own summary of the week.")
     shot(page, "digest-editor")
-    page.click("#publish")
+    page.click("#publish")  # asks first, on a page of its own
+    expect(page.locator("h1")).to_contain_text(f"Publish version 1 of {BROWSER_WEEK}?")
+    page.click("#confirm")
     page.wait_for_url(f"**/digests/{BROWSER_WEEK}/v*")
     expect(page.locator("body")).to_contain_text("An editor's own summary of the week.")
     shot(page, "digest-published")
@@ -252,6 +254,16 @@ def smallest_label_px(chart: Locator) -> float:
     )
 
 
+def click_mark(page: Page, mark: Locator) -> None:
+    """Click the middle of a chart's mark with the mouse: a line has no height, so it is not "visible" to
+    Playwright's own click, but it is there to be clicked."""
+    mark.evaluate("a => a.scrollIntoView({block: 'center'})")
+    x, y = mark.evaluate(
+        "a => { const r = a.getBoundingClientRect(); return [r.x + r.width / 2, r.y + r.height / 2]; }"
+    )
+    page.mouse.click(x, y)
+
+
 def no_sideways_scroll(page: Page) -> bool:
     return bool(page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"))
 
@@ -284,6 +296,7 @@ def main_pages(pw: Presswatch) -> dict[str, str]:
         "copy-edge": f"/copies/{edge['origin_id']}/{edge['copier_id']}",
         "digests": "/digests",
         "editor": "/editor",
+        "editor-week": f"/editor/{BROWSER_WEEK}",
     }
 
 
@@ -347,7 +360,8 @@ def test_drill_down_from_an_outlet_and_from_a_copy_edge_reaches_the_articles(pag
         expect(page).to_have_url(re.compile(r"/articles/\d+$"))
         # the copy network's chart: a line opens the copies behind it, a name the outlet's page
         page.goto("/copies")
-        shown_chart(page).locator(f'a[href="/copies/{edge["origin_id"]}/{edge["copier_id"]}"]').first.click()
+        click_mark(page, shown_chart(page).locator(f'a[href="/copies/{edge["origin_id"]}/{edge["copier_id"]}"]').first)
+        expect(page).to_have_url(re.compile(rf"/copies/{edge['origin_id']}/{edge['copier_id']}$"))
         expect(page.locator("li.copy-link")).to_have_count(edge["copies"])
         page.goto("/copies")
         shown_chart(page).locator(f'a[href="/sources/{edge["origin_id"]}"]').last.click()
@@ -422,3 +436,171 @@ def test_right_to_left_titles_and_names_carry_their_direction(page: Page, pw: Pr
         for title in page.locator("li.copy-link a.title").all():
             right_to_left(title)
         shot(page, f"{WIDTHS[width]}-copy-edge-fa")
+
+
+# ---- the digest as a newsletter ----------------------------------------------------------------------------
+
+NEWSLETTER_WEEK = "2026-W43"  # its items are in English and Persian; built here for the topic, a draft of its own
+NEWSLETTER = {
+    "digest_name": "Camp Tolou Watch",
+    "digest_tagline": "Who wrote what about the camp this week, in Persian, Albanian and English",
+    "digest_signoff": "Corrections and tips: reply to this mail. The desk",
+}
+INTRO = "A week of permits and predictions.\nThe Persian press followed the residence bill closely."
+
+
+@pytest.fixture
+def newsletter(pw: Presswatch) -> Iterator[Presswatch]:
+    """The store's pw (the server's too) with the newsletter's settings, restored after."""
+    before = pw.settings
+    pw.settings = pw.settings.replace(**NEWSLETTER)
+    yield pw
+    pw.settings = before
+
+
+def test_digest_rebuild_and_publish_ask_first_and_the_note_leads_the_issue(page: Page, newsletter: Presswatch) -> None:
+    from presswatch.digest import period_of
+
+    newsletter.open_draft(period_of(NEWSLETTER_WEEK), "tolou")
+    log_in(page, "editor", f"/editor/{NEWSLETTER_WEEK}?topic=tolou")
+    expect(page.locator("#rule")).to_contain_text("Selection: Stories on the topic")
+    page.fill("#intro-text", INTRO)
+    page.click("#intro button[type=submit]")
+    page.wait_for_load_state()
+    expect(page.locator("#intro-text")).to_have_value(INTRO)
+    expect(page.frame_locator("iframe.preview").locator(".pw-note")).to_contain_text("A week of permits")
+    # rebuild: the page says what is lost; "No" goes back with the edit still there, "Yes" drops it
+    page.locator("li.item").first.locator("button.toggle").click()
+    page.wait_for_load_state()
+    expect(page.locator("li.item.excluded")).to_have_count(1)
+    page.click("#rebuild")
+    expect(page.locator("h1")).to_contain_text(f"Rebuild the draft of {NEWSLETTER_WEEK}")
+    expect(page.locator("#confirm-what")).to_contain_text("every edit to them")
+    shot(page, "digest-confirm-rebuild")
+    page.click("#cancel")
+    expect(page.locator("li.item.excluded")).to_have_count(1)
+    page.click("#rebuild")
+    page.click("#confirm")
+    page.wait_for_url(f"**/editor/{NEWSLETTER_WEEK}?topic=tolou")
+    expect(page.locator("li.item.excluded")).to_have_count(0)  # the items made anew
+    expect(page.locator("#intro-text")).to_have_value(INTRO)  # the note is kept
+    # publish: asked, then done; the published version starts with the masthead and the note
+    page.click("#publish")
+    expect(page.locator("#confirm-what")).to_contain_text("never change")
+    shot(page, "digest-confirm-publish")
+    page.click("#confirm")
+    page.wait_for_url(f"**/digests/{NEWSLETTER_WEEK}/v1?topic=tolou")
+    expect(page.locator("h1")).to_have_text("Camp Tolou Watch")
+    expect(page.locator(".pw-note")).to_contain_text("The Persian press followed the residence bill closely.")
+    expect(page.locator(".pw-signoff")).to_have_text(NEWSLETTER["digest_signoff"])
+
+
+def test_the_editor_start_page_lists_drafts_and_published_issues(page: Page, pw: Presswatch) -> None:
+    from presswatch.digest import period_of
+
+    pw.open_draft(period_of("2026-W40"), "tolou")
+    pw.build_digest(period_of("2026-W41"), "tolou")
+    pw.publish_digest(period_of("2026-W41"), "tolou")
+    for width in WIDTHS:
+        at_width(page, width)
+        if width == DESKTOP:
+            log_in(page, "editor", "/editor")
+        else:
+            page.goto("/editor")
+        drafts, published = page.locator("#drafts tbody tr"), page.locator("#published tbody tr")
+        expect(drafts.filter(has_text="2026-W40").filter(has_text="tolou")).to_have_count(1)
+        expect(drafts.filter(has_text="2026-W41").filter(has_text="tolou")).to_have_count(1)
+        expect(published.filter(has_text="2026-W41").filter(has_text="tolou")).to_have_count(1)
+        assert no_sideways_scroll(page)
+        shot(page, f"{WIDTHS[width]}-editor-start")
+    published.filter(has_text="2026-W41").filter(has_text="tolou").locator("a").click()
+    page.wait_for_url("**/digests/2026-W41/v*?topic=tolou")
+    page.goto("/editor")
+    drafts.filter(has_text="2026-W40").filter(has_text="tolou").locator("a").click()
+    page.wait_for_url("**/editor/2026-W40?topic=tolou")
+
+
+@pytest.mark.parametrize("width", [600, 390])
+def test_the_digest_page_and_the_mail_read_well_in_english_and_persian(
+    page: Page, newsletter: Presswatch, width: int
+) -> None:
+    """The published page and the mail's HTML part, at a mail client's 600 px and a phone's 390 px: nothing
+    runs off the side, the Persian card reads right to left, every style is inline."""
+    import email
+    import email.policy
+
+    from presswatch.digest import period_of, render_eml
+
+    digest = newsletter.build_digest(period_of(NEWSLETTER_WEEK), "tolou", intro=INTRO)
+    assert {section.language for section in digest.sections} >= {"en", "fa"}
+    message = email.message_from_bytes(
+        render_eml(digest, None, "desk@example.org").as_bytes(), policy=email.policy.default
+    )
+    body = message.get_body(("html",))
+    assert body is not None
+    mail = body.get_content()
+    page.set_viewport_size({"width": width, "height": 900})
+    for name, load in (
+        ("mail", lambda: page.set_content(mail)),
+        ("digest", lambda: log_in(page, "viewer", "/digests")),
+    ):
+        load()
+        if name == "digest":  # the newest published version of the week, as readers open it
+            versions = newsletter.digest_versions(period_of(NEWSLETTER_WEEK), "tolou")
+            newest = max(v.version for v in versions) or newsletter.publish_digest(period_of(NEWSLETTER_WEEK), "tolou")
+            page.goto(f"/digests/{NEWSLETTER_WEEK}/v{newest}?topic=tolou")
+        expect(page.locator("h1")).to_have_text("Camp Tolou Watch")
+        expect(page.locator(".pw-toc")).to_contain_text("In this issue")
+        persian = page.locator('.pw-card[dir="rtl"]').first
+        expect(persian).to_be_visible()
+        assert persian.evaluate("e => getComputedStyle(e).direction") == "rtl"
+        assert no_sideways_scroll(page), f"{name} at {width} px scrolls sideways"
+        wrap = page.locator(".pw-wrap").bounding_box()
+        assert wrap is not None and wrap["width"] <= min(width, 600) + 0.5
+        if name == "mail":  # its styles are inline: mail clients drop a <style> element
+            unstyled = page.evaluate(
+                "() => [...document.querySelectorAll('.pw-wrap h1, .pw-wrap h2, .pw-wrap h3, .pw-wrap p, .pw-wrap a')]"
+                ".filter(e => !e.getAttribute('style')).length"
+            )
+            assert unstyled == 0
+        shot(page, f"digest-{name}-{width}")
+
+
+# ---- search as a research tool (#22) ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("width", [DESKTOP, PHONE])
+def test_search_shows_the_count_and_groups_copies_in_english_and_persian(page: Page, width: int) -> None:
+    """Three identical "Albanian police search…" articles are one result with its copies (open on a click),
+    below the count; the facets and the coverage chart are there; nothing scrolls sideways on a phone."""
+    log_in(page, "viewer")
+    at_width(page, width)
+    page.goto("/search?" + urlencode({"q": "albanian police search"}))
+    count = page.locator("#count")
+    expect(count).to_be_visible()
+    expect(count).to_contain_text(re.compile(r"\d+ matching articles\s+·\s+\d+ results with copies and translations"))
+    result = page.locator("li.result", has=page.locator("summary", has_text="and 3 copies in 3 outlets"))
+    expect(result).to_have_count(1)
+    expect(result.locator("a.title")).to_have_text("Albanian police search Iranian exile camp near Durrës")
+    copies = result.locator("details.copies li")
+    expect(copies.first).to_be_hidden()
+    result.locator("summary").click()
+    expect(copies).to_have_count(3)
+    expect(copies.filter(has_text="Adriatic Review")).to_contain_text("duplicate")
+    expect(copies.filter(has_text="Balkan Wire")).to_be_visible()
+    expect(page.locator("aside.facets .facet-source")).to_contain_text("The Harbour Ledger")
+    expect(shown_chart(page)).to_be_visible()
+    expect(page.get_by_role("link", name="CSV for Excel")).to_be_visible()
+    assert no_sideways_scroll(page), f"the search page scrolls sideways at {width} px"
+    shot(page, f"search-en-{width}")
+    # Persian: a Rozaneh story that Ayeneh Sharq ran word for word, and a partial copy by Pol News
+    page.goto("/search?" + urlencode({"q": "قرارگاه طلوع"}))
+    expect(page.locator("#count")).to_contain_text("matching articles")
+    grouped = page.locator("li.result", has=page.locator("details.copies"))
+    expect(grouped).to_have_count(1)
+    title = grouped.locator("a.title")
+    assert title.evaluate("a => getComputedStyle(a).direction") == "rtl"
+    grouped.locator("summary").click()
+    expect(grouped.locator("details.copies li").first).to_be_visible()
+    assert no_sideways_scroll(page), f"the Persian search scrolls sideways at {width} px"
+    shot(page, f"search-fa-{width}")

@@ -576,7 +576,7 @@ def print_search(found: SearchResults) -> None:
 
 
 def copies_line(hit: dict[str, Any]) -> str:
-    """"3 copies in 2 outlets: Adriatic Review #42 (duplicate), …" for a result's copies; "" for none."""
+    """ "3 copies in 2 outlets: Adriatic Review #42 (duplicate), …" for a result's copies; "" for none."""
     if not hit["copy_count"]:
         return ""
     shown = ", ".join(f"{c['source']} #{c['id']} ({c['kind']})" for c in hit["copies"])
@@ -687,7 +687,7 @@ def watchlist_show(as_json: bool = JSON) -> None:
 def watchlist_add_alias(
     entity: str = typer.Argument(..., help="Entity id."),
     alias: str = typer.Argument(..., help="The new spelling, as written."),
-    lang: str | None = typer.Option(None, "--lang", help="Language it is used in (ISO 639-1)."),
+    lang: str | None = typer.Option(None, "--language", help="Language it is used in (ISO 639-1)."),
     script: str | None = typer.Option(None, "--script", help="Script, when not Latin (ISO 15924, e.g. Arab)."),
     case_sensitive: bool = typer.Option(False, "--case-sensitive", help="Match only in this case (acronyms)."),
 ) -> None:
@@ -813,10 +813,10 @@ def entities_emerging(
     if as_json:
         print_json({"week": chosen, **asdict(found)})
         return
+    background_note = f", {found.background_articles} of them from the background" if background else ""
     out.print(
-        f"week {chosen}: {found.week_articles} {found.scope}, against {found.baseline_articles} "
-        f"since {found.baseline_since:%Y-%m-%d}"
-        + (f" ({found.background_articles} from the background)" if background else "")
+        f"week {chosen}: {found.week_articles} articles against {found.baseline_articles} from "
+        f"{found.baseline_since:%Y-%m-%d} on{background_note} ({found.scope})"
     )
     if not found.names:
         err.print("no emerging names: none is in enough articles, or the weeks before hold too few to compare with")
@@ -961,8 +961,9 @@ def stories_list(
         print_json(rows)
         return
     if not rows:
-        given = {"--week": week, "--since": since, "--until": until, "--language": language, "--outlet": outlet}
-        given.update({"--topic": topic, "--min-size": min_size if min_size > 1 else None, "--offset": offset or None})
+        given: dict[str, str | int | None] = {"--week": week, "--since": since, "--until": until}
+        given.update({"--language": language, "--outlet": outlet, "--topic": topic})
+        given.update({"--min-size": min_size if min_size > 1 else None, "--offset": offset or None})
         narrowed = " ".join(f"{name} {value}" for name, value in given.items() if value)
         err.print(f"no stories with {escape(narrowed)}" if narrowed else "no stories: run `presswatch process` first")
         return
@@ -1107,30 +1108,35 @@ def stories_rename(
 
 # ---- digest ----------------------------------------------------------------------------------
 
-WEEK = typer.Option(None, "--week", help="ISO week, e.g. 2026-W42 (see the command's help for the default).")
-DATE_FROM = typer.Option(None, "--from", help="First day of the period (YYYY-MM-DD), instead of --week.")
-DATE_TO = typer.Option(None, "--to", help="Last day of the period (YYYY-MM-DD), included.")
+
+def week_option(default: str) -> Any:
+    return typer.Option(None, "--week", help=f"ISO week, e.g. 2026-W42 [default: {default}].")
+
+
+# --since/--until as in `articles list` and `stories list`: one name per meaning (--to is a story in `stories move`).
+PERIOD_SINCE = typer.Option(None, "--since", help="First day of the period (YYYY-MM-DD), instead of --week.")
+PERIOD_UNTIL = typer.Option(None, "--until", help="Last day of the period (YYYY-MM-DD), included.")
 TOPIC = typer.Option(None, "--topic", help="Watchlist topic id [default: every topic].")
 
 
 def period_from(
-    pw: Presswatch, action: str, week: str | None, date_from: str | None, date_to: str | None, topic: str | None
+    pw: Presswatch, action: str, week: str | None, since: str | None, until: str | None, topic: str | None
 ) -> Period:
     """The period the options name; without any, the one the API picks for `action`, said on stderr."""
-    if week and (date_from or date_to):
-        raise UsageError("give either --week or --from/--to, not both")
-    if week or date_from or date_to:
-        return resolve_period(week, parse_when(date_from, "--from"), parse_when(date_to, "--to"))
+    if week and (since or until):
+        raise UsageError("give either --week or --since/--until, not both")
+    if week or since or until:
+        return resolve_period(week, parse_when(since, "--since"), parse_when(until, "--until"))
     period, why = pw.default_digest_period(action, topic)
-    err.print(f"no period given: {escape(why)} (choose another with --week or --from/--to)", soft_wrap=True)
+    err.print(f"no period given: {escape(why)} (choose another with --week or --since/--until)", soft_wrap=True)
     return period
 
 
 @digest_app.command("build")
 def digest_build(
-    week: str | None = WEEK,
-    date_from: str | None = DATE_FROM,
-    date_to: str | None = DATE_TO,
+    week: str | None = week_option("the week of the newest article"),
+    since: str | None = PERIOD_SINCE,
+    until: str | None = PERIOD_UNTIL,
     topic: str | None = TOPIC,
     intro: str | None = typer.Option(
         None, "--intro", help="The editor's note at the top of the issue (kept by later builds until replaced)."
@@ -1142,7 +1148,7 @@ def digest_build(
     """Build the period's digest (by default the latest week with articles), save it as the draft, render it."""
     choice(fmt, "--format", DIGEST_FORMATS)
     with session() as pw:
-        period = period_from(pw, "build", week, date_from, date_to, topic)
+        period = period_from(pw, "build", week, since, until, topic)
         built = pw.build_digest(period, topic, limit, intro)
         text = render_digest(built, fmt)
         empty = "" if built.items else f"; {no_articles_in(pw, period)}"
@@ -1171,11 +1177,14 @@ def no_articles_in(pw: Presswatch, period: Period) -> str:
 
 @digest_app.command("publish")
 def digest_publish(
-    week: str | None = WEEK, date_from: str | None = DATE_FROM, date_to: str | None = DATE_TO, topic: str | None = TOPIC
+    week: str | None = week_option("the draft built last"),
+    since: str | None = PERIOD_SINCE,
+    until: str | None = PERIOD_UNTIL,
+    topic: str | None = TOPIC,
 ) -> None:
     """Publish the period's draft (by default the newest draft) as a new version that never changes."""
     with session() as pw:
-        period = period_from(pw, "publish", week, date_from, date_to, topic)
+        period = period_from(pw, "publish", week, since, until, topic)
         version = pw.publish_digest(period, topic)
     out.print(f"digest {period.label} published as version {version}")
 
@@ -1189,16 +1198,16 @@ def digest_send(
     user: str | None = typer.Option(None, "--user", help="SMTP login."),
     password_env: str | None = typer.Option(None, "--password-env", help="Environment variable holding the password."),
     sender: str | None = typer.Option(None, "--sender", help="From address [default: the setting digest_sender]."),
-    week: str | None = WEEK,
-    date_from: str | None = DATE_FROM,
-    date_to: str | None = DATE_TO,
+    week: str | None = week_option("the issue published last"),
+    since: str | None = PERIOD_SINCE,
+    until: str | None = PERIOD_UNTIL,
     topic: str | None = TOPIC,
 ) -> None:
-    """Mail the period's latest published digest (its draft if none is published; by default the newest
-    published issue) as text and HTML."""
+    """Mail the period's latest published digest (its draft if none is published; by default the issue
+    published last) as text and HTML."""
     password = password_from(password_env) if password_env else None
     with session() as pw:
-        period = period_from(pw, "send", week, date_from, date_to, topic)
+        period = period_from(pw, "send", week, since, until, topic)
         sent = pw.send_digest(period, recipient, smtp_host, smtp_port, topic, starttls, user, password, sender)
         sender = sender or pw.newsletter().sender
     what = f"version {sent.version}" if sent.version else "the draft"

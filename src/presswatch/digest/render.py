@@ -227,15 +227,15 @@ S_TOC_HEAD = (
     "font-size:13px;font-weight:bold;text-transform:uppercase;letter-spacing:0.06em;color:#595959;margin:0 0 4px 0;"
 )
 S_TOC_LANG = "font-size:14px;font-weight:bold;margin:6px 0 2px 0;color:#1b1b1b;"
-S_TOC_LIST = "margin:0 0 4px 0;padding:0 0 0 20px;"
+S_TOC_LIST = "margin:0 0 4px 0;padding:0 20px;"  # room for the bullet on either side: some items are RTL
 S_TOC_ITEM = "margin:0 0 3px 0;font-size:15px;line-height:1.35;"
 S_H2 = "font-size:19px;margin:24px 0 8px 0;padding-bottom:4px;border-bottom:2px solid #b0b0b0;color:#1b1b1b;"
 S_CARD = "background-color:#ffffff;border:1px solid #dcdcdc;border-radius:6px;padding:12px 14px;margin:0 0 12px 0;"
 S_H3 = "font-size:17px;line-height:1.3;margin:0 0 6px 0;"
 S_A = "color:#0b57a4;text-decoration:underline;word-break:break-word;"
 S_P = "margin:0 0 8px 0;"
-S_FACT = "margin:0 0 4px 0;font-size:14px;color:#3a3a3a;"
-S_SIGNOFF = "margin:24px 0 0 0;font-size:16px;"
+S_FACT = "margin:0 0 4px 0;font-size:14px;color:#3a3a3a;text-align:left;"
+S_SIGNOFF = "margin:24px 0 0 0;font-size:16px;text-align:start;"
 S_FOOT = "font-size:12px;color:#6b6b6b;margin:24px 0 0 0;"
 DARK = (
     "@media (prefers-color-scheme: dark) {"
@@ -259,6 +259,20 @@ def a(text: str, url: str | None) -> str:
     return f'<a href="{html.escape(target, quote=True)}" style="{S_A}">{esc(text)}</a>'
 
 
+def isolated(markup: str, language: str | None = None) -> str:
+    """Third-party text inside an English sentence, kept from reordering it: a Persian outlet's name before
+    ", 21 Oct" would otherwise pull the date into its right-to-left run. The direction is the text's own
+    (a known language's, else the first strong letter's); `unicode-bidi:isolate` for clients that ignore dir."""
+    direction = ("rtl" if language in RTL else "ltr") if language and language != "und" else "auto"
+    lang = f' lang="{esc(language)}"' if language else ""
+    return f'<span dir="{direction}"{lang} style="unicode-bidi:isolate;">{markup}</span>'
+
+
+def _align(item: Item) -> str:
+    # The column is aligned left for clients that centre a table cell's text; a right-to-left block says so.
+    return "text-align:right;" if item.language in RTL else "text-align:left;"
+
+
 def _lang_attrs(language: str) -> str:
     direction = "rtl" if language in RTL else "ltr"
     return f'lang="{esc(language)}" dir="{direction}"'
@@ -266,26 +280,23 @@ def _lang_attrs(language: str) -> str:
 
 def _html_item(item: Item, number: int) -> str:
     parts = [
-        f'<div class="pw-card" id="pw-item-{number}" {_lang_attrs(item.language)} style="{S_CARD}">',
+        f'<div class="pw-card" id="pw-item-{number}" {_lang_attrs(item.language)} style="{S_CARD}{_align(item)}">',
         f'<h3 style="{S_H3}">{a(item.title or "Untitled", item.url)}</h3>',
     ]
     if item.summary:
         parts.append(f'<p style="{S_P}">{esc(item.summary)}</p>')
     facts = []
-    outlets = ", ".join(
-        f'<span lang="{esc(o.language)}">{a(o.name, o.url)}</span> ({esc(short_day(o.published))})'
-        for o in item.outlets
-    )
+    outlets = ", ".join(f"{isolated(a(o.name, o.url))} ({esc(short_day(o.published))})" for o in item.outlets)
     facts.append(f"<b>Outlets:</b> {outlets}")
     if item.first_publisher:
         fp = item.first_publisher
-        facts.append(f"<b>First published by:</b> {a(fp.name, fp.url)}, {esc(stamp(fp.published))}")
+        facts.append(f"<b>First published by:</b> {isolated(a(fp.name, fp.url))}, {esc(stamp(fp.published))}")
     if item.also_in:
         facts.append(
             "<b>Also in:</b> "
             + "; ".join(
-                f"{esc(language_name(x.language))}: <span {_lang_attrs(x.language)}>{a(x.title or x.outlet, x.url)}"
-                f"</span> — {esc(x.outlet)}" + (" (translation)" if x.translation else "")
+                f"{esc(language_name(x.language))}: {isolated(a(x.title or x.outlet, x.url), x.language)}"
+                f" — {isolated(esc(x.outlet))}" + (" (translation)" if x.translation else "")
                 for x in item.also_in
             )
         )
@@ -293,8 +304,7 @@ def _html_item(item: Item, number: int) -> str:
         facts.append(
             "<b>Also read:</b> "
             + "; ".join(
-                f'<bdi dir="auto">{a(r.title, r.url)}</bdi> — {esc(r.outlet)}, {esc(day(r.date))}'
-                for r in item.also_read
+                f"{isolated(a(r.title, r.url))} — {isolated(esc(r.outlet))}, {esc(day(r.date))}" for r in item.also_read
             )
         )
     back = _returning(item)
@@ -326,7 +336,7 @@ def _html_head(digest: Digest) -> list[str]:
         parts.append(f'<div class="pw-note" style="{S_NOTE}">')
         parts.append(f'<p style="{S_NOTE_HEAD}">Editor\'s note</p>')
         parts += [
-            f'<p dir="auto" style="{S_P if n < len(notes) - 1 else "margin:0;"}">{esc(text)}</p>'
+            f'<p dir="auto" style="{S_P if n < len(notes) - 1 else "margin:0;"}text-align:start;">{esc(text)}</p>'
             for n, text in enumerate(notes)
         ]
         parts.append("</div>")
@@ -347,7 +357,7 @@ def _html_contents(digest: Digest) -> list[str]:
         for item in section.items:
             number += 1
             parts.append(
-                f'<li {_lang_attrs(item.language)} style="{S_TOC_ITEM}">'
+                f'<li {_lang_attrs(item.language)} style="{S_TOC_ITEM}{_align(item)}">'
                 f'<a href="#pw-item-{number}" style="{S_A}">{esc(item.title or "Untitled")}</a></li>'
             )
         parts.append("</ul>")

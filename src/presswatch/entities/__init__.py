@@ -2,8 +2,9 @@
 
 Reads: the watchlist (`entities`, `aliases`, `topics`, loaded from TOML) and
 current articles. Writes: `mentions` (where each name occurs, with the form
-found) and `relevance` (article x topic). `suggest` proposes new aliases and
-emerging names from articles and translation links; `queries` reads back.
+found) and `relevance` (article x topic). `suggest` proposes new aliases from
+articles and translation links, `emerging` finds the names a week brings up
+(both from the whole-word name candidates of `names`); `queries` reads back.
 """
 
 from .matcher import Alias, Match, Matcher, name_key

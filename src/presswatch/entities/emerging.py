@@ -29,6 +29,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import Connection, select
 
+from ..extract.dates import shifted
 from ..extract.text import fold
 from ..store.queries import PUBLISHED
 from ..store.schema import articles, links, mentions, sources
@@ -100,7 +101,7 @@ def emerging_names(
     """
     watched = None if every_article else _watched_articles(conn)
     known = _known_names(conn)
-    start = since - timedelta(weeks=BASELINE_WEEKS)
+    start = shifted(since, -timedelta(weeks=BASELINE_WEEKS))
     week = _count(conn, since, until, watched, known)
     baseline = _count(conn, start, since, watched, known)
     extra = _count(background, None, since, None, known) if background is not None else _Counts()

@@ -43,6 +43,11 @@ def is_arabic(text: str) -> bool:
     return _ARABIC.search(text) is not None
 
 
+def _all_arabic(word: str) -> bool:
+    """An Arabic-script word, not one glued to a Latin one ("خلقMassoud")."""
+    return is_arabic(word) and not any("a" <= c.lower() <= "z" for c in word)
+
+
 def words(text: str) -> list[tuple[int, int]]:
     """The spans of a text's words, each whole."""
     return [m.span() for m in WORD.finditer(text)]
@@ -50,37 +55,45 @@ def words(text: str) -> list[tuple[int, int]]:
 
 def latin_names(text: str, spans: list[tuple[int, int]] | None = None) -> Iterator[tuple[int, int]]:
     """Runs of capitalised words (and the link words between them): spans of whole words, no possessive 's."""
+    for run in name_runs(text, words(text) if spans is None else spans):
+        yield run[0][0], run[-1][1]
+
+
+def name_runs(text: str, spans: list[tuple[int, int]]) -> Iterator[list[tuple[int, int]]]:
+    """The words of each Latin name in a text (see `latin_names`)."""
     run: list[tuple[int, int]] = []
-    for start, end in [*(spans if spans is not None else words(text)), (len(text), len(text))]:
+    for start, end in [*spans, (len(text), len(text))]:
         word = text[start:end]
-        joined = run and text[run[-1][1] : start] in (" ", "\u00a0")
-        if joined and word.lower() in LINK_WORDS and not word[:1].isupper():
-            run.append((start, end))
-            continue
-        if joined and _capitalised(word):
-            run.append((start, end))
-            continue
-        yield from _trimmed(text, run)
-        run = [(start, end)] if _capitalised(word) else []
+        capitalised = word[:1].isupper() and not is_arabic(word)
+        if run and text[run[-1][1] : start] in (" ", "\u00a0"):
+            if capitalised or word in LINK_WORDS:
+                run.append((start, end))
+                continue
+        trimmed = _trimmed(text, run)
+        if trimmed:
+            yield trimmed
+        run = [(start, end)] if capitalised else []
 
 
-def _capitalised(word: str) -> bool:
-    return word[:1].isupper() and not is_arabic(word)
-
-
-def _trimmed(text: str, run: list[tuple[int, int]]) -> Iterator[tuple[int, int]]:
+def _trimmed(text: str, run: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """A run without link words at its ends, a leading honorific, or a sentence's opening function word."""
     while run and (
-        text[run[0][0] : run[0][1]].lower().rstrip(".") in HONORIFICS
+        text[run[0][0] : run[0][1]].lower() in HONORIFICS
         or (text[run[0][0] : run[0][1]].lower() in _OPENING_WORDS and at_sentence_start(text, run[0][0]))
     ):
         run = run[1:]
-    while run and text[run[-1][0] : run[-1][1]].lower() in LINK_WORDS:
+    while run and text[run[-1][0] : run[-1][1]] in LINK_WORDS:
         run = run[:-1]
     if run:
-        start, end = run[0][0], run[-1][1]
+        start, end = run[-1]
         possessive = _POSSESSIVE.search(text, start, end)
-        yield start, possessive.start() if possessive else end
+        run[-1] = (start, possessive.start() if possessive else end)
+    return run
+
+
+def opens_a_name(word: str) -> bool:
+    """Whether a capitalised word is an honorific or a function word, which a name does not start with."""
+    return word.lower() in HONORIFICS or word.lower() in _OPENING_WORDS
 
 
 def at_sentence_start(text: str, start: int) -> bool:
@@ -99,7 +112,7 @@ def phrases(text: str, size: int, spans: list[tuple[int, int]]) -> Iterator[list
 
 def arabic_phrases(text: str, size: int, spans: list[tuple[int, int]] | None = None) -> Iterator[tuple[int, int]]:
     """Runs of `size` Arabic-script words, one space apart, none of them a function word."""
-    found = [(s, e) for s, e in (spans if spans is not None else words(text)) if is_arabic(text[s:e])]
+    found = [(s, e) for s, e in (spans if spans is not None else words(text)) if _all_arabic(text[s:e])]
     for window in phrases(text, size, found):
         if not any(text[s:e].replace("\u200c", "") in FUNCTION_WORDS_FA or e - s < 2 for s, e in window):
             yield window[0][0], window[-1][1]

@@ -3,13 +3,15 @@
 Evidence, with what one article of it weighs:
 * parenthetical (3): "People's Mujahedin Organisation of Iran (PMOI)", one side an alias;
 * fuzzy (3): a spelling the matcher took for a person's alias by likeness ("Shohre Nikpur");
-* part (2): a person's surname alone ("Mrs Sahraei") or an acronym without the ending an
-  alias gives it ("SPK" of "SPK-ja"), in an article that names the entity;
+* part (2): part of an alias standing alone in an article that names the entity: a person's
+  surname ("Mrs Sahraei"), an acronym without the ending an alias gives it ("SPK" of "SPK-ja"),
+  a name without its "of ..." ("Sunrise Vanguard");
 * translation (2): where one article names the entity, its translation (linked by the reuse
-  stage) names it at about the same place, in words of the same consonants (at least one);
-* transliteration (1.5): the consonants of an alias in another script ("فرخنده صحرایی" for
-  "Farkhondeh Sahraei"), in an article that names the entity or one of its topic;
-* variant (1): a spelling close to an alias, after levelling transliterations, that no alias matched.
+  stage) names it at about the same place, with the same consonants (in the last word at least);
+* transliteration (1.5): the consonants of an alias in the other script ("فرخنده صحرایی" for
+  "Farkhondeh Sahraei"), in an article naming the entity or another of its topic;
+* variant (1): a spelling or inflection close to an alias, after levelling transliterations,
+  written with the same capitals, that no alias matched ("kampit Tolu" for "kampi Tolu").
 
 A suggestion is whole words as an article writes them, never a piece of one;
 its score adds up, over the articles it comes from (which it lists), the
@@ -22,6 +24,7 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import cached_property, lru_cache
 from typing import Any
 
 from rapidfuzz import fuzz, process
@@ -30,7 +33,7 @@ from sqlalchemy import Connection, select
 from ..extract.text import fold, skeleton
 from ..store.schema import articles, links, mentions
 from .matcher import name_key
-from .names import FUNCTION_WORDS_FA, LINK_WORDS, arabic_phrases, is_arabic, latin_names, phrases, words
+from .names import FUNCTION_WORDS_FA, LINK_WORDS, arabic_phrases, is_arabic, name_runs, opens_a_name, phrases, words
 from .watchlist import AliasEntry, EntityEntry, Watchlist
 
 _NAME_WORD = r"[A-Z\u00C0-\u00DE][\w'’-]*"
@@ -49,13 +52,16 @@ VARIANT_THRESHOLD = 80
 VARIANT_MIN_CHARS = 4
 SURNAME_MIN_CHARS = 4  # a shorter last name ("Li", "Wu") alone is too often another word
 ARTICLES_KEPT = 20  # articles listed per suggestion
-TOPIC_MAX_ARTICLES = 1_000  # the most recent articles on the entity's topics read for transliterations
+TOPIC_MAX_ARTICLES = 500  # the articles on the entity's topic read for transliterations, the last stored first
 TRANSLATION_WINDOW = 0.08  # how far, as a share of the text, the name may have moved in translation
 # Similarity (0-100) of consonant skeletons across scripts; vowels are guessed in translation
 # (Mohammadi / محمدی), so the consonants must agree closely.
 SKELETON_SIMILARITY = 80
 # Skeletons shorter than this (three consonants) match by chance too often to suggest anything.
 SHORTEST_SKELETON = 3
+# ...and word by word, a little less: "glsd" and "klsd" (Gholizadeh, قلیزاده) differ by a letter.
+WORD_SKELETON_SIMILARITY = 60
+CONSONANTS_KEPT = 100_000  # skeletons remembered: names recur from article to article
 # Without a translation to say where to look, a name must have this many consonants to be told
 # from ordinary words by them alone: "Farkhondeh Sahraei" (frknd sr) has seven, "SPK" three.
 TRANSLITERATION_MIN_CONSONANTS = 5
@@ -90,6 +96,48 @@ class _Article:
         return all(
             not (s < end and start < e) or (start <= s and e <= end and e - s < end - start) for s, e in self.own
         )
+
+    @cached_property
+    def tokens(self) -> list[tuple[int, int]]:
+        return words(self.text)
+
+    @cached_property
+    def runs(self) -> list[list[tuple[int, int]]]:
+        """The words of each Latin name."""
+        return list(name_runs(self.text, self.tokens))
+
+    @cached_property
+    def arabic(self) -> list[tuple[int, int]]:
+        """The Arabic-script words."""
+        return [(s, e) for s, e in self.tokens if is_arabic(self.text[s:e])]
+
+    @cached_property
+    def shapes(self) -> str:
+        """`_shape` of each word."""
+        return "".join(_shape(self.text[s:e]) for s, e in self.tokens)
+
+    def shaped(self, shape: str) -> Iterator[tuple[int, int]]:
+        """Runs of words one space apart written as `shape` says; Arabic-script ones without function words."""
+        if "a" in shape:
+            yield from arabic_phrases(self.text, len(shape), self.arabic)
+            return
+        for first in (m.start() for m in re.finditer(f"(?={shape})", self.shapes)):
+            window = self.tokens[first : first + len(shape)]
+            if opens_a_name(self.text[window[0][0] : window[0][1]]):
+                continue  # "The Iranian ...", "Mrs Sahraei": not how a name starts
+            if next(phrases(self.text, len(window), window), None) is not None:
+                yield window[0][0], window[-1][1]
+
+    def names(self, size: int, arabic: bool) -> Iterator[tuple[int, int]]:
+        """The spans of `size` words that may be a name: Arabic-script phrases, or runs inside a Latin name."""
+        if arabic:
+            yield from arabic_phrases(self.text, size, self.arabic)
+            return
+        for run in self.runs:
+            for first in range(len(run) - size + 1):
+                (start, first_end), (last_start, end) = run[first], run[first + size - 1]
+                if self.text[start:first_end] not in LINK_WORDS and self.text[last_start:end] not in LINK_WORDS:
+                    yield start, end
 
 
 class _Found:
@@ -150,7 +198,7 @@ def _topic_fellows(watchlist: Watchlist, entity_id: str) -> set[str]:
 
 
 def _naming(conn: Connection, entity_ids: set[str], most: int | None = None) -> list[int]:
-    """The articles whose text names one of these entities, the newest first."""
+    """The articles whose text names one of these entities, the last stored first."""
     query = (
         select(mentions.c.article_id)
         .where(mentions.c.entity_id.in_(entity_ids), mentions.c.field == "text")
@@ -190,6 +238,8 @@ def _parenthetical(text: str, aliases: list[AliasEntry]) -> list[tuple[str, str,
         (m.group(2), m.group(1)) for m in _SHORT_THEN_LONG.finditer(text)
     ]:
         long = _trim_to_acronym(long, short)
+        while len(long.split()) > 1 and opens_a_name(long.split()[0]):
+            long = long.split(maxsplit=1)[1]  # "The Iranian Mojahedin-e Khalq (MEK)"
         if fold(short) in known and fold(long) not in known:
             found.append((long, "parenthetical", short))
         elif fold(long) in known and fold(short) not in known:
@@ -226,16 +276,18 @@ def _parts(article: _Article, entity: EntityEntry) -> list[tuple[str, str, str |
         if link >= 2:
             heads.setdefault(fold(" ".join(written[:link])), alias.text)
     found: list[tuple[str, str, str | None]] = []
-    tokens = words(article.text)
-    for start, end in tokens:
+    for start, end in article.tokens:
         word = article.text[start:end]
-        if not article.free(start, end):
-            continue
         if word in stems:
-            found.append((word, "part", stems[word]))
-        elif fold(word) in surnames and (is_arabic(word) or word[:1].isupper()):
-            found.append((word, "part", surnames[fold(word)]))
-    for start, end in latin_names(article.text, tokens) if heads else ():
+            whole = stems[word]
+        elif (word[:1].isupper() or is_arabic(word)) and fold(word) in surnames:
+            whole = surnames[fold(word)]
+        else:
+            continue
+        if article.free(start, end):
+            found.append((word, "part", whole))
+    for run in article.runs if heads else ():
+        start, end = run[0][0], run[-1][1]
         name = article.text[start:end]
         if fold(name) in heads and article.free(start, end):
             found.append((name, "part", heads[fold(name)]))
@@ -243,24 +295,29 @@ def _parts(article: _Article, entity: EntityEntry) -> list[tuple[str, str, str |
 
 
 def _variants(article: _Article, aliases: list[AliasEntry]) -> list[tuple[str, str, str | None]]:
-    """Names no alias matched but close to one (other transliterations, spellings), as long as the alias."""
-    text, tokens = article.text, words(article.text)
-    by_size: dict[int, dict[str, str]] = defaultdict(dict)
+    """Names no alias matched but close to one (other transliterations, spellings, inflections),
+    as many words as the alias and capitalised where it is ("kampit Tolu" for "kampi Tolu")."""
+    text = article.text
+    by_shape: dict[str, dict[str, str]] = defaultdict(dict)
     for alias in aliases:
         if len(alias.text) >= VARIANT_MIN_CHARS:
-            by_size[len(alias.text.split())][name_key(alias.text)] = alias.text
+            by_shape[_shape(alias.text)][name_key(alias.text)] = alias.text
     found: list[tuple[str, str, str | None]] = []
-    for size, keys in by_size.items():
-        for window in phrases(text, size, tokens):
-            start, end = window[0][0], window[-1][1]
-            candidate = text[start:end]
-            if not _could_be_name(candidate) or not article.free(start, end) or _cut_short(text, end, aliases):
+    for shape, keys in by_shape.items():
+        for start, end in article.shaped(shape):
+            if not article.free(start, end) or _cut_short(text, end, aliases):
                 continue
+            candidate = text[start:end]
             key = name_key(candidate)
-            best = max(keys, key=lambda k: fuzz.ratio(key, k))
-            if key != best and fuzz.ratio(key, best) >= VARIANT_THRESHOLD:
-                found.append((candidate, "variant", keys[best]))
+            hit = process.extractOne(key, keys.keys(), scorer=fuzz.ratio, score_cutoff=VARIANT_THRESHOLD)
+            if hit is not None and hit[0] != key:
+                found.append((candidate, "variant", keys[hit[0]]))
     return found
+
+
+def _shape(name: str) -> str:
+    """How a name is written: "C" for a capitalised word, "l" for another; "a" for each Arabic-script word."""
+    return "".join("a" if is_arabic(w) else "C" if w[:1].isupper() else "l" for w in name.split())
 
 
 def _cut_short(text: str, end: int, aliases: list[AliasEntry]) -> bool:
@@ -370,11 +427,10 @@ def _transliterations(article: _Article, aliases: list[AliasEntry]) -> list[tupl
             by_size[(is_arabic(alias.text), len(alias.text.split()))][ours] = alias.text
     if not by_size:
         return []
-    text, tokens = article.text, words(article.text)
+    text = article.text
     found = []
     for (arabic_alias, size), skeletons in by_size.items():
-        spans = _latin_windows(text, tokens, size) if arabic_alias else arabic_phrases(text, size, tokens)
-        for start, end in spans:
+        for start, end in article.names(size, not arabic_alias):
             if not article.free(start, end, holding=True) or _cut_short(text, end, aliases):
                 continue
             candidate = text[start:end]
@@ -382,20 +438,18 @@ def _transliterations(article: _Article, aliases: list[AliasEntry]) -> list[tupl
             if len(theirs.replace(" ", "")) < TRANSLITERATION_MIN_CONSONANTS:
                 continue
             hit = process.extractOne(theirs, skeletons.keys(), scorer=fuzz.ratio, score_cutoff=SKELETON_SIMILARITY)
-            if hit is not None:
+            if hit is not None and _word_by_word(theirs, hit[0]):
                 found.append((candidate, skeletons[hit[0]]))
     return found
 
 
-def _latin_windows(text: str, tokens: list[tuple[int, int]], size: int) -> Iterator[tuple[int, int]]:
-    """Every run of `size` words inside a capitalised name, starting and ending on a capitalised word."""
-    for start, end in latin_names(text, tokens):
-        inside = [(s, e) for s, e in tokens if start <= s and e <= end]
-        for first in range(len(inside) - size + 1):
-            window = inside[first : first + size]
-            if all(text[s:e].lower() not in LINK_WORDS for s, e in (window[0], window[-1])):
-                yield window[0][0], window[-1][1]
+def _word_by_word(theirs: str, ours: str) -> bool:
+    """Whether each word's consonants are like its counterpart's: a shared tail does not make one name of
+    "Iranian Mojahedin Khalq" and "سازمان مجاهدین خلق"."""
+    pairs = zip(theirs.split(), ours.split(), strict=False)
+    return all(fuzz.ratio(a, b) >= WORD_SKELETON_SIMILARITY for a, b in pairs)
 
 
+@lru_cache(maxsize=CONSONANTS_KEPT)
 def _consonants(name: str, language: str | None) -> str:
     return " ".join(skeleton(word, language) for word in name.split())

@@ -138,7 +138,9 @@ def _charset_candidates(head: bytes, declared: str | None) -> list[str]:
         candidates.append(declared.strip().strip("\"'"))
     match = _META_CHARSET.search(head)
     if match:
-        candidates.append(match.group(1).decode("ascii", "ignore"))
+        named = match.group(1).decode("ascii", "ignore")
+        # A meta tag is read in ASCII-compatible bytes, so it cannot be UTF-16: the HTML standard says UTF-8.
+        candidates.append("utf-8" if named.lower().replace("_", "-").startswith(("utf-16", "utf-32")) else named)
     candidates.append("utf-8")
     return [_windows_superset(c) for c in candidates]
 

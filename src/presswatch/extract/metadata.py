@@ -50,7 +50,11 @@ def page_metadata(tree: HtmlElement, url: str | None, date_params: dict[str, Any
     found.title = found.title or extract_title(tree)
     found.author = found.author or extract_author(tree)
     found.url = found.url or extract_url(tree, url)
-    found.date = find_date(tree, **{**date_params, "url": found.url})
+    try:
+        found.date = find_date(tree, **{**date_params, "url": found.url})
+    except (ValueError, OverflowError):  # a date the calendar cannot hold (an offset of +24:00, year 0)
+        log.debug("htmldate could not read a date of the page", exc_info=True)
+        found.date = None
     found.sitename = _sitename(found.sitename or extract_sitename(tree), found.url)
     found.clean_and_trim()  # entities, white space, length caps
     return PageMetadata(found.title, found.author, found.url, found.sitename, found.date)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import (
@@ -118,10 +119,10 @@ def search(
         if match.condition is None and not _narrowed(where):
             _browse(conn, where, found)
             return found
-        matched = _gather(conn, match, where, ranked=not _newest_first(match, where))
-        _fill_page(conn, match, matched, where, found)
+        _gather(conn, match, where, ranked=not _newest_first(match, where))
+        _fill_page(conn, match, where, found)
         if aggregates:
-            found.facets, found.timeline = _aggregates(conn, matched)
+            found.facets, found.timeline = _aggregates(conn)
     return found
 
 
@@ -131,7 +132,8 @@ def coverage(conn: Connection, query: str, where: ArticleFilter, limits: SearchL
     if match is None:
         return []
     with statement_deadline(conn, limits.seconds):
-        return _aggregates(conn, _gather(conn, match, where, ranked=False))[1]
+        _gather(conn, match, where, ranked=False)
+        return _aggregates(conn)[1]
 
 
 def matching_ids(conn: Connection, query: str, where: ArticleFilter, limits: SearchLimits) -> list[int]:
@@ -197,14 +199,14 @@ _MATCHES = Table(
     Column("linked", Boolean),
     prefixes=["TEMPORARY"],
 )
+_CREATE_MATCHES, _CLEAR_MATCHES = CreateTable(_MATCHES, if_not_exists=True), delete(_MATCHES)
 
 
-def _gather(conn: Connection, match: _Match, where: ArticleFilter, ranked: bool) -> Table:
+def _gather(conn: Connection, match: _Match, where: ArticleFilter, ranked: bool) -> None:
     """The matches into `_MATCHES`: one pass over the full-text index (`ranked`: with each one's bm25)."""
-    conn.execute(CreateTable(_MATCHES, if_not_exists=True))
-    conn.execute(delete(_MATCHES))
+    conn.execute(_CREATE_MATCHES)
+    conn.execute(_CLEAR_MATCHES)
     conn.execute(insert(_MATCHES).from_select(list(_MATCHES.c.keys()), _matched(match, where, ranked)))
-    return _MATCHES
 
 
 def _matched(match: _Match, where: ArticleFilter, ranked: bool = True) -> Select[Any]:
@@ -290,12 +292,25 @@ def _groups(matched: Any) -> Any:
     return select(up.c.start.label("id"), (SPAN - farthest % SPAN).label("grp")).group_by(up.c.start).cte("groups")
 
 
-def _fill_page(conn: Connection, match: _Match, matched: Table, where: ArticleFilter, found: SearchResults) -> None:
-    """The page's results, each with its copies, and the counts: one statement, then the page's details.
+def _fill_page(conn: Connection, match: _Match, where: ArticleFilter, found: SearchResults) -> None:
+    """The page's results, each with its copies, and the counts: one statement, then the page's details."""
+    page = {"page_limit": min(max(where.limit, 0), MAX_ID), "page_offset": min(max(where.offset, 0), MAX_ID)}
+    rows = conn.execute(_page_query(_newest_first(match, where)), page).all()
+    found.total, found.groups = int(rows[0].total), int(rows[0].groups)
+    if rows[0].id is not None:
+        found.hits = _page_details(conn, match, list(rows))
+
+
+@lru_cache(maxsize=2)
+def _page_query(newest: bool) -> Select[Any]:
+    """The statement of a page (`page_limit` results after `page_offset`) over the gathered matches: its results
+    and their listed copies, each row with the counts of the whole search (one row of counts for a page past
+    the last result). Built once: it reads only `_MATCHES`.
 
     Only the matches with links are grouped; with the others, each a result of its own, they make the results,
     of which the page is the first `limit` after `offset` (a sort that keeps only those, not a sort of all).
     """
+    matched = _MATCHES
     groups = _groups(matched)
     in_group = groups.c.grp
     members = (
@@ -323,13 +338,12 @@ def _fill_page(conn: Connection, match: _Match, matched: Table, where: ArticleFi
             members.c.nth == 1
         ),
     ).subquery("heads")
-    newest = _newest_first(match, where)
     order = (heads.c.published_at.desc().nulls_last(), heads.c.id.desc()) if newest else (heads.c.best, heads.c.id)
     page = (
         select(heads)
         .order_by(*order)
-        .limit(min(max(where.limit, 0), MAX_ID))
-        .offset(min(max(where.offset, 0), MAX_ID))
+        .limit(bindparam("page_limit", type_=Integer))
+        .offset(bindparam("page_offset", type_=Integer))
         .cte("page")
     )
     copies = (
@@ -361,14 +375,11 @@ def _fill_page(conn: Connection, match: _Match, matched: Table, where: ArticleFi
     in_order = (
         (listed.c.published_at.desc().nulls_last(), listed.c.head.desc()) if newest else (listed.c.best, listed.c.head)
     )
-    rows = conn.execute(
+    return (
         select(counts, listed, func.coalesce(outlets.c.outlets, 0).label("outlets"))
         .select_from(counts.outerjoin(listed, true()).outerjoin(outlets, outlets.c.grp == listed.c.grp))
         .order_by(*in_order, listed.c.nth)
-    ).all()
-    found.total, found.groups = int(rows[0].total), int(rows[0].groups)
-    if rows[0].id is not None:
-        found.hits = _page_details(conn, match, list(rows))
+    )
 
 
 def _browse(conn: Connection, where: ArticleFilter, found: SearchResults) -> None:
@@ -405,18 +416,21 @@ def _page_details(conn: Connection, match: _Match, rows: list[Any]) -> list[dict
 
 
 def _listed(conn: Connection, match: _Match, ids: list[int], snippets: bool) -> list[dict[str, Any]]:
+    """These articles as a result lists them; `snippets`: with the snippet and rank of the match."""
     if not ids:
         return []
     joined = _WITH_SOURCE
     columns: list[Any] = list(_LISTED)
+    chosen = articles.c.id.in_(bindparam("ids", expanding=True))
     if snippets and match.fts:
         joined = _FTS_WITH_SOURCE
         columns.append(literal_column("snippet(articles_fts, 1, '[', ']', '…', 16)").label("snippet"))
+        chosen = _FTS.c.rowid.in_(bindparam("ids", expanding=True))  # FTS5 looks each up, not every match
     elif snippets:
         columns.append(null().label("snippet"))
     if snippets:
         columns.append(match.rank.label("rank"))
-    query = select(*columns).select_from(joined).where(articles.c.id.in_(bindparam("ids", expanding=True)))
+    query = select(*columns).select_from(joined).where(chosen)
     if snippets and match.fts and match.condition is not None:
         query = query.where(match.condition)
     return [dict(r._mapping) for r in conn.execute(query, {"ids": ids})]
@@ -446,8 +460,9 @@ def _kinds(conn: Connection, rows: list[Any]) -> dict[int, str]:
 # ---- facets and coverage over time -----------------------------------------------------------------
 
 
-def _aggregates(conn: Connection, matched: Table) -> tuple[dict[str, list[dict[str, Any]]], list[dict[str, Any]]]:
+def _aggregates_query() -> Any:
     """Matching articles per language, outlet and watched entity, and per day and language: one statement."""
+    matched = _MATCHES
     day = func.date(matched.c.published)
     parts = [
         select(literal("language"), matched.c.language, null(), null(), func.count()).group_by(matched.c.language),
@@ -456,16 +471,26 @@ def _aggregates(conn: Connection, matched: Table) -> tuple[dict[str, list[dict[s
         .group_by(sources.c.name),
         select(literal("entity"), mentions.c.entity_id, entities.c.name, null(), func.count(distinct(matched.c.id)))
         .select_from(
-            matched.join(mentions, mentions.c.article_id == matched.c.id).outerjoin(
+            # `+ 0`: no index of the matches can serve the join, so the planner walks the matches and looks up
+            # their mentions, rather than every mention in the store (it knows nothing of the table's size)
+            matched.join(mentions, mentions.c.article_id == matched.c.id + 0).outerjoin(
                 entities, entities.c.id == mentions.c.entity_id
             )
         )
         .group_by(mentions.c.entity_id, entities.c.name),
         select(literal("day"), day, null(), matched.c.language, func.count()).group_by(day, matched.c.language),
     ]
+    return union_all(*parts)
+
+
+_AGGREGATES = _aggregates_query()
+
+
+def _aggregates(conn: Connection) -> tuple[dict[str, list[dict[str, Any]]], list[dict[str, Any]]]:
+    """The facets and the coverage over time of the gathered matches (`_MATCHES`)."""
     facets: dict[str, list[dict[str, Any]]] = {"language": [], "source": [], "entity": []}
     timeline = []
-    for facet, value, name, language, count in conn.execute(union_all(*parts)):
+    for facet, value, name, language, count in conn.execute(_AGGREGATES):
         if facet == "day":
             timeline.append({"day": str(value), "language": language, "articles": count})
         elif facet == "entity":

@@ -82,7 +82,7 @@ def svg(chart: alt.TopLevelMixin, size: Size = WIDE, prefix: str = "c") -> str:
 def interactive(drawn: str, prefix: str) -> str:
     """Vega's SVG with a <title> (the browser's tooltip) in every mark, its links made paths of this site,
     and its ids made unique by `prefix` (two drawings of a chart share a page)."""
-    root = etree.fromstring(drawn.encode())
+    root = etree.fromstring(drawn.encode(), etree.XMLParser(resolve_entities=False, no_network=True))
     for element in root.iter():
         if not isinstance(element.tag, str):
             continue
@@ -168,8 +168,9 @@ def story_coverage(members: list[dict[str, Any]], copies: set[int]) -> Build:
         # mix of "Sat 10" and "12 PM", nor the same day twice
         ticks = 6 if size is WIDE else 3
         if hours < 48:
-            step = {"interval": "hour", "step": max(1, math.ceil(hours / ticks))}
-            time_axis = alt.Axis(format="%d %b %H:%M", tickCount=step)
+            # a count, not {"interval": "hour"}: vega names the unit "hours", vega-lite's schema only "hour", and
+            # the render of every story shorter than two days failed
+            time_axis = alt.Axis(format="%d %b %H:%M", tickCount=ticks, labelFlush=True)  # the last label inside
         else:
             step = {"interval": "day", "step": max(1, math.ceil(hours / 24 / ticks))}
             time_axis = alt.Axis(format="%d %b", tickCount=step)
@@ -187,7 +188,10 @@ def story_coverage(members: list[dict[str, Any]], copies: set[int]) -> Build:
         copied = base.transform_filter(alt.datum.kind == "copy").mark_point(
             size=140, filled=False, strokeWidth=2, cursor="pointer"
         )
-        return alt.layer(own, copied)
+        # vega cannot draw a layer whose filter leaves it empty (a story of own texts only): leave it out
+        kinds = {row["kind"] for row in rows}
+        layers = [layer for kind, layer in (("own text", own), ("copy", copied)) if kind in kinds]
+        return alt.layer(*layers)
 
     return build
 

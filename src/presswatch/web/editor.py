@@ -11,6 +11,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from ..api import MAX_ID, Presswatch
 from ..digest import Digest, DigestVersion, Period, period_of, render_html
+from ..digest.render import S_A, S_META
 from ..errors import NotFound, UsageError
 from ..extract.dates import week_of
 from .deps import Editor, PathId, Reader, page, period_or_404, pw_of, safe_next, version_url
@@ -44,6 +45,7 @@ def editor_index(request: Request, user: Editor) -> Response:
         drafts=[v for v in issues if v.version == 0],
         published=[v for v in issues if v.version > 0],
         editor_link=lambda v: editor_url(period_of(v.period), v.topic),
+        describe=lambda label: period_of(label).describe(),
         version_url=lambda v: version_url(v.period, v.version, v.topic),
     )
 
@@ -218,5 +220,5 @@ def digests_index(request: Request, user: Reader) -> Response:
 @router.get("/digests/{label}/v{version}")
 def digest_version(request: Request, label: str, version: PathId, user: Reader, topic: str | None = None) -> Response:
     digest = pw_of(request).published_version(period_or_404(label), version, topic)
-    header = '<p style="font-size:13px"><a href="/digests">All published digests</a></p>'
+    header = f'<p style="{S_META}"><a href="/digests" style="{S_A}">All published digests</a></p>'
     return HTMLResponse(render_html(digest, header=header), headers={"content-security-policy": PREVIEW_CSP})

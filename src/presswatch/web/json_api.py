@@ -361,6 +361,17 @@ def change_item(request: Request, item_id: PathId, change: ItemChange, user: Edi
     return {"item_id": item_id, "changed": change.model_dump(exclude_none=True)}
 
 
+class DigestChange(BaseModel):
+    intro: str = Field(max_length=20_000)
+
+
+@router.patch("/digests/{digest_id}", tags=["digests"])
+def change_digest(request: Request, digest_id: PathId, change: DigestChange, user: Editor) -> dict[str, Any]:
+    """Write a draft's editor's note, shown at the top of the issue (empty: none)."""
+    pw_of(request).set_digest_intro(digest_id, change.intro)
+    return {"digest_id": digest_id, "intro": change.intro.strip()}
+
+
 class ItemOrder(BaseModel):
     items: list[Annotated[int, Field(ge=1, le=MAX_ID)]]
 

@@ -167,7 +167,7 @@ def article_page(request: Request, article_id: PathId, user: Reader) -> Response
         body=paragraphs(text, art["paragraph_languages"], art["language"], mention_marks(found["mentions"], "text")),
         mentions=mention_summary(found["mentions"]),
         provenance=found["provenance"],
-        story_id=found["story_id"],
+        story=pw.story(found["story_id"]) if found["story_id"] else None,
         links=sides,
         stages=found["stages"],
     )

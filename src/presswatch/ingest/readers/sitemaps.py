@@ -24,10 +24,10 @@ def parse_sitemap(data: bytes) -> ParsedFeed:
         raise ItemError(f"not a readable sitemap ({exc})") from None
     entries = []
     for node in root:
-        if not isinstance(node.tag, str) or etree.QName(node).localname not in ("url", "sitemap"):
+        if not isinstance(node.tag, str) or _local_name(node.tag) not in ("url", "sitemap"):
             continue
         fields = {
-            etree.QName(child).localname: (child.text or "").strip()
+            _local_name(child.tag): (child.text or "").strip()
             for child in node.iter()
             if child is not node and isinstance(child.tag, str)
         }
@@ -35,6 +35,11 @@ def parse_sitemap(data: bytes) -> ParsedFeed:
             published = parse_iso(fields.get("publication_date") or fields.get("lastmod"))
             entries.append(FeedEntry(fields.get("title"), fields["loc"], fields["loc"], published, None, None, None))
     return ParsedFeed(title=None, link=None, language=None, entries=entries)
+
+
+def _local_name(tag: str) -> str:
+    """An element's name without its namespace; lxml's QName refuses names such as an undeclared `news:news`."""
+    return tag.rsplit("}", 1)[-1].rsplit(":", 1)[-1]
 
 
 def sitemap_items(path: Path, root: Path | None, options: IngestOptions) -> Iterator[Item | Outcome]:

@@ -329,7 +329,13 @@ def _each_record(
         # The body must be read before asking for the offset: warcio's
         # get_record_offset() skips to the end of the record.
         body = body if body is not None else record.content_stream().read(max_bytes + 1)
-        yield _page(record, url, records.get_record_offset(), content_type, body, max_bytes)
+        try:
+            offset = records.get_record_offset()
+        except _UNREADABLE:
+            # What follows the record is broken (a run of NULs, a cut file), not the record: keep it, then say so.
+            yield _page(record, url, scan.offset, content_type, body, max_bytes)
+            raise
+        yield _page(record, url, offset, content_type, body, max_bytes)
 
 
 def _sniffs_as_html(body: bytes) -> bool:

@@ -286,3 +286,18 @@ def test_the_readme_quick_start_search_finds_something_in_the_demo_store(pw: Pre
     query = shlex.split(line, comments=True)[2]
     found = pw.search_results(query, ArticleFilter(limit=5))
     assert found.total and any(h["copy_count"] for h in found.hits), (query, found.total)
+
+
+@pytest.mark.parametrize("table", list(TABLES))
+def test_the_readme_documents_each_exported_field_in_order(table: str) -> None:
+    """The README's table of an export lists its fields, in the order the CSV's columns come."""
+    lines = (PROJECT / "README.md").read_text("utf-8").splitlines()
+    section = next(i for i, line in enumerate(lines) if line.startswith("### `presswatch export"))
+    start = next(i for i in range(section, len(lines)) if re.match(rf"`{table}`[ :]", lines[i]))
+    rows = []
+    for line in lines[start + 1 :]:
+        if line.startswith("| `"):
+            rows.append(line.split("`")[1])
+        elif rows:
+            break
+    assert rows == list(TABLES[table].fields)

@@ -187,16 +187,17 @@ def extract_html(
     gives outside `window` gives way to the page's own.
     """
     window = window or DateWindow()
-    # One parse for both: the metadata's fields, then bare_extraction (on its own
-    # copy of the tree), which gives the same text as extract() in its plain-text
-    # form, without the fingerprint and serialisation extract() adds on top.
+    # One parse for both: bare_extraction first (on its own copy of the tree), which
+    # gives the same text as extract() in its plain-text form, without the fingerprint
+    # and serialisation extract() adds on top; then the metadata, which may prune the
+    # tree as it ends (a page without an article costs no metadata).
     tree = trafilatura.load_html(_keep_zwnj(html))
     found: Any = None
     if tree is not None:
-        meta = page_metadata(tree, hints.url or default_url, _DATE_PARAMS)
         found = trafilatura.bare_extraction(tree, url=hints.url or default_url, include_comments=False)
-    if found is None or not getattr(found, "text", None):
+    if tree is None or found is None or not getattr(found, "text", None):
         raise NoArticle("no article text found on the page")
+    meta = page_metadata(tree, hints.url or default_url, _DATE_PARAMS)
     extracted_date = precise_date(parse_iso(meta.date), html)
     stated = window.admit(hints.published, f"the {hints.published_how or 'stated'} publication", hints.url)
     own_url = meta.url if is_web_url(meta.url) else None  # a page may name anything as its canonical link

@@ -16,14 +16,17 @@ from urllib.parse import urlsplit
 
 from htmldate import find_date
 from lxml.html import HtmlElement
+from trafilatura.htmlprocessing import prune_unwanted_nodes
+from trafilatura.json_metadata import normalize_authors
 from trafilatura.metadata import (
     examine_meta,
-    extract_author,
     extract_meta_json,
+    extract_metainfo,
     extract_sitename,
     extract_title,
     extract_url,
 )
+from trafilatura.xpaths import AUTHOR_DISCARD_XPATHS, AUTHOR_XPATHS
 
 log = logging.getLogger(__name__)
 
@@ -38,7 +41,10 @@ class PageMetadata:
 
 
 def page_metadata(tree: HtmlElement, url: str | None, date_params: dict[str, Any]) -> PageMetadata:
-    """The metadata of a parsed page; `url` is the one the container knows, used when the page names none."""
+    """The metadata of a parsed page; `url` is the one the container knows, used when the page names none.
+
+    It prunes `tree` as it ends: call it once the text is extracted (trafilatura works on its own copy).
+    """
     found = examine_meta(tree)
     # A one-word author in a meta tag is a handle or the outlet, rarely a person.
     if found.author and " " not in found.author:
@@ -48,7 +54,6 @@ def page_metadata(tree: HtmlElement, url: str | None, date_params: dict[str, Any
     except Exception:  # noqa: BLE001 - JSON-LD is hostile input; the meta tags still stand
         log.debug("unreadable JSON-LD metadata", exc_info=True)
     found.title = found.title or extract_title(tree)
-    found.author = found.author or extract_author(tree)
     found.url = found.url or extract_url(tree, url)
     try:
         found.date = find_date(tree, **{**date_params, "url": found.url})
@@ -56,8 +61,19 @@ def page_metadata(tree: HtmlElement, url: str | None, date_params: dict[str, Any
         log.debug("htmldate could not read a date of the page", exc_info=True)
         found.date = None
     found.sitename = _sitename(found.sitename or extract_sitename(tree), found.url)
+    found.author = found.author or _author(tree)  # last: it prunes the tree
     found.clean_and_trim()  # entities, white space, length caps
     return PageMetadata(found.title, found.author, found.url, found.sitename, found.date)
+
+
+def _author(tree: HtmlElement) -> str | None:
+    """trafilatura's `extract_author`, pruning `tree` itself where that copies the whole page first.
+
+    The copy was a third of the author's cost, and the author is looked for on
+    the page in about half of the pages (those whose meta tags name nobody).
+    """
+    author = extract_metainfo(prune_unwanted_nodes(tree, AUTHOR_DISCARD_XPATHS), AUTHOR_XPATHS, len_limit=120)
+    return normalize_authors(None, author) if author else None
 
 
 def _sitename(name: str | None, url: str | None) -> str | None:

@@ -2,8 +2,9 @@
 
 `schema` defines the tables, `migrations` builds them (Alembic, recorded in
 the database), `queries` holds what more than one stage needs (sources, raw
-records, articles, search, stage watermarks). Imports nothing above it: the
-stages hand it plain values (see `queries.ArticleContent`).
+records, articles, the search's caps and deadline, stage watermarks), `search`
+the full-text search with copies grouped, counts, facets and coverage. Imports
+nothing above it: the stages hand it plain values (see `queries.ArticleContent`).
 """
 
 from __future__ import annotations

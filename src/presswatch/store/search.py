@@ -1,5 +1,6 @@
 """Search as a research tool: one query's matches with copies grouped under the earliest, the counts, the
-facets and the coverage over time, each one SQL statement over the match (FTS5 on SQLite, LIKE elsewhere).
+facets and the coverage over time. The matches are gathered once (FTS5 on SQLite, LIKE elsewhere) into a
+temporary table; the page with the counts, then the facets with the coverage, are one SQL statement each over it.
 
 Copies group along the reuse links, from copy to origin: duplicates and translations, and a partial copy
 with its one origin (a page quoting several articles, as a weekly round-up does, joins none of them: it would

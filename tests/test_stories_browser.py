@@ -17,7 +17,7 @@ import pytest
 from presswatch import Presswatch
 
 from . import test_web_browser as browsing
-from .test_stories_curation import FARMLAND, POLICE_SEARCH, SPEECH, article_id, copy_records, members, story_of
+from .test_stories_curation import FARMLAND, POLICE_SEARCH, QUESTIONS, SPEECH, article_id, copy_records, story_of
 from .test_web_browser import log_in, shot
 
 # The browser tests' fixtures, by name (a browser, a server over this module's `pw`, a fresh page per test), and
@@ -45,45 +45,59 @@ def no_sideways_scroll(page: Page) -> None:
     assert width[0] <= width[1], f"{page.url} scrolls sideways at {width[1]} px: {width[0]} px wide"
 
 
-def test_stories_an_editor_merges_and_splits_and_process_keeps_it(page: Page, pw: Presswatch, tmp_path: Path) -> None:
-    page.set_viewport_size({"width": WIDE, "height": 1000})
-    speech, persian = story_of(pw, SPEECH[1]), story_of(pw, SPEECH[0])
+# Per width, a merge (a telling of the speech into the English story) and a split (articles off the police search).
+CURATIONS = [
+    (WIDE, SPEECH[0], list(FARMLAND), "Farmland fenced in by the camp", "mirror"),
+    (PHONE, SPEECH[2], [QUESTIONS], "Questions nobody in Tirana answers", "echo"),
+]
+
+
+@pytest.mark.parametrize(("width", "other_url", "split_urls", "title", "site"), CURATIONS)
+def test_stories_an_editor_merges_and_splits_and_process_keeps_it(
+    page: Page, pw: Presswatch, tmp_path: Path, width: int, other_url: str, split_urls: list[str], title: str, site: str
+) -> None:
+    page.set_viewport_size({"width": width, "height": 1000})
+    speech, other = story_of(pw, SPEECH[1]), story_of(pw, other_url)
+    assert speech != other
     log_in(page, "editor", f"/stories/{speech}")
-    # merge the Persian telling of the speech into the English story, choosing it by its id
-    page.fill("input[name=other]", str(persian))
+    # merge the other story into the speech's, naming it by its id
+    page.fill("input[name=other]", str(other))
     page.click("#merge")
     page.wait_for_url(f"**/stories/{speech}")
-    expect(page.locator(f"#article-{article_id(pw, SPEECH[0])}")).to_be_visible()
-    expect(page.locator(".history")).to_contain_text(f"merged story {persian} into story {speech}")
-    page.goto(f"/stories/{persian}")
+    expect(page.locator(f"#article-{article_id(pw, other_url)}")).to_be_visible()
+    expect(page.locator(".history")).to_contain_text(f"merged story {other} into story {speech}")
+    no_sideways_scroll(page)
+    page.goto(f"/stories/{other}")
     expect(page.locator("p.error")).to_contain_text(f"merged it into story {speech}")
-    # split the farmland articles off the police-search story
+    # split articles off the police-search story, ticking them in the list
     police = story_of(pw, POLICE_SEARCH)
     page.goto(f"/stories/{police}")
-    for url in FARMLAND:
+    for url in split_urls:
         page.check(f"#article-{article_id(pw, url)} input[type=checkbox]")
-    page.fill("#split-form input[name=title]", "Farmland fenced in by the camp")
+    page.fill("#split-form input[name=title]", title)
     page.click("#split")
     page.wait_for_url(re.compile(r"/stories/\d+$"))
-    farmland = int(page.url.rsplit("/", 1)[1])
-    assert farmland != police
-    expect(page.locator("h1")).to_have_text("Farmland fenced in by the camp")
-    assert page.locator("ul.story-articles li").count() == 2
-    shot(page, "stories-split-1400")
+    split = int(page.url.rsplit("/", 1)[1])
+    assert split not in (police, speech)
+    expect(page.locator("h1")).to_have_text(title)
+    assert page.locator("ul.story-articles li").count() == len(split_urls)
+    no_sideways_scroll(page)
+    shot(page, f"stories-split-{width}")
 
-    # new articles arrive: copies of a speech article and a farmland article; `process` runs
-    pw.ingest([str(copy_records(pw, [SPEECH[0], FARMLAND[1]], tmp_path))])
+    # new articles arrive (republications of the merged article and of a split one) and `process` runs
+    pw.ingest([str(copy_records(pw, [other_url, split_urls[-1]], tmp_path, site=site))])
     pw.process()
-    page.goto(f"/stories/{farmland}")
-    expect(page.locator("h1")).to_have_text("Farmland fenced in by the camp")
-    expect(page.locator("ul.story-articles")).to_contain_text("Mirror Daily")  # the new copy joined it
-    assert page.locator("ul.story-articles li").count() == 3
+    page.goto(f"/stories/{split}")
+    expect(page.locator("h1")).to_have_text(title)
+    expect(page.locator("ul.story-articles")).to_contain_text(f"{site.title()} Daily")  # the copy joined it
+    assert page.locator("ul.story-articles li").count() == len(split_urls) + 1
     page.goto(f"/stories/{speech}")
-    assert set(SPEECH[:2]) <= members(pw, speech) and "https://mirror.example/0" in members(pw, speech)
-    expect(page.locator(f"#article-{article_id(pw, SPEECH[0])}")).to_be_visible()
+    expect(page.locator(f"#article-{article_id(pw, other_url)}")).to_be_visible()
+    expect(page.locator(f"#article-{article_id(pw, f'https://{site}.example/0')}")).to_be_visible()
     page.goto(f"/stories/{police}")
-    for url in FARMLAND:
+    for url in split_urls:
         expect(page.locator(f"#article-{article_id(pw, url)}")).to_have_count(0)
+    shot(page, f"stories-after-process-{width}")
 
 
 def persian_story(pw: Presswatch) -> int:

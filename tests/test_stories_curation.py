@@ -75,23 +75,26 @@ def members(pw: Presswatch, story_id: int) -> set[str]:
     return {m["url"] for m in pw.story(story_id)["articles_list"]}
 
 
-def copy_records(pw: Presswatch, urls: list[str], folder: Path, published: str = "2026-10-26T08:00:00Z") -> Path:
-    """A JSONL file of republications of these articles by a new outlet: new articles the usual rule places."""
+def copy_records(
+    pw: Presswatch, urls: list[str], folder: Path, published: str = "2026-10-26T08:00:00Z", site: str = "mirror"
+) -> Path:
+    """A JSONL file of republications of these articles by a new outlet (at https://{site}.example/0, /1, ...,
+    named "{Site} Daily"): new articles the usual rule places."""
     records = []
     for n, url in enumerate(urls):
         original = pw.article(url)
         assert original is not None
         records.append(
             {
-                "url": f"https://mirror.example/{n}",
+                "url": f"https://{site}.example/{n}",
                 "title": original["title"],
                 "text": original["text"],
                 "published": published,
-                "source": "Mirror Daily",
+                "source": f"{site.title()} Daily",
                 "language": original["language"],
             }
         )
-    path = folder / "copies.jsonl"
+    path = folder / f"{site}.jsonl"
     path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf-8")
     return path
 

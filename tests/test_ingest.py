@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import zlib
 from datetime import datetime
 from io import BytesIO
 from pathlib import Path
@@ -275,6 +276,25 @@ def test_a_gzipped_page_is_kept_as_its_own_gzip_and_read_back(pw: Presswatch, tm
     assert bodies[str((inputs / "two.html.gz").resolve())][:2] != b"\x1f\x8b"
     for name in ("one.html.gz", "two.html.gz"):
         (inputs / name).unlink()
+    report = pw.reextract()
+    assert report.counts["unchanged"] == 2 and report.failed == 0
+
+
+def test_raw_bodies_are_zstd_and_older_zlib_rows_still_read(pw: Presswatch, tmp_path: Path) -> None:
+    for name in ("a", "b"):
+        (tmp_path / f"{name}.html").write_text(page(f"Title {name}", ENGLISH, url=f"https://h.example/{name}"))
+    pw.ingest([str(tmp_path / "a.html"), str(tmp_path / "b.html")])
+    with pw.store.begin() as conn:
+        bodies = dict(conn.execute(select(raw.c.url, raw.c.body)).all())
+        assert all(body[:4] == b"\x28\xb5\x2f\xfd" for body in bodies.values())  # zstd frames
+        # b's row as a store written before zstd holds it: zlib
+        conn.execute(
+            raw.update()
+            .where(raw.c.url == "https://h.example/b")
+            .values(body=zlib.compress((tmp_path / "b.html").read_bytes(), 1))
+        )
+    for name in ("a", "b"):
+        (tmp_path / f"{name}.html").unlink()
     report = pw.reextract()
     assert report.counts["unchanged"] == 2 and report.failed == 0
 

@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 import pytest
+import trafilatura
+from trafilatura.metadata import extract_author
 
 from presswatch.errors import NotText
 from presswatch.extract import (
@@ -13,6 +15,7 @@ from presswatch.extract import (
     stated_publication_time,
 )
 from presswatch.extract.language import detect
+from presswatch.extract.metadata import page_metadata
 
 from .conftest import ALBANIAN, ENGLISH, PERSIAN, page
 
@@ -58,6 +61,23 @@ def test_persian_keeps_its_zero_width_non_joiners() -> None:
     assert found.title == "خانواده\u200cها در برابر قرارگاه"
     assert "خانواده\u200cها و گروه\u200cهای تبعیدی" in found.text
     assert "\ufffc" not in found.text and found.language == "fa"
+
+
+@pytest.mark.parametrize(
+    "byline",
+    [
+        '<p class="byline">By Jane Doe</p>',
+        '<div class="comments"><span class="author">A Commenter</span></div><span class="author-name">Jane Doe</span>',
+        '<figure><span class="author">Photo: Ann Lee</span></figure><div id="author">Jane <b>Doe</b> and Tom Roe</div>',
+        '<div class="sidebar"><a rel="author">Someone Else</a></div>',
+    ],
+)
+def test_the_author_found_on_the_page_is_the_one_trafilatura_finds(byline: str) -> None:
+    # page_metadata prunes the page in place where trafilatura's extract_author prunes a copy of it
+    html = page("Harbour plan delayed", ENGLISH).replace("<article>", f"<article>{byline}")
+    expected = extract_author(trafilatura.load_html(html))
+    assert page_metadata(trafilatura.load_html(html), None, {}).author == expected
+    assert extract_html(html, Hints(), LanguageOptions()).author == expected
 
 
 def test_each_paragraph_gets_its_language() -> None:

@@ -26,7 +26,7 @@ from presswatch.digest import Period
 from presswatch.extract.dates import DateWindow, parse_iso
 from presswatch.extract.text import clean_text
 from presswatch.fetch.listing import read_listing
-from presswatch.ingest import IngestReport
+from presswatch.ingest import IngestReport, Outcome
 from presswatch.store.schema import articles, fetch_queue, sources
 
 from .conftest import ENGLISH, page
@@ -378,5 +378,16 @@ def test_any_title_and_text_are_stored_as_valid_utf8(tmp_path: Path) -> None:
 
     try:
         stored_as_utf8()
+    finally:
+        pw.close()
+
+
+def test_an_empty_jsonl_file_is_named_as_skipped(tmp_path: Path) -> None:
+    (tmp_path / "empty.jsonl").write_text("\n\n", encoding="utf-8")
+    pw = Presswatch(db=str(tmp_path / "empty.db"))
+    try:
+        outcomes: list[Outcome] = []
+        pw.ingest([str(tmp_path / "empty.jsonl")], on_outcome=outcomes.append)
+        assert [(o.status, o.message) for o in outcomes] == [("skipped", "an empty JSONL file: no records in it")]
     finally:
         pw.close()

@@ -189,7 +189,7 @@ def _json_text(record: dict[str, Any], key: str) -> str | None:
 
 
 def _json_kind(value: Any) -> str:
-    kinds = {bool: "boolean", int: "number", float: "number", list: "array", dict: "object"}
+    kinds = {bool: "boolean", int: "number", float: "number", list: "array", dict: "object", type(None): "null"}
     return kinds.get(type(value), type(value).__name__)
 
 

@@ -27,7 +27,10 @@ def jsonl_items(path: Path, root: Path | None, options: IngestOptions) -> Iterat
         return
     origin = str(path.resolve())
     lines = [(number, line) for number, line in enumerate(data.splitlines(), 1) if line.strip()]
-    if lines and not _looks_like_articles(lines[0][1]):
+    if not lines:
+        yield Outcome(str(path), "skipped", "an empty JSONL file: no records in it")
+        return
+    if not _looks_like_articles(lines[0][1]):
         yield Outcome(
             str(path), "skipped", "JSONL, but not article records: the first has no 'url' with 'text' or 'html'"
         )

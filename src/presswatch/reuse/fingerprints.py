@@ -299,7 +299,7 @@ def _shingles_of_texts(ids: np.ndarray, bounds: np.ndarray) -> list[np.ndarray]:
 
 
 def words_of(text: str) -> Words:
-    found = list(WORD.finditer(fold(text)))  # offsets in the folded text: `passages.words_in` maps them to the stored one
+    found = list(WORD.finditer(fold(text)))  # offsets in the folded text (passages.words_in maps back)
     ids = np.fromiter((_word_id(m.group()) for m in found), dtype=np.uint64, count=len(found))
     spans = np.array([m.span() for m in found], dtype=np.int64).reshape(-1, 2)
     return Words(ids, spans)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -116,6 +117,14 @@ def web_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     finally:
         app.close()
     return db
+
+
+@pytest.fixture(scope="module")
+def web_pw(web_db: Path) -> Iterator[Presswatch]:
+    """A Presswatch on the shared web store, one per test module."""
+    found = Presswatch(db=str(web_db))
+    yield found
+    found.close()
 
 
 def translation_pair(app: Presswatch) -> tuple[dict[str, Any], dict[str, Any]]:

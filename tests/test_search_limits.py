@@ -4,7 +4,6 @@ Python API, the CLI and /api/search, over the pre-filled web store (the `web_db`
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -28,10 +27,9 @@ MANY_WORDS = [" ".join(["camp"] * 64), " OR ".join(["camp", "the"] * 32), " ".jo
 
 
 @pytest.fixture(scope="module")
-def pw(web_db: Path) -> Iterator[Presswatch]:
-    found = Presswatch(db=str(web_db))
-    yield found
-    found.close()
+def pw(web_pw: Presswatch) -> Presswatch:
+    """The shared pre-filled web store (conftest's web_pw)."""
+    return web_pw
 
 
 @pytest.fixture

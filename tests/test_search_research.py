@@ -35,10 +35,9 @@ LOOKS_LIKE_TIME = re.compile(r"^\d{4}-\d\d-\d\d[T ]\d\d:\d\d")
 
 
 @pytest.fixture(scope="module")
-def pw(web_db: Path) -> Iterator[Presswatch]:
-    found = Presswatch(db=str(web_db))
-    yield found
-    found.close()
+def pw(web_pw: Presswatch) -> Presswatch:
+    """The shared pre-filled web store (conftest's web_pw)."""
+    return web_pw
 
 
 @pytest.fixture

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
@@ -25,10 +24,9 @@ API_WEEK = "2026-W42"  # the browser tests edit another week: the two never meet
 
 
 @pytest.fixture(scope="module")
-def pw(web_db: Path) -> Iterator[Presswatch]:
-    found = Presswatch(db=str(web_db))
-    yield found
-    found.close()
+def pw(web_pw: Presswatch) -> Presswatch:
+    """The shared pre-filled web store (conftest's web_pw)."""
+    return web_pw
 
 
 @pytest.fixture

@@ -36,10 +36,9 @@ from playwright.sync_api import Browser, Dialog, Locator, Page, expect, sync_pla
 
 
 @pytest.fixture(scope="module")
-def pw(web_db: Path) -> Iterator[Presswatch]:
-    found = Presswatch(db=str(web_db))
-    yield found
-    found.close()
+def pw(web_pw: Presswatch) -> Presswatch:
+    """The shared pre-filled web store (conftest's web_pw)."""
+    return web_pw
 
 
 @pytest.fixture(scope="module")

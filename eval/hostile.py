@@ -36,7 +36,9 @@ Goals (exit 1 when one fails):
 * good records lost against the clean run: 0; planted good records lost: 0;
 * worst time per hostile file <= item_seconds + 5 s (stopping and replacing a worker, reading the file);
   peak memory per hostile file <= item_memory + 100 MB (the reading process holds up to max_page_bytes of
-  the input, and a replaced worker starts afresh).
+  the input) + what starting a fresh worker costs: pages past presswatch's HEAVY_BYTES are always extracted
+  in a worker, which each run starts afresh; a control page (a good article padded past that size with a
+  comment, cheap to parse) is measured first, and its peak is that start-up cost, reported on its own.
 
     .venv/bin/python eval/hostile.py [--data DIR] [--json] [--sparse-gb 1] [--item-seconds 10]
 """
@@ -595,7 +597,12 @@ def child_costs(folder: Path, db: Path, budget: dict[str, Any]) -> None:
     warm.write_text(page("Warm-up"), encoding="utf-8")
     pw.ingest([str(warm)])
     memory = TreeMemory()
-    for path in sorted(folder.iterdir()):
+    # The control: a good page padded past presswatch's HEAVY_BYTES with a comment that costs nothing to
+    # parse. A page that large is extracted in a fresh worker process, whose start-up is a cost per run,
+    # not per item; its peak says what that start-up alone costs.
+    control = folder.parent / "control-heavy.html"
+    control.write_text(page("Control", head="<!--" + " padding" * 320_000 + " -->"), encoding="utf-8")
+    for path in [control, *sorted(folder.iterdir())]:
         before = memory.reset()
         started = time.perf_counter()
         statuses: Counter[str] = Counter()
@@ -699,6 +706,8 @@ def judge(
     planted_lost = sorted(set(PLANTED) - stored)
     dirty = mixed.get("dirty", [])
     costs = [json.loads(line) for line in cost_lines]
+    control = costs.pop(0) if costs and costs[0]["file"] == "control-heavy.html" else None
+    worker_start = (control["memory_mb"] or 0) * 2**20 if control else 0
     measured = {row["file"] for row in costs}
     if costs_end:
         hung = next((p.name for p in hostile if p.name not in measured), "?")
@@ -724,7 +733,7 @@ def judge(
     if (
         memory_budget is not None
         and worst_memory
-        and (worst_memory["memory_mb"] or 0) * 2**20 > (memory_budget + MEMORY_GRACE)
+        and (worst_memory["memory_mb"] or 0) * 2**20 > (memory_budget + MEMORY_GRACE + worker_start)
     ):
         failing.append("memory per item")
     return {
@@ -743,6 +752,7 @@ def judge(
         "costs": costs,
         "worst_time": worst_time,
         "worst_memory": worst_memory,
+        "worker_start_mb": worker_start / 2**20,
         "failing": failing,
     }
 
@@ -779,7 +789,13 @@ def report(f: dict[str, Any]) -> list[str]:
     worst = f["worst_time"]
     lines.append(f"worst time per item: {worst['seconds']:.1f} s ({worst['file']}) ({goal})" if worst else "no costs")
     memory = budget.get("item_memory_bytes") or (budget.get("item_memory_mb") or 0) * 2**20 or None
-    goal = f"goal <= {(memory + MEMORY_GRACE) / 2**20:.0f} MB" if memory else "no budget: reported only"
+    start = f["worker_start_mb"]
+    goal = (
+        f"goal <= {(memory + MEMORY_GRACE) / 2**20 + start:.0f} MB: the budget, {MEMORY_GRACE / 2**20:.0f} MB "
+        f"and a fresh worker's start-up, {start:.0f} MB, measured on a heavy control page"
+        if memory
+        else "no budget: reported only"
+    )
     worst = f["worst_memory"]
     if worst:
         lines.append(f"peak memory per item: {worst['memory_mb'] or 0:.0f} MB ({worst['file']}) ({goal})")

@@ -21,7 +21,7 @@ from typer.testing import CliRunner
 
 from presswatch import Presswatch
 from presswatch.cli import app
-from presswatch.errors import ItemTooBig, ItemTooSlow
+from presswatch.errors import ItemError, ItemTooBig, ItemTooSlow
 from presswatch.extract import Extracted, Hints
 from presswatch.ingest import INLINE_ITEMS, IngestOptions, Item, extraction_pool
 from presswatch.ingest.workers import ItemBudget, OrderedPool
@@ -120,7 +120,9 @@ def test_a_page_of_300000_paragraphs_ends_in_bounded_time_in_a_worker() -> None:
     assert isinstance(done[1][1], Extracted) and "harbour" in done[1][1].text.lower()
 
 
-def test_a_page_of_300000_paragraphs_ends_in_bounded_time_inline_and_the_run_goes_on(tmp_path: Path) -> None:
+def test_a_page_of_300000_paragraphs_with_one_worker_ends_in_bounded_time_and_the_run_goes_on(
+    tmp_path: Path,
+) -> None:
     (tmp_path / "huge.html").write_text(HUGE_PAGE)
     (tmp_path / "good.html").write_text(page("Harbour plan", ENGLISH, url="https://w.example/good"))
     pw = Presswatch(db=str(tmp_path / "t.db"), workers=1, item_seconds=2)
@@ -132,6 +134,18 @@ def test_a_page_of_300000_paragraphs_ends_in_bounded_time_inline_and_the_run_goe
         assert "huge.html" in report.problems[0].label and "too" in report.problems[0].message
     finally:
         pw.close()
+
+
+def test_a_heavy_item_runs_in_a_worker_held_to_the_memory_budget_even_with_one_worker() -> None:
+    """Inline, nothing could stop item 2 from taking 4 GB; the pool sends it to a worker process instead."""
+    budget = ItemBudget(seconds=60, memory_bytes=200_000_000)
+    with OrderedPool(greedy, workers=1, budget=budget, heavy=lambda number: number == 2) as pool:
+        done = [result for number in range(1, 5) for result in pool.submit(number)]
+        done.extend(pool.drain())
+    assert [job for job, _ in done] == [1, 2, 3, 4]
+    assert isinstance(done[1][1], ItemTooBig)
+    assert [result for _, result in done if not isinstance(result, ItemError)] == [1, 9, 16]
+    assert len(pool.crew) == 1  # one worker, for the heavy item; the light ones ran inline
 
 
 # ---- caps on every input path -------------------------------------------------------------------

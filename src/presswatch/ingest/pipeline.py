@@ -28,7 +28,7 @@ from .files import expand_paths, kind_of
 from .readers import items_of
 from .readers.jsonl import JSONL_FIELDS
 from .records import IngestOptions, Item, Outcome
-from .workers import ItemBudget, OrderedPool, guarded, worker_count
+from .workers import HEAVY_BYTES, ItemBudget, OrderedPool, guarded, worker_count
 
 log = logging.getLogger(__name__)
 
@@ -344,7 +344,11 @@ def _finish(pool: OrderedPool[Item, Extracted], writer: ResultWriter, report: In
 
 def extraction_pool(options: IngestOptions) -> OrderedPool[Item, Extracted]:
     budget = ItemBudget(options.item_seconds, options.item_memory_bytes)
-    return OrderedPool(partial(extract_item, options=options), worker_count(options.workers), budget)
+    return OrderedPool(partial(extract_item, options=options), worker_count(options.workers), budget, heavy=_heavy)
+
+
+def _heavy(item: Item) -> bool:
+    return len(item.payload) > HEAVY_BYTES
 
 
 def _settle(

@@ -54,6 +54,10 @@ Result = TypeVar("Result")
 
 # The most items run inline while the workers start; past that, the run waits for them.
 INLINE_ITEMS = 64
+# An item this large never runs inline, whatever the worker count: only a worker process can be held to the
+# memory budget (a page of 300,000 <p> is 3.3 MB and costs about 0.6 GB to parse). News pages are rarely
+# past 1.5 MB (the largest of the 181 AEB pages), and a worker costs a start-up, so the line is above that.
+HEAVY_BYTES = 2_000_000
 # Items in flight per worker (each takes one at a time; the rest wait here): enough to keep each busy, few
 # enough to bound memory.
 IN_FLIGHT_PER_WORKER = 16
@@ -286,9 +290,17 @@ Handed = Future[Any]  # a job's result: Result | ItemError | _Unstarted
 class OrderedPool(Generic[Job, Result]):
     """Runs `task` over jobs, inline until the workers can start, then in them; yields (job, result) in input order."""
 
-    def __init__(self, task: Callable[[Job], Result], workers: int, budget: ItemBudget | None = None) -> None:
+    def __init__(
+        self,
+        task: Callable[[Job], Result],
+        workers: int,
+        budget: ItemBudget | None = None,
+        heavy: Callable[[Job], bool] | None = None,
+    ) -> None:
         self.task = task
         self.workers = workers
+        self.heavy = heavy  # says which jobs must run in a worker (held to the memory budget), even with one
+        self._probing = False
         self.budget = budget or ItemBudget()
         self.seen = 0
         self.jobs: queue.SimpleQueue[tuple[Job, Handed] | None] = queue.SimpleQueue()
@@ -302,8 +314,13 @@ class OrderedPool(Generic[Job, Result]):
     def __enter__(self) -> OrderedPool[Job, Result]:
         if self.workers > 1:
             # The server starts in the background; items run inline meanwhile.
-            threading.Thread(target=self._probe_server, name="presswatch-workers", daemon=True).start()
+            self._start_probe()
         return self
+
+    def _start_probe(self) -> None:
+        if not self._probing:
+            self._probing = True
+            threading.Thread(target=self._probe_server, name="presswatch-workers", daemon=True).start()
 
     def __exit__(
         self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None
@@ -350,12 +367,12 @@ class OrderedPool(Generic[Job, Result]):
 
     def wait_ready(self, timeout: float | None = None) -> bool:
         """Wait until the workers can start at once (or cannot start at all); True when they can."""
-        return self.workers > 1 and self._up.wait(timeout) and self._start_error is None
+        return self._probing and self._up.wait(timeout) and self._start_error is None
 
     def submit(self, job: Job) -> Iterator[tuple[Job, Result | ItemError]]:
         """Add a job; yield the results that are due, oldest first."""
         self.seen += 1
-        if self.workers > 1 and (self._up.is_set() or self.seen > INLINE_ITEMS) and self.wait_ready():
+        if self._to_workers(job) and self.wait_ready():
             yield from self._submit_to_workers(job)
             return
         if self._start_error is not None and self.workers > 1:
@@ -365,6 +382,14 @@ class OrderedPool(Generic[Job, Result]):
             self.workers = 1
         yield from self.drain()
         yield job, timed(self.task, job, self.budget)
+
+    def _to_workers(self, job: Job) -> bool:
+        if self.heavy is not None and self.heavy(job) and self._start_error is None:
+            self._start_probe()  # with one worker too: inline, nothing holds the item to the memory budget
+            return True
+        if self.workers > 1:
+            return self._up.is_set() or self.seen > INLINE_ITEMS
+        return False
 
     def _submit_to_workers(self, job: Job) -> Iterator[tuple[Job, Result | ItemError]]:
         if not self.crew:

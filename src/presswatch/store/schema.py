@@ -384,3 +384,106 @@ app_secrets = Table(
     Column("value", LargeBinary, nullable=False),
     Column("created_at", DateTime, nullable=False),
 )
+
+# ---- social posts and coordination (0011_posts_coordination) -----------------------------------------
+# Times of posts are UTC epoch milliseconds (integers): detection streams millions of them in time order, and
+# an integer compares and sorts faster than a datetime string on both SQLite and PostgreSQL.
+
+accounts = Table(
+    "accounts",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("platform", String, nullable=False),  # twitter | telegram | web (an outlet, for --include-articles) ...
+    Column("account_key", String, nullable=False),  # the account's id exactly as the input spelled it
+    Column("name", String),  # display name
+    Column("screen_name", String),
+    Column("created_ms", BigInteger),  # account creation, where the source has it
+    Column("followers", Integer),
+    Column("following", Integer),
+    Column("language", String),
+    UniqueConstraint("platform", "account_key", name="uq_account_platform_key"),
+)
+
+posts = Table(
+    "posts",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("platform", String, nullable=False),
+    Column("post_key", String, nullable=False),  # the post's id as the input spelled it (may be a hash)
+    Column("account_id", Integer, ForeignKey("accounts.id"), nullable=False, index=True),
+    Column("posted_ms", BigInteger, nullable=False, index=True),  # UTC, epoch milliseconds
+    Column("text", Text),
+    Column("language", String),
+    Column("links", Text),  # JSON list of normalised URLs
+    Column("hashtags", Text),  # JSON list, lower-cased, without '#'
+    Column("mentions", Text),  # JSON list of account keys or names, lower-cased, without '@'
+    Column("reply_to", String),  # post key replied to
+    Column("repost_of", String),  # post key reposted (retweet, forward)
+    Column("quote_of", String),  # post key quoted
+    Column("client", String),  # the app it was posted with
+    Column("origin", String),  # the file it came from, and the line or row
+    Column("imported_at", DateTime, nullable=False),
+    UniqueConstraint("platform", "post_key", name="uq_post_platform_key"),
+)
+
+# What two accounts can share, one row per (post, method, trace), written when a post is imported: detection
+# streams one method's rows sorted by (trace, time) from this index and never builds a table of all pairs.
+post_traces = Table(
+    "post_traces",
+    metadata,
+    Column("post_id", Integer, ForeignKey("posts.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("method", String, nullable=False),  # co-share | co-link | co-hashtag | co-text | co-reply
+    Column("trace", String, nullable=False),  # the shared thing: a post key, a URL, a hashtag, an LSH band key
+    Column("account_id", Integer, nullable=False),
+    Column("at_ms", BigInteger, nullable=False),
+    UniqueConstraint("post_id", "method", "trace", name="uq_post_trace"),
+    Index("ix_post_traces_method_trace_at", "method", "trace", "at_ms"),
+)
+
+coordination_runs = Table(
+    "coordination_runs",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("created_at", DateTime, nullable=False),
+    Column("parameters", Text, nullable=False),  # JSON: methods, window, min_repeat, q, since, until, ...
+    Column("summary", Text),  # JSON: posts, accounts, candidate edges, removed as chance, edges, groups, seconds
+)
+
+coordination_edges = Table(
+    "coordination_edges",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("run_id", Integer, ForeignKey("coordination_runs.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("account_a", Integer, ForeignKey("accounts.id"), nullable=False),  # account_a < account_b
+    Column("account_b", Integer, ForeignKey("accounts.id"), nullable=False),
+    Column("methods", String, nullable=False),  # comma-separated, sorted
+    Column("weight", Integer, nullable=False),  # distinct traces shared within the window
+    Column("p_value", Float),
+    Column("first_ms", BigInteger, nullable=False),
+    Column("last_ms", BigInteger, nullable=False),
+    Column("a_first", Integer, nullable=False),  # traces where a posted first
+    Column("b_first", Integer, nullable=False),
+    Column("evidence", Text, nullable=False),  # JSON list of {trace, method, post_a, post_b, time_a, time_b}
+    Index("ix_coordination_edges_run_a", "run_id", "account_a"),
+    Index("ix_coordination_edges_run_b", "run_id", "account_b"),
+)
+
+coordination_groups = Table(
+    "coordination_groups",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("run_id", Integer, ForeignKey("coordination_runs.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("number", Integer, nullable=False),  # 1.. within the run, largest first
+    Column("size", Integer, nullable=False),
+    Column("score", Float, nullable=False),
+    Column("methods", String, nullable=False),
+    Column("summary", Text, nullable=False),  # JSON: span, median delay, creation burst, top links/hashtags/texts
+    UniqueConstraint("run_id", "number", name="uq_coordination_group_number"),
+)
+
+coordination_members = Table(
+    "coordination_members",
+    metadata,
+    Column("group_id", Integer, ForeignKey("coordination_groups.id", ondelete="CASCADE"), primary_key=True),
+    Column("account_id", Integer, ForeignKey("accounts.id"), primary_key=True, index=True),
+)

@@ -34,6 +34,19 @@ def test_eval_gate_passes(script: str, shared_data: Path) -> None:
     assert run_eval(script, shared_data)
 
 
+def test_coordination_eval_gate_passes() -> None:
+    """Simulated posts with known coordination (no shared data needed): F1 and precision >= 0.95 everywhere."""
+    done = subprocess.run(
+        [sys.executable, str(PROJECT / "eval" / "coordination.py"), "--quick", "--json"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=PROJECT,
+    )
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-2000:]
+    assert json.loads(done.stdout)["pass"]
+
+
 def test_entity_eval_gate_passes(shared_data: Path) -> None:
     figures = run_eval("entities.py", shared_data)
     assert figures["all"]["precision"] >= 0.95 and figures["all"]["recall"] >= 0.95

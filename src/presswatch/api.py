@@ -5,11 +5,16 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import replace
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Any
 
 from .config import Settings, load_settings
+from .coordination.runs import Options as CoordinationOptions
+from .coordination.runs import checked_methods, detect_and_store
+from .coordination.runs import sensitivity as coordination_windows
+from .coordination.traces import METHODS as COORDINATION_METHODS
+from .coordination.window import parse_window
 from .digest import (
     DIGEST_ITEMS,
     SMTP_PORT,
@@ -41,8 +46,19 @@ from .entities.queries import article_mentions, entity_attention, entity_counts,
 from .entities.suggest import Suggestion, suggest_aliases
 from .entities.watchlist import AliasEntry, Watchlist, add_alias, load_stored, parse_watchlist, store_watchlist
 from .errors import NotFound, UsageError
-from .export import ARTICLE_FIELDS, TABLES, export_articles, export_table, plain, plain_tree
+from .export import (
+    ARTICLE_FIELDS,
+    TABLES,
+    export_articles,
+    export_network,
+    export_table,
+    plain,
+    plain_tree,
+    run_or_latest,
+)
 from .export import FORMATS as EXPORT_FORMATS
+from .export import NETWORK_FORMATS as COORDINATION_FORMATS
+from .export import TABLE_FORMATS as EXPORT_TABLE_FORMATS
 from .extract import LanguageOptions
 from .extract.dates import DateWindow, date_range, week_bounds, week_of
 from .extract.text import clean_text
@@ -60,9 +76,21 @@ from .fetch.sources import (
     write_opml,
 )
 from .ingest import IngestOptions, IngestReport, OnFile, OnOutcome, Outcome, expand_paths, ingest_paths, reextract
+from .ingest.posts import FORMATS as POST_FORMATS
+from .ingest.posts import (
+    ImportOptions,
+    OnProblem,
+    OnProgress,
+    PostImportReport,
+    PostProblem,
+    TimeWindow,
+    check_mapping,
+    import_posts,
+)
 from .process import OnStage, run_stages, stage_names
 from .reuse.queries import LINK_KINDS, copied_ids, copies_between, copy_network, provenance_of
 from .store import Store
+from .store import coordination as coord
 from .store import queries as q
 from .store import search as found_by
 from .store.queries import MAX_ID, ArticleFilter, SearchLimits, StageReport
@@ -105,7 +133,9 @@ __all__ = [
     "DIGEST_ITEMS",
     "SMTP_PORT",
     "STORY_SORTS",
+    "COORDINATION_FORMATS",
     "EXPORT_FORMATS",
+    "EXPORT_TABLE_FORMATS",
     "LINK_KINDS",
     "MAX_ID",
     "TABLES",
@@ -115,6 +145,10 @@ __all__ = [
     "AliasEntry",
     "ArticleFilter",
     "IngestReport",
+    "POST_FORMATS",
+    "PostImportReport",
+    "COORDINATION_METHODS",
+    "PostProblem",
     "Outcome",
     "Period",
     "Presswatch",
@@ -184,6 +218,31 @@ class Presswatch:
         on_file: OnFile | None = None,
     ) -> IngestReport:
         return ingest_paths(self.store, paths, self.ingest_options(base_url, source), on_outcome, on_file)
+
+    def import_posts(
+        self,
+        paths: list[str],
+        fmt: str = "auto",
+        mapping: list[str] | dict[str, str] | None = None,
+        platform: str | None = None,
+        on_outcome: OnProblem | None = None,
+        on_progress: OnProgress | None = None,
+    ) -> PostImportReport:
+        """Import social posts from files (see README, Social posts); re-importing a post updates it."""
+        pairs = mapping if isinstance(mapping, dict) else check_mapping(mapping or [])
+        s = self.settings
+        window = DateWindow(datetime.fromisoformat(s.earliest_date), s.future_days)
+        earliest, latest = (int(at.replace(tzinfo=UTC).timestamp() * 1000) for at in (window.earliest, window.latest))
+        bounds = TimeWindow(earliest, latest)
+        options = ImportOptions(fmt, pairs, platform, bounds, s.max_page_bytes)
+        return import_posts(self.store, expand_paths(paths), options, on_outcome, on_progress)
+
+    def post_stats(self) -> dict[str, Any]:
+        """Posts, accounts, platforms, time span and traces per method."""
+        from .store.posts import post_counts
+
+        with self.store.connect() as conn:
+            return post_counts(conn)
 
     def reextract(self, on_outcome: OnOutcome | None = None) -> IngestReport:
         return reextract(self.store, self.ingest_options(), on_outcome)
@@ -424,6 +483,9 @@ class Presswatch:
                 "copies_from": [e for e in network if e["copier_id"] == source_id],
                 "copied_by": [e for e in network if e["origin_id"] == source_id],
                 "entities": source_entities(conn, source_id),
+                "coordination": [
+                    g for account in coord.outlet_accounts(conn, source_id) for g in coord.account_groups(conn, account)
+                ],
             }
 
     # ---- stories -------------------------------------------------------------------------------
@@ -738,6 +800,128 @@ class Presswatch:
         with self.store.connect() as conn:
             return export_table(conn, table, fmt, since, out, excel)
 
+    # ---- coordination: reading runs back -------------------------------------------------------
+
+    def _coordination_options(
+        self,
+        methods: list[str] | str | None,
+        window: str | float | None,
+        min_repeat: int | None,
+        since: datetime | None,
+        until: datetime | None,
+        platform: str | None,
+        include_articles: bool,
+        q: float | None,
+    ) -> CoordinationOptions:
+        """A detection's parameters: the caller's, else the settings'; UsageError for a bad method or window."""
+        s = self.settings
+        given = window if window is not None else (s.coordination_window or "auto")
+        repeat = s.coordination_min_repeat if min_repeat is None else min_repeat
+        if repeat < 1:
+            raise UsageError(f"--min-repeat: {repeat} must be 1 or more")
+        return CoordinationOptions(
+            methods=checked_methods(methods),
+            window_seconds=parse_window(given),
+            min_repeat=repeat,
+            q=s.coordination_q if q is None else q,
+            neighbours=s.coordination_max_neighbours,
+            since_ms=_epoch_ms(since),
+            until_ms=_epoch_ms(until),
+            platform=platform,
+            include_articles=include_articles,
+        )
+
+    def detect_coordination(
+        self,
+        methods: list[str] | str | None = None,
+        window: str | float | None = None,
+        min_repeat: int | None = None,
+        since: datetime | None = None,
+        until: datetime | None = None,
+        platform: str | None = None,
+        include_articles: bool = False,
+        q: float | None = None,
+        on_progress: Callable[[str, int], None] | None = None,
+    ) -> dict[str, Any]:
+        """Detect coordinated accounts and store the run: {"run": id, "summary": {...}, "message": ...}."""
+        options = self._coordination_options(methods, window, min_repeat, since, until, platform, include_articles, q)
+        return detect_and_store(self.store, options, on_progress)
+
+    def coordination_sensitivity(
+        self,
+        methods: list[str] | str | None = None,
+        min_repeat: int | None = None,
+        since: datetime | None = None,
+        until: datetime | None = None,
+        platform: str | None = None,
+        include_articles: bool = False,
+        q: float | None = None,
+        on_window: Callable[[float], None] | None = None,
+    ) -> list[dict[str, Any]]:
+        """Edges and groups per window from 10 s to 1 h; no run is stored."""
+        options = self._coordination_options(methods, 1.0, min_repeat, since, until, platform, include_articles, q)
+        return coordination_windows(self.store, options, on_window=on_window)
+
+    def coordination_runs(self) -> list[dict[str, Any]]:
+        """Every coordination run, newest first: parameters, summary, edges, groups, the time its evidence spans."""
+        with self.store.connect() as conn:
+            return coord.runs(conn)
+
+    def coordination_run(self, run: int | None = None) -> dict[str, Any]:
+        """One run (the latest by default); NotFound saying what to run when there is none."""
+        with self.store.connect() as conn:
+            return coord.runs(conn, [run_or_latest(conn, run)])[0]
+
+    def coordination_groups(
+        self, run: int | None = None, since: datetime | None = None, until: datetime | None = None
+    ) -> list[dict[str, Any]]:
+        """The groups of a run (the latest by default), largest first; with `since`/`until` only those whose
+        coordinated posts fall (partly) between the two."""
+        with self.store.connect() as conn:
+            run_id = run_or_latest(conn, run)
+            return coord.groups(conn, run_id, _epoch_ms(since), _epoch_ms(until))
+
+    def coordination_group(self, number: int, run: int | None = None) -> dict[str, Any]:
+        """One group: members, the edges among them with their evidence, its posts in time order, creation dates."""
+        with self.store.connect() as conn:
+            run_id = run_or_latest(conn, run)
+            found = coord.group(conn, run_id, number) if 0 < number <= MAX_ID else None
+            if found is None:
+                raise NotFound(
+                    f"run {run_id} has no group {number}; "
+                    f"list them with `presswatch coordination groups --run {run_id}`"
+                )
+            return found
+
+    def coordination_account(self, key_or_id: str, platform: str | None = None) -> dict[str, Any]:
+        """One account (by its key as the input spelled it, its screen name, or `#ROW`): its activity, the groups it
+        is in over every run, and whom it is linked to in the latest run."""
+        with self.store.connect() as conn:
+            found = coord.find_accounts(conn, key_or_id, platform)
+            if not found:
+                where = f" on {platform}" if platform else ""
+                raise NotFound(f"no account {key_or_id!r}{where}; accounts come from `presswatch posts import FILE`")
+            if len(found) > 1:
+                platforms = ", ".join(sorted({a["platform"] for a in found}))
+                raise UsageError(
+                    f"account {key_or_id!r} is on several platforms ({platforms}): choose one with --platform"
+                )
+            account = found[0]
+            latest = coord.latest_run(conn)
+            return {
+                **account,
+                **coord.account_activity(conn, account["id"]),
+                "groups": coord.account_groups(conn, account["id"]),
+                "latest_run": latest,
+                "partners": coord.account_partners(conn, latest, account["id"]) if latest else [],
+            }
+
+    def coordination_export(self, fmt: str, out: IO[str], run: int | None = None) -> int:
+        """Write a run's network (the latest by default) as graphml, gexf (both for Gephi) or a csv edge list;
+        how many edges."""
+        with self.store.connect() as conn:
+            return export_network(conn, fmt, run, out)
+
     # ---- sources and live fetching ---------------------------------------------------------
 
     def fetch_settings(self, allow_private: bool = False) -> FetchSettings:
@@ -850,6 +1034,15 @@ def _story_id(value: int, what: str = "story") -> int:
     if not 0 < value <= MAX_ID:
         raise NotFound(f"no {what} {value}")
     return value
+
+
+def _epoch_ms(when: datetime | None) -> int | None:
+    """A naive-UTC (or aware) date-time as epoch milliseconds, as posts and coordination keep time."""
+    if when is None:
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return int(when.timestamp() * 1000)
 
 
 def _row_limit(limit: int) -> int:

@@ -25,10 +25,13 @@ from rich.table import Table
 from typer.core import TyperArgument, TyperCommand, TyperGroup
 
 from .api import (
+    COORDINATION_FORMATS,
     DIGEST_FORMATS,
     DIGEST_ITEMS,
     EXPORT_FORMATS,
+    EXPORT_TABLE_FORMATS,
     LINK_KINDS,
+    POST_FORMATS,
     SEARCH_SORTS,
     SMTP_PORT,
     STORY_SORTS,
@@ -38,6 +41,8 @@ from .api import (
     IngestReport,
     Outcome,
     Period,
+    PostImportReport,
+    PostProblem,
     Presswatch,
     SearchResults,
     date_range,
@@ -163,6 +168,12 @@ site_app = typer.Typer(help="The static archive of published digests.", no_args_
 app.add_typer(site_app, name="site")
 entities_app = typer.Typer(help="Watched entities: counts, alias suggestions, emerging names.", no_args_is_help=True)
 app.add_typer(entities_app, name="entities")
+coordination_app = typer.Typer(
+    help="Coordination: accounts and outlets that publish the same things at the same moments.", no_args_is_help=True
+)
+app.add_typer(coordination_app, name="coordination")
+posts_app = typer.Typer(help="Social posts: import them from files, count them.", no_args_is_help=True)
+app.add_typer(posts_app, name="posts")
 
 out = Console(highlight=False, soft_wrap=True)
 err = Console(stderr=True, highlight=False)
@@ -401,6 +412,85 @@ def reextract(
     raise typer.Exit(report.exit_code)
 
 
+# ---- social posts ------------------------------------------------------------------------
+
+
+@posts_app.command("import")
+def posts_import(
+    paths: list[str] = typer.Argument(
+        ..., help="CSV, JSONL or Telegram JSON files (plain, .gz or .zip), folders or globs."
+    ),
+    fmt: str = typer.Option("auto", "--format", help=f"Input format: {'|'.join(POST_FORMATS)}."),
+    mapping: list[str] = typer.Option(
+        [], "--map", help="COLUMN=FIELD for csv and jsonl: which column holds which field (repeatable)."
+    ),
+    platform: str | None = typer.Option(
+        None, "--platform", help="Platform name for every post (default: the format's)."
+    ),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
+    as_json: bool = typer.Option(False, "--json", help="Print the summary as JSON."),
+) -> None:
+    """Import social posts; re-importing a post updates it. Bad rows are named with their line and skipped."""
+    with session() as pw:
+        started = time.monotonic()
+        progress = Progress(
+            SpinnerColumn(),
+            TextColumn("{task.description}"),
+            TextColumn("{task.fields[rows]} rows, {task.fields[rate]}/s"),
+            TimeElapsedColumn(),
+            console=err,
+            disable=quiet or as_json,
+        )
+        task = progress.add_task("posts", rows=0, rate="0")
+        shown = {"failed": 0}
+
+        def on_progress(done: Any) -> None:
+            rate = done.rows / max(time.monotonic() - started, 1e-6)
+            progress.update(task, description=escape(Path(done.file).name[:40]), rows=done.rows, rate=f"{rate:.0f}")
+
+        def on_problem(problem: PostProblem) -> None:
+            shown["failed"] += 1
+            if shown["failed"] <= 20 and not as_json:
+                colour = "red" if problem.status == "failed" else "yellow"
+                line = f"[{colour}]{problem.status}[/] {escape(problem.origin)}: {escape(problem.message)}"
+                progress.console.print(line, soft_wrap=True)
+
+        with progress:
+            report = pw.import_posts(paths, fmt, mapping, platform, on_outcome=on_problem, on_progress=on_progress)
+        print_posts_summary(report, time.monotonic() - started, as_json)
+    raise typer.Exit(report.exit_code)
+
+
+def print_posts_summary(report: PostImportReport, seconds: float, as_json: bool) -> None:
+    problems = [{"origin": p.origin, "status": p.status, "message": p.message} for p in report.problems]
+    if as_json:
+        print_json({**report.summary(), "seconds": round(seconds, 2), "problems": problems})
+        return
+    for problem in report.problems[:5]:
+        err.print(f"  {problem.status} {escape(problem.origin)}: {escape(problem.message)}", soft_wrap=True)
+    err.print(
+        f"{report.new} new, {report.updated} updated, {report.unchanged} unchanged, {report.failed} failed, "
+        f"{report.warnings} warnings; {report.files} files ({report.failed_files} failed) in {seconds:.1f} s"
+    )
+
+
+@posts_app.command("stats")
+def posts_stats(as_json: bool = typer.Option(False, "--json", help="Print as JSON.")) -> None:
+    """Posts, accounts, platforms, time span and traces per method."""
+    with session() as pw:
+        counts = pw.post_stats()
+    if as_json:
+        print_json(counts)
+        return
+    out.print(f"posts: {counts['posts']}  accounts: {counts['accounts']}")
+    for name, count in counts["platforms"].items():
+        out.print(f"  {escape(name)}: {count}")
+    if counts["first_at"] is not None:
+        out.print(f"time span: {counts['first_at']} .. {counts['last_at']}")
+    for method, count in counts["traces"].items():
+        out.print(f"  traces {method}: {count}")
+
+
 # ---- reading the store -----------------------------------------------------------------------
 
 
@@ -612,9 +702,11 @@ def counts_table(name: str, counts: dict[str, int]) -> Table:
     return table
 
 
-def export_to(output: Path | None, fmt: str, write: Callable[[Any], int]) -> int:
+def export_to(
+    output: Path | None, fmt: str, write: Callable[[Any], int], formats: tuple[str, ...] = EXPORT_FORMATS
+) -> int:
     """Run `write` on standard output or on the file `output` (made only for a known format); its count."""
-    choice(fmt, "--format", EXPORT_FORMATS)
+    choice(fmt, "--format", formats)
     if output is None:
         return write(sys.stdout)
     with open(output, "w", encoding="utf-8", newline="") as stream:
@@ -624,16 +716,18 @@ def export_to(output: Path | None, fmt: str, write: Callable[[Any], int]) -> int
 @app.command()
 def export(
     table: str = typer.Argument("articles", help=f"What to export: {', '.join(TABLES)}."),
-    fmt: str = typer.Option("jsonl", "--format", "-f", help=f"Output format: {' or '.join(EXPORT_FORMATS)}."),
+    fmt: str = typer.Option(
+        "jsonl", "--format", "-f", help=f"Output format: {', '.join(EXPORT_TABLE_FORMATS)} (parquet needs pyarrow)."
+    ),
     since: str | None = SINCE,
     output: Path | None = OUT,
     excel: bool = EXCEL,
 ) -> None:
-    """Export rows with documented fields (see the README) as JSONL or CSV."""
+    """Export rows with documented fields (see the README) as JSONL, CSV or Parquet."""
     choice(table, "TABLE", tuple(TABLES))
     with session() as pw:
         when = parse_when(since, "--since")
-        count = export_to(output, fmt, lambda stream: pw.export(table, fmt, when, stream, excel))
+        count = export_to(output, fmt, lambda stream: pw.export(table, fmt, when, stream, excel), EXPORT_TABLE_FORMATS)
     err.print(f"exported {count} {table} rows" + (f" to {output}" if output else ""))
 
 
@@ -1558,6 +1652,259 @@ def print_demo(result: Any) -> None:
         f"      presswatch --db {db} users add NAME --role editor, then presswatch --db {db} serve"
         "  (the web UI on http://127.0.0.1:8000)"
     )
+
+
+# ---- coordination: detect, sensitivity ------------------------------------------------------------
+
+METHOD = typer.Option(
+    None, "--method", help="Comma-separated: co-share,co-link,co-hashtag,co-text,co-reply [default: all]."
+)
+MIN_REPEAT = typer.Option(None, "--min-repeat", help="Distinct traces a pair must share [default: setting].")
+SINCE = typer.Option(None, "--since", help="Only posts from this date or time (UTC).")
+UNTIL = typer.Option(None, "--until", help="Only posts before this date or time (UTC).")
+PLATFORM = typer.Option(None, "--platform", help="Only posts of this platform.")
+ARTICLES = typer.Option(False, "--include-articles", help="Outlets take part as accounts, their articles as posts.")
+
+
+@coordination_app.command("detect")
+def coordination_detect(
+    method: str | None = METHOD,
+    window: str | None = typer.Option(None, "--window", help="30s, 5m, 1h or auto [default: setting]."),
+    min_repeat: int | None = MIN_REPEAT,
+    since: str | None = SINCE,
+    until: str | None = UNTIL,
+    platform: str | None = PLATFORM,
+    include_articles: bool = ARTICLES,
+    as_json: bool = JSON,
+) -> None:
+    """Find accounts that share the same things within the window, again and again; store the run."""
+    progress = Progress(
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        TextColumn("{task.completed:,} uses"),
+        TimeElapsedColumn(),
+        console=err,
+        disable=as_json,
+        transient=True,
+    )
+    task = progress.add_task("traces", total=None)
+
+    def on_progress(name: str, uses: int) -> None:
+        progress.update(task, description=name, advance=uses)
+
+    with session() as pw, progress:
+        found = pw.detect_coordination(
+            method,
+            window,
+            min_repeat,
+            parse_when(since, "--since"),
+            parse_when(until, "--until"),
+            platform,
+            include_articles,
+            on_progress=on_progress,
+        )
+    if as_json:
+        print_json(found)
+    elif found["run"] is None:
+        err.print(found["message"])
+    else:
+        s = found["summary"]
+        out.print(
+            f"run {found['run']}: {s['posts']:,} posts by {s['accounts']:,} accounts, "
+            f"window {s['window_seconds']:g} s; "
+            f"{s['candidate_edges']:,} candidate edges, {s['removed_as_chance']:,} removed as chance, "
+            f"{s['edges']:,} edges, {s['groups']:,} groups ({s['seconds']:.1f} s)"
+        )
+
+
+@coordination_app.command("sensitivity")
+def coordination_sensitivity(
+    method: str | None = METHOD,
+    min_repeat: int | None = MIN_REPEAT,
+    since: str | None = SINCE,
+    until: str | None = UNTIL,
+    platform: str | None = PLATFORM,
+    include_articles: bool = ARTICLES,
+    as_json: bool = JSON,
+) -> None:
+    """Edges and groups for windows from 10 s to 1 h (nothing is stored)."""
+    with session() as pw:
+        found = pw.coordination_sensitivity(
+            method,
+            min_repeat,
+            parse_when(since, "--since"),
+            parse_when(until, "--until"),
+            platform,
+            include_articles,
+            on_window=None if as_json else lambda seconds: err.print(f"window {seconds:g} s ...", end="\r"),
+        )
+    if as_json:
+        print_json(found)
+        return
+    if not found:
+        err.print("no posts: nothing to detect (import posts with `presswatch posts import`)")
+        return
+    table = Table("window", "candidate edges", "removed as chance", "edges", "groups", "largest group")
+    for row in found:
+        counts = ("candidate_edges", "removed_as_chance", "edges", "groups", "largest_group")
+        table.add_row(row["window"], *(f"{row[k]:,}" for k in counts))
+    out.print(table)
+
+
+# ---- coordination: reading runs back ---------------------------------------------------------------
+
+RUN = typer.Option(None, "--run", min=1, help="The coordination run (`coordination runs`) [default: the latest].")
+
+
+def _span(first: Any, last: Any) -> str:
+    if first is None:
+        return "no edges"
+    return f"{plain(first)[:16].replace('T', ' ')} – {plain(last)[:16].replace('T', ' ')} UTC"
+
+
+@coordination_app.command("runs")
+def coordination_runs(as_json: bool = JSON) -> None:
+    """List the coordination runs, newest first: methods, window, edges, groups, the time they span."""
+    with session() as pw:
+        found = pw.coordination_runs()
+    if as_json:
+        print_json(found)
+        return
+    if not found:
+        err.print("no coordination run yet: run `presswatch posts import FILE`, then `presswatch coordination detect`")
+        return
+    table = Table("run", "created", "methods", "window", "edges", "groups", "span")
+    for run in found:
+        params = run["parameters"]
+        methods = params.get("methods", "")
+        table.add_row(
+            str(run["run"]),
+            plain(run["created_at"])[:16].replace("T", " "),
+            escape(",".join(methods) if isinstance(methods, list) else str(methods)),
+            escape(str(params.get("window", ""))),
+            str(run["edges"]),
+            str(run["groups"]),
+            _span(run["first_at"], run["last_at"]),
+        )
+    out.print(table)
+
+
+@coordination_app.command("groups")
+def coordination_groups(run: int | None = RUN, as_json: bool = JSON) -> None:
+    """List a run's groups of coordinated accounts, largest first."""
+    with session() as pw:
+        found = pw.coordination_groups(run)
+    if as_json:
+        print_json(found)
+        return
+    if not found:
+        err.print("this run found no group: no accounts were linked beyond chance")
+        return
+    table = Table("group", "size", "methods", "score", "edges", "span", "accounts")
+    for g in found:
+        shown = ", ".join(g["accounts"][:5]) + (f" +{len(g['accounts']) - 5}" if len(g["accounts"]) > 5 else "")
+        table.add_row(
+            str(g["group"]),
+            str(g["size"]),
+            ",".join(g["methods"]),
+            f"{g['score']:.3g}",
+            str(g["edges"]),
+            _span(g["first_at"], g["last_at"]),
+            escape(shown),
+        )
+    out.print(f"run {found[0]['run']}:")
+    out.print(table)
+
+
+@coordination_app.command("show")
+def coordination_show(
+    group: int = typer.Argument(..., help="The group's number in the run (`coordination groups`)."),
+    run: int | None = RUN,
+    evidence: int = typer.Option(20, "--evidence", min=0, help="Show at most this many pieces of evidence."),
+    as_json: bool = JSON,
+) -> None:
+    """Show one group: its members, the evidence linking them, its posts over time."""
+    with session() as pw:
+        found = pw.coordination_group(group, run)
+    if as_json:
+        print_json(found)
+        return
+    out.print(
+        f"[bold]group {found['group']}[/] of run {found['run']}: {found['size']} accounts, "
+        f"{', '.join(found['methods'])}, score {found['score']:.3g}, {_span(found['first_at'], found['last_at'])}"
+    )
+    for key, value in found["summary"].items():
+        out.print(f"  {escape(str(key))}: {escape(json.dumps(value, ensure_ascii=False, default=plain))}")
+    members = Table("account", "platform", "name", "created", "links", "weight")
+    for m in found["members"]:
+        created = plain(m["created_at"])[:10] if m["created_at"] else ""
+        members.add_row(
+            escape(m["account_key"]),
+            m["platform"],
+            escape(m["name"] or m["screen_name"] or ""),
+            created,
+            str(m["degree"]),
+            str(m["strength"]),
+        )
+    out.print(members)
+    rows = [(e, item) for e in found["edges"] for item in e["evidence"]]
+    out.print(f"evidence ({len(rows)} shared traces{', the first ' + str(evidence) if len(rows) > evidence else ''}):")
+    for e, item in rows[:evidence]:
+        delay = abs((item["time_b"] - item["time_a"]).total_seconds()) if item["time_a"] and item["time_b"] else 0
+        out.print(
+            f"  {escape(e['account_a'])} ↔ {escape(e['account_b'])} {item['method']} {escape(str(item['trace']))}: "
+            f"{plain(item['time_a'])} / {plain(item['time_b'])} ({delay:.0f} s apart)"
+        )
+    timeline = Counter(plain(p["posted_at"])[:13].replace("T", " ") + ":00" for p in found["timeline"])
+    out.print(f"timeline ({len(found['timeline'])} coordinated posts, per hour, UTC):")
+    for hour, n in sorted(timeline.items()):
+        out.print(f"  {hour}  {'█' * min(n, 60)} {n}")
+
+
+@coordination_app.command("account")
+def coordination_account(
+    key: str = typer.Argument(..., help="The account's id as the input spelled it, its screen name, or #ROW."),
+    platform: str | None = typer.Option(None, "--platform", help="Its platform, when the id is on several."),
+    as_json: bool = JSON,
+) -> None:
+    """Show an account: its posts, the groups it is in over every run, whom it is linked to."""
+    with session() as pw:
+        found = pw.coordination_account(key, platform)
+    if as_json:
+        print_json(found)
+        return
+    name = found["name"] or found["screen_name"] or ""
+    out.print(f"[bold]{escape(found['account_key'])}[/] ({found['platform']}) {escape(name)}")
+    created = plain(found["created_at"])[:10] if found["created_at"] else "unknown"
+    out.print(f"  created {created}; {found['posts']} posts, {_span(found['first_post_at'], found['last_post_at'])}")
+    if not found["groups"]:
+        out.print("  in no coordinated group")
+    for g in found["groups"]:
+        out.print(f"  run {g['run']} group {g['group']}: {g['size']} accounts, {', '.join(g['methods'])}")
+    for p in found["partners"][:20]:
+        out.print(
+            f"    ↔ {escape(p['account_key'] or '?')}: {p['weight']} traces ({', '.join(p['methods'])}), "
+            f"first {p['led']}×, second {p['followed']}×"
+        )
+
+
+@coordination_app.command("export")
+def coordination_export(
+    fmt: str = typer.Option(
+        "graphml", "--format", "-f", metavar="|".join(COORDINATION_FORMATS), help="graphml or gexf for Gephi, csv."
+    ),
+    run: int | None = RUN,
+    output: Path | None = OUT,
+) -> None:
+    """Export a run's network of linked accounts for Gephi (GraphML, GEXF) or as a CSV edge list."""
+    choice(fmt, "--format", COORDINATION_FORMATS)
+    with session() as pw:
+        if output is None:
+            count = pw.coordination_export(fmt, sys.stdout, run)
+        else:
+            with open(output, "w", encoding="utf-8", newline="") as stream:
+                count = pw.coordination_export(fmt, stream, run)
+    err.print(f"exported {count} edges" + (f" to {output}" if output else ""))
 
 
 plain_commands(app)  # after every command is registered

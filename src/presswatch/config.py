@@ -126,6 +126,20 @@ class Settings:
     future_days: int = _setting(
         2, "days", "dates more than this many days after now are dropped as implausible, with a warning"
     )
+    coordination_window: float = _setting(
+        60.0,
+        "seconds",
+        "two uses of a trace by two accounts this close in time link them (coordination detect); 0 for auto",
+    )
+    coordination_min_repeat: int = _setting(2, "count", "distinct traces two accounts must share in the window")
+    coordination_q: float = _setting(
+        0.01, "0-1", "false-discovery rate of the cut that removes coordination edges explained by chance"
+    )
+    coordination_max_neighbours: int = _setting(
+        100,
+        "count",
+        "each use of a trace pairs with at most this many next uses in the window (bounds viral traces); 0 for none",
+    )
 
     def replace(self, **changes: Any) -> Settings:
         """A copy with some values changed (used by CLI options such as --db); None leaves a value as it is."""

@@ -72,7 +72,7 @@ def hashtag(tag: str) -> str:
 
 def text_keys(texts: Sequence[str]) -> list[list[str]]:
     """LSH band keys of each text's character 5-grams; none for a text too short to mean anything."""
-    grams = [_grams(_comparable(text)) for text in texts]
+    grams = [text_grams(comparable(text)) for text in texts]
     keys: list[list[str]] = [[] for _ in texts]
     kept = [i for i, g in enumerate(grams) if len(g)]
     if not kept:
@@ -89,12 +89,12 @@ def text_keys(texts: Sequence[str]) -> list[list[str]]:
     return keys
 
 
-def _comparable(text: str) -> str:
+def comparable(text: str) -> str:
     """The text without links, handles, hashtags and punctuation, folded, one space between words."""
     return " ".join(_NOT_TEXT.sub(" ", fold(text)).split())
 
 
-def _grams(text: str) -> np.ndarray:
+def text_grams(text: str) -> np.ndarray:
     """Stable 64-bit hashes of the text's distinct character 5-grams (empty when the text is too short)."""
     if len(text) < TEXT_MIN_CHARS:
         return np.empty(0, dtype=np.uint64)

@@ -80,7 +80,7 @@ MENTION_FIELDS = {
     "start": "character offset of the first character in that field",
     "end": "character offset just past the last character",
     "score": "1.0 for an exact match, the similarity for a fuzzy one",
-    "method": "exact or fuzzy",
+    "method": "exact, spelling (another transliteration of an alias) or fuzzy",
 }
 
 

@@ -23,6 +23,9 @@ from .watchlist import Watchlist, load_stored
 log = logging.getLogger(__name__)
 
 STAGE = "entities"
+# Bumped when the matcher finds other mentions for the same watchlist (2: inflected, script and
+# transliterated variants), so that a store tagged by the old one is tagged again.
+MATCHER_VERSION = 2
 BATCH = 200  # articles matched per transaction: progress moves often, and a crash loses little work
 # Relevance weights: a name in the title says more than one in the lead, which says more than one further down.
 TITLE_WEIGHT, LEAD_WEIGHT, BODY_WEIGHT = 3.0, 2.0, 1.0
@@ -37,7 +40,7 @@ RELEVANCE_SCALE = 4
 
 def matcher_for(watchlist: Watchlist, fuzzy_threshold: float) -> Matcher:
     kinds = {e.id: e.kind for e in watchlist.entities}
-    every = [Alias(e.id, a.text, kinds[e.id], a.case_sensitive) for e in watchlist.entities for a in e.aliases]
+    every = [Alias(e.id, a.text, kinds[e.id], a.case_sensitive, a.lang) for e in watchlist.entities for a in e.aliases]
     excluded = [(e.id, text) for e in watchlist.entities for text in e.exclude]
     return Matcher(every, excluded, fuzzy_threshold)
 
@@ -85,7 +88,7 @@ class EntitiesStage:
         return None
 
     def fingerprint(self) -> str:
-        return f"{self.watchlist.fingerprint()}:{self.fuzzy_threshold}"
+        return f"{self.watchlist.fingerprint()}:{self.fuzzy_threshold}:{MATCHER_VERSION}"
 
     def resume(self, conn: Connection, watermark: int) -> None:
         """Nothing to load: each article is tagged on its own."""

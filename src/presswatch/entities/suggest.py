@@ -2,7 +2,7 @@
 
 Evidence, with what one article of it weighs:
 * parenthetical (3): "People's Mujahedin Organisation of Iran (PMOI)", one side an alias;
-* fuzzy (3): a spelling the matcher took for a person's alias by likeness ("Shohre Nikpur");
+* fuzzy (3): a spelling the matcher took for an alias by likeness ("Shohre Nikpur"), fuzzy or levelled;
 * part (2): part of an alias standing alone in an article that names the entity: a person's
   surname ("Mrs Sahraei"), an acronym without the ending an alias gives it ("SPK" of "SPK-ja"),
   a name without its "of ..." ("Sunrise Vanguard");
@@ -341,7 +341,7 @@ def _fuzzy(conn: Connection, entity_id: str) -> list[tuple[int, str, str, str, s
     query = (
         select(mentions.c.article_id, articles.c.url, mentions.c.surface, mentions.c.alias)
         .join(articles, articles.c.id == mentions.c.article_id)
-        .where(mentions.c.entity_id == entity_id, mentions.c.method == "fuzzy", articles.c.is_current)
+        .where(mentions.c.entity_id == entity_id, mentions.c.method.in_(("fuzzy", "spelling")), articles.c.is_current)
     )
     return [(article_id, url, surface, "fuzzy", alias) for article_id, url, surface, alias in conn.execute(query)]
 

@@ -18,10 +18,18 @@ from sqlalchemy import Connection, select
 from ..entities.queries import MENTION_FIELDS, RELEVANCE_FIELDS, mention_rows, relevance_rows
 from ..errors import UsageError
 from ..reuse.queries import LINK_FIELDS, link_rows
+from ..store.posts import POST_EXPORT_FIELDS, post_export_rows
 from ..store.queries import PUBLISHED
 from ..store.schema import articles, sources
 from ..store.search import iter_articles
 from ..stories import STORY_FIELDS, story_rows
+from .coordination_tables import (
+    COORDINATION_EDGE_FIELDS,
+    COORDINATION_GROUP_FIELDS,
+    coordination_edge_rows,
+    coordination_group_rows,
+    write_parquet,
+)
 
 
 @dataclass(frozen=True)
@@ -91,8 +99,12 @@ TABLES: dict[str, ExportTable] = {
     "relevance": ExportTable("relevance", RELEVANCE_FIELDS, relevance_rows),
     "links": ExportTable("links", LINK_FIELDS, link_rows),
     "stories": ExportTable("stories", STORY_FIELDS, story_rows),
+    "posts": ExportTable("posts", POST_EXPORT_FIELDS, post_export_rows),
+    "coordination_edges": ExportTable("coordination_edges", COORDINATION_EDGE_FIELDS, coordination_edge_rows),
+    "coordination_groups": ExportTable("coordination_groups", COORDINATION_GROUP_FIELDS, coordination_group_rows),
 }
 FORMATS = ("jsonl", "csv")
+TABLE_FORMATS = (*FORMATS, "parquet")  # `presswatch export TABLE`: parquet needs pyarrow (the `parquet` extra)
 
 
 def plain(value: Any) -> Any:
@@ -145,6 +157,10 @@ def write_rows(rows: Iterable[dict[str, Any]], fields: dict[str, str], fmt: str,
 
     `excel`: the CSV starts with a byte order mark, so that spreadsheets read it as UTF-8.
     """
+    if fmt == "parquet":
+        if excel:
+            raise UsageError("the Excel form (UTF-8 with a byte order mark) is for CSV only: choose the csv format")
+        return write_parquet(iter(rows), fields, out)
     if fmt not in FORMATS:
         raise UsageError(f"unknown format {fmt!r}: choose jsonl or csv")
     if excel and fmt != "csv":

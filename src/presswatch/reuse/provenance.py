@@ -1,11 +1,13 @@
 """Who published first: the direction of a link, with a confidence and a stated reason.
 
 The earliest reliable date decides. A date is reliable when the page or its
-feed stated it; a capture time is not a publication time. Ties and missing
-dates are settled by evidence: the copy names its source ("Link to the
-source: URL") or declares the origin as its canonical page, a translation
-credits its translator, or one text holds all of the other. With no evidence
-the link stays undirected.
+feed stated it; a capture time is not a publication time; a date given
+without its time decides nothing against another moment of the same day.
+Ties and missing dates are settled by evidence: the copy names its source
+("Link to the source: URL") or declares the origin as its canonical page, a
+translation credits its translator or names its source's outlet ("Burimi:
+Balkanspost"), or one text holds all of the other. With no evidence the link
+stays undirected.
 """
 
 from __future__ import annotations
@@ -14,6 +16,8 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 from urllib.parse import urlsplit
+
+from anyascii import anyascii
 
 RELIABLE_DATES = ("metadata", "feed", "record")
 SAME_TIME_MINUTES = 5  # reliable dates this close decide nothing: feeds and CMSs round and lag by minutes
@@ -26,6 +30,7 @@ CANONICAL_CONFIDENCE = 0.9
 CREDIT_CONFIDENCE = 0.85
 DATES_CONFIDENCE = 0.9
 CLOSE_DATES_CONFIDENCE = 0.75
+OUTLET_CONFIDENCE = 0.8
 CONTAINMENT_CONFIDENCE = 0.7
 GUESS_CONFIDENCE = 0.5
 CLOSE_DATES_MINUTES = 60  # dates less than this apart give CLOSE_DATES_CONFIDENCE
@@ -37,6 +42,8 @@ CONTRADICTION_SECONDS = 3600
 CONTAINS_ALL = 0.8
 # ...and less than this share of the other's: it holds much else (a digest republishing it).
 CONTAINS_MORE = 0.6
+# An outlet name shorter than this ("AP", "RT") is found in texts by chance.
+OUTLET_NAME_MIN_CHARS = 5
 # A cited host and path no longer than this ("bbc.com/news" is 12) is found in texts by chance.
 CITED_URL_MIN_CHARS = 12
 TRANSLATION_CREDIT = re.compile(
@@ -55,6 +62,7 @@ class ArticleFacts:
     text: str
     word_count: int
     declared_url: str | None = None  # the page's rel=canonical when it names another page
+    outlet: str | None = None  # the name of the outlet (source) that published it
 
 
 @dataclass(frozen=True)
@@ -70,7 +78,7 @@ def infer_direction(
     a: ArticleFacts, b: ArticleFacts, kind: str, covered_a: float = 0.0, covered_b: float = 0.0
 ) -> Direction:
     """Which of two linked articles came first. `covered_x` is the share of x's words inside shared passages."""
-    for rule in (_citation, _canonical, _translation_credit, _dates, _containment):
+    for rule in (_citation, _canonical, _translation_credit, _dates, _names_outlet, _containment):
         found = rule(a, b, kind, covered_a, covered_b)
         if found is not None:
             return _checked_against_dates(found, a, b)
@@ -121,13 +129,54 @@ def _dates(a: ArticleFacts, b: ArticleFacts, kind: str, covered_a: float, covere
         return None
     assert a.published_at is not None and b.published_at is not None
     gap = (b.published_at - a.published_at).total_seconds() / 60
-    if abs(gap) <= SAME_TIME_MINUTES:
+    if abs(gap) <= SAME_TIME_MINUTES or _same_day(a.published_at, b.published_at):
         return None
     first, second = (a, b) if gap > 0 else (b, a)
     confidence = DATES_CONFIDENCE if abs(gap) >= CLOSE_DATES_MINUTES else CLOSE_DATES_CONFIDENCE
     return Direction(
         first.id, second.id, True, confidence, f"published {_delay(abs(gap))} earlier ({first.published_how} date)"
     )
+
+
+def _same_day(a: datetime, b: datetime) -> bool:
+    """A date given without its time (stored as midnight) and another moment of that same day: no order."""
+    return (_day_only(a) or _day_only(b)) and a.date() == b.date()
+
+
+def _day_only(moment: datetime) -> bool:
+    return (moment.hour, moment.minute, moment.second, moment.microsecond) == (0, 0, 0, 0)
+
+
+def _names_outlet(a: ArticleFacts, b: ArticleFacts, kind: str, covered_a: float, covered_b: float) -> Direction | None:
+    # A translation says where it comes from ("Source: Balkans Post", "GAZETA IMPAKT – August 21"),
+    # an original seldom names the outlet that will translate it.
+    if kind != "translation":
+        return None
+    a_names_b, b_names_a = names_outlet(a.text, b.outlet), names_outlet(b.text, a.outlet)
+    if b_names_a and not a_names_b:
+        return Direction(a.id, b.id, True, OUTLET_CONFIDENCE, f"the translation names its source's outlet ({a.outlet})")
+    if a_names_b and not b_names_a:
+        return Direction(b.id, a.id, True, OUTLET_CONFIDENCE, f"the translation names its source's outlet ({b.outlet})")
+    return None
+
+
+def names_outlet(text: str, outlet: str | None) -> bool:
+    """Whether a text names an outlet, as words ("Balkans Post") or run together ("Balkanspost", "balkanspost.com")."""
+    if not outlet:
+        return False
+    name = _folded_words(outlet)
+    if "." in outlet and " " not in outlet.strip():  # an outlet known only by its domain: its main label
+        labels = [label for label in outlet.lower().removeprefix("www.").split(".") if label]
+        name = _folded_words(labels[-2] if len(labels) >= 2 else labels[0])
+    joined = name.replace(" ", "")
+    if len(joined) < OUTLET_NAME_MIN_CHARS:
+        return False
+    words = f" {_folded_words(text)} "
+    return f" {name} " in words or f" {joined} " in words
+
+
+def _folded_words(text: str) -> str:
+    return " ".join(re.findall(r"[a-z0-9]+", anyascii(text).lower()))
 
 
 def _containment(a: ArticleFacts, b: ArticleFacts, kind: str, covered_a: float, covered_b: float) -> Direction | None:

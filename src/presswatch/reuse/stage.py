@@ -23,7 +23,7 @@ from sqlalchemy import Connection, Select, Table, and_, delete, func, insert, or
 
 from ..config import Settings
 from ..store.queries import StageReport, now, published_time
-from ..store.schema import anchors, articles, links, lsh_buckets, passage_hashes
+from ..store.schema import anchors, articles, links, lsh_buckets, passage_hashes, sources
 from .fingerprints import (
     FINGERPRINTS,
     MINHASH_SHINGLE,
@@ -101,13 +101,37 @@ class _Article:
         if found is None:
             if len(_PROFILES) >= _PROFILES_KEPT:
                 _PROFILES.clear()
-            found = _PROFILES[key] = profile(self.row.text, self.row.language or "und", self.row.title)
+            found = _PROFILES[key] = profile(self.row.text, self.language or "und", self.row.title)
         return found
+
+    @cached_property
+    def language(self) -> str | None:
+        """The language most of the text is in: a page that opens with a headline in another
+        language (an English translation under the original's title) is stored under that one."""
+        return main_language(self.row.language, self.row.paragraph_languages)
 
     @property
     def facts(self) -> ArticleFacts:
         r = self.row
-        return ArticleFacts(r.id, r.url, r.published_at, r.published_how, r.text, r.word_count, r.declared_url)
+        return ArticleFacts(
+            r.id, r.url, r.published_at, r.published_how, r.text, r.word_count, r.declared_url, r.outlet
+        )
+
+
+def main_language(language: str | None, paragraph_languages: str | None) -> str | None:
+    """The language of the most characters by the stored paragraph languages, else the article's."""
+    try:
+        spans = json.loads(paragraph_languages) if paragraph_languages else []
+        chars: dict[str, int] = {}
+        for start, end, lang in spans:
+            if lang:
+                chars[lang] = chars.get(lang, 0) + int(end) - int(start)
+    except (ValueError, TypeError):
+        return language
+    if not chars:
+        return language
+    best = max(chars.items(), key=lambda item: (item[1], item[0] == language))
+    return best[0] if best[1] > chars.get(language or "", 0) else language
 
 
 _PROFILES: dict[tuple[int, str], TranslationProfile] = {}
@@ -126,6 +150,8 @@ _COLUMNS = (
     articles.c.word_count,
     articles.c.content_hash,
     articles.c.declared_url,
+    articles.c.paragraph_languages,
+    select(sources.c.name).where(sources.c.id == articles.c.source_id).scalar_subquery().label("outlet"),
 )
 
 
@@ -301,9 +327,7 @@ def _echoes(conn: Connection, article: _Article, duplicates: list[_Article], par
     }
 
 
-def _others(
-    conn: Connection, article: _Article, ids: set[int], other_language: bool = False, among: set[int] | None = None
-) -> list[_Article]:
+def _others(conn: Connection, article: _Article, ids: set[int], among: set[int] | None = None) -> list[_Article]:
     """Current articles with these ids (and `among` these, if given), other than this one and its earlier versions."""
     if among is not None:
         ids &= among
@@ -311,8 +335,6 @@ def _others(
     if not ids:
         return []
     query = select(*_COLUMNS).where(articles.c.id.in_(ids), articles.c.is_current, articles.c.url != article.row.url)
-    if other_language:
-        query = query.where(articles.c.language.is_not(None), articles.c.language != article.row.language)
     return [_Article(r) for r in conn.execute(query)]
 
 
@@ -439,7 +461,8 @@ def _translations(
 ) -> list[tuple[_Article, float]]:
     """Articles in other languages whose anchors agree; not those already linked as copies (they share words)."""
     keys = sorted(anchor_keys(translation))
-    if not keys or not article.row.language:
+    language = article.language
+    if not keys or not language:
         return []
     # Anchors every article shares (the topic's main names, the year) find everything and
     # tell nothing: candidates come from the rarer ones, the best-supported first.
@@ -448,7 +471,7 @@ def _translations(
         conn.execute(
             select(anchors.c.article_id)
             .join(articles, articles.c.id == anchors.c.article_id)
-            .where(anchors.c.key.in_(rare), articles.c.is_current, articles.c.language != article.row.language)
+            .where(anchors.c.key.in_(rare), articles.c.is_current, _may_be_in_another_language(language))
             .group_by(anchors.c.article_id)
             .having(func.count() >= MIN_SHARED_ANCHORS)
             .order_by(func.count().desc(), anchors.c.article_id.desc())
@@ -458,8 +481,8 @@ def _translations(
         .all()
     )
     found = []
-    for other in _others(conn, article, set(shared) - done, other_language=True):
-        if not _within_window(article, other):
+    for other in _others(conn, article, set(shared) - done):
+        if not other.language or other.language == language or not _within_window(article, other):
             continue
         score = translation_score(translation, other.translation)
         if score >= TRANSLATION_THRESHOLD:
@@ -467,10 +490,25 @@ def _translations(
     return found
 
 
+def _may_be_in_another_language(language: str) -> Any:
+    """Stored in another language, or with paragraphs in one: most of its text may be (see _Article.language)."""
+    others = func.replace(articles.c.paragraph_languages, json.dumps(language) + "]", "")
+    return or_(articles.c.language != language, others.contains('"'))
+
+
 def _within_window(a: _Article, b: _Article) -> bool:
-    first = published_time(a.row)
-    second = published_time(b.row)
-    return abs(first - second) <= TRANSLATION_WINDOW
+    """Published within TRANSLATION_WINDOW of each other, as far as their dates tell.
+
+    An undated article's capture time is no publication date: it only says the
+    article existed by then, so it rules a pair out only when captured too early.
+    """
+    first, second = a.row.published_at, b.row.published_at
+    if first is not None and second is not None:
+        return bool(abs(first - second) <= TRANSLATION_WINDOW)
+    if first is None and second is None:
+        return True
+    undated, dated = (a, b) if first is None else (b, a)
+    return bool(undated.row.created_at >= dated.row.published_at - TRANSLATION_WINDOW)
 
 
 # ---- links and indexes -----------------------------------------------------------------------

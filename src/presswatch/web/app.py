@@ -10,7 +10,7 @@ from fastapi.templating import Jinja2Templates
 
 from ..api import Presswatch
 from ..digest.render import day, stamp
-from . import curation, editor, json_api, pages
+from . import apidocs, coordination_pages, curation, editor, json_api, pages
 from .errors import add_error_handlers
 from .security import SecurityHeaders, check_csrf
 from .views import snippet_pieces
@@ -25,7 +25,7 @@ def create_app(pw: Presswatch, public: bool = False) -> FastAPI:
         summary="Coverage of a contested topic across outlets and languages: search, provenance, digests.",
         version="1",
         openapi_url="/api/openapi.json",
-        docs_url=None,  # Swagger UI loads its script from a CDN: against our CSP, and we run offline
+        docs_url=None,  # Swagger UI loads its script from a CDN: against our CSP, and we run offline; see apidocs
         redoc_url=None,
         dependencies=[Depends(check_csrf)],
     )
@@ -37,9 +37,12 @@ def create_app(pw: Presswatch, public: bool = False) -> FastAPI:
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     add_error_handlers(app)
     app.include_router(json_api.router)
+    app.include_router(coordination_pages.api)
     app.include_router(pages.router)
+    app.include_router(coordination_pages.router)
     app.include_router(editor.router)
     app.include_router(curation.router)
+    app.include_router(apidocs.router)  # /openapi.json and an offline /docs
     return app
 
 

@@ -1,0 +1,244 @@
+"""The post importer: readers → batches → store, one transaction per batch, a report of every outcome.
+
+A batch is a few thousand posts: their accounts upserted, the posts upserted, the traces of the new and
+changed ones computed together (texts are fingerprinted in one numpy pass) and written. A bad row is a
+problem in the report and the run goes on; a bad file is one too, and what earlier batches stored stays.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from ...coordination.traces import PostFacts, traces_of
+from ...errors import ItemError, UsageError
+from ...store import Store
+from ...store.posts import replace_traces, upsert_accounts, upsert_posts
+from .formats import format_of
+from .inputs import Input, inputs_of
+from .readers import READERS, FileContext
+from .records import FIELDS, PostRecord, RowFailed, TimeWindow
+
+log = logging.getLogger(__name__)
+
+BATCH = 5000
+MAX_PROBLEMS = 200  # kept in the report; the counts go on
+
+
+@dataclass(frozen=True)
+class PostProblem:
+    """A row or file that failed, or a warning; `origin` is "file:line" or the file."""
+
+    origin: str
+    status: str  # failed | warning
+    message: str
+
+
+@dataclass(frozen=True)
+class PostProgress:
+    file: str
+    rows: int  # rows read so far in the whole run
+
+
+@dataclass
+class PostImportReport:
+    new: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    failed: int = 0
+    warnings: int = 0
+    files: int = 0
+    failed_files: int = 0
+    problems: list[PostProblem] = field(default_factory=list)
+
+    @property
+    def exit_code(self) -> int:
+        return 1 if self.failed or self.failed_files else 0
+
+    def summary(self) -> dict[str, Any]:
+        names = ("new", "updated", "unchanged", "failed", "warnings", "files", "failed_files")
+        return {name: getattr(self, name) for name in names}
+
+
+OnProblem = Callable[[PostProblem], None]
+OnProgress = Callable[[PostProgress], None]
+
+
+@dataclass(frozen=True)
+class ImportOptions:
+    fmt: str = "auto"
+    mapping: dict[str, str] = field(default_factory=dict)
+    platform: str | None = None
+    window: TimeWindow = TimeWindow(0, 2**62)
+    max_field_bytes: int = 10_000_000
+
+
+def check_mapping(pairs: Iterable[str]) -> dict[str, str]:
+    """--map COLUMN=FIELD pairs as {column: field}; UsageError naming the fields for a wrong one."""
+    mapping = {}
+    for pair in pairs:
+        column, sep, name = pair.partition("=")
+        if not sep or not column.strip() or name.strip() not in FIELDS:
+            raise UsageError(f"--map {pair!r}: write COLUMN=FIELD, FIELD one of {', '.join(FIELDS)}")
+        mapping[column.strip()] = name.strip()
+    return mapping
+
+
+class _Run:
+    """One import: the report, the batch being filled, and the callbacks."""
+
+    def __init__(self, store: Store, on_problem: OnProblem | None, on_progress: OnProgress | None) -> None:
+        self.store = store
+        self.report = PostImportReport()
+        self.batch: dict[tuple[str, str], PostRecord] = {}
+        self.rows = 0
+        self.stamp = datetime.now(UTC).replace(tzinfo=None)
+        self.on_problem = on_problem
+        self.on_progress = on_progress
+
+    def problem(self, origin: str, status: str, message: str) -> None:
+        problem = PostProblem(origin, status, message)
+        if status == "warning":
+            self.report.warnings += 1
+        if len(self.report.problems) < MAX_PROBLEMS:
+            self.report.problems.append(problem)
+        if self.on_problem is not None:
+            self.on_problem(problem)
+
+    def add(self, record: PostRecord, origin: str) -> None:
+        key = (record.platform, record.post_key)
+        if key in self.batch:
+            # The last copy wins; it is stored once and counted as an update of the first.
+            self.problem(
+                origin, "warning", f"post id {record.post_key} again (first at {self.batch[key].origin}); the last wins"
+            )
+            self.report.updated += 1
+            del self.batch[key]
+        self.batch[key] = record
+        if len(self.batch) >= BATCH:
+            self.flush()
+
+    def flush(self) -> None:
+        if not self.batch:
+            return
+        records = list(self.batch.values())
+        self.batch.clear()
+        with self.store.begin() as conn:
+            for status in write_batch(conn, records, self.stamp):
+                setattr(self.report, status, getattr(self.report, status) + 1)
+
+
+def import_posts(
+    store: Store,
+    paths: list[Path],
+    options: ImportOptions,
+    on_problem: OnProblem | None = None,
+    on_progress: OnProgress | None = None,
+) -> PostImportReport:
+    """Import every post of these files; formats are told (or checked) before anything is written."""
+    run = _Run(store, on_problem, on_progress)
+    planned: list[tuple[Input, str]] = []
+    for path in paths:
+        try:
+            for source in inputs_of(path):
+                planned.append((source, format_of(source, options.fmt, bool(options.mapping))))
+        except ItemError as exc:
+            run.report.failed_files += 1
+            run.problem(str(path), "failed", str(exc))
+    for source, fmt in planned:
+        _import_file(run, source, fmt, options)
+    run.flush()
+    return run.report
+
+
+def _import_file(run: _Run, source: Input, fmt: str, options: ImportOptions) -> None:
+    ctx = FileContext(options.platform, options.mapping, options.window, options.max_field_bytes)
+    run.report.files += 1
+    try:
+        for line, read in READERS[fmt](source, ctx):
+            run.rows += 1
+            origin = f"{source.name}:{line}"
+            if isinstance(read, RowFailed):
+                run.report.failed += 1
+                run.problem(origin, "failed", str(read))
+            else:
+                read.origin = origin
+                run.add(read, origin)
+            while ctx.warnings:
+                run.problem(source.name, "warning", ctx.warnings.pop(0))
+            if run.on_progress is not None and run.rows % 1000 == 0:
+                run.on_progress(PostProgress(source.name, run.rows))
+    except ItemError as exc:
+        run.report.failed_files += 1
+        run.problem(source.name, "failed", str(exc))
+    run.flush()
+    if run.on_progress is not None:
+        run.on_progress(PostProgress(source.name, run.rows))
+
+
+def write_batch(conn: Any, records: list[PostRecord], stamp: datetime) -> list[str]:
+    """Store one batch of distinct posts with their accounts and traces; each post's status."""
+    account_ids = upsert_accounts(conn, [_account(record) for record in records])
+    rows = [_post(record, account_ids[(record.platform, record.account_key)]) for record in records]
+    outcomes = upsert_posts(conn, rows, stamp)
+    written = [
+        (record, row, post_id)
+        for record, row, (status, post_id) in zip(records, rows, outcomes, strict=True)
+        if status != "unchanged"
+    ]
+    facts = [PostFacts(r.text, r.links, r.hashtags, r.reply_to, r.repost_of) for r, _, _ in written]
+    traces = [
+        {
+            "post_id": post_id,
+            "method": method,
+            "trace": trace,
+            "account_id": row["account_id"],
+            "at_ms": row["posted_ms"],
+        }
+        for (_, row, post_id), found in zip(written, traces_of(facts), strict=True)
+        for method, trace in found
+    ]
+    updated = [post_id for (status, post_id) in outcomes if status == "updated"]
+    replace_traces(conn, updated, traces)
+    return [status for status, _ in outcomes]
+
+
+def _account(record: PostRecord) -> dict[str, Any]:
+    return {
+        "platform": record.platform,
+        "account_key": record.account_key,
+        "name": record.account_name,
+        "screen_name": record.screen_name,
+        "created_ms": record.account_created_ms,
+        "followers": record.followers,
+        "following": record.following,
+        "language": record.account_language,
+    }
+
+
+def _post(record: PostRecord, account_id: int) -> dict[str, Any]:
+    return {
+        "platform": record.platform,
+        "post_key": record.post_key,
+        "account_id": account_id,
+        "posted_ms": record.posted_ms,
+        "text": record.text,
+        "language": record.language,
+        "links": _json_list(record.links),
+        "hashtags": _json_list(record.hashtags),
+        "mentions": _json_list(record.mentions),
+        "reply_to": record.reply_to,
+        "repost_of": record.repost_of,
+        "quote_of": record.quote_of,
+        "client": record.client,
+        "origin": record.origin,
+    }
+
+
+def _json_list(values: list[str]) -> str | None:
+    return json.dumps(values, ensure_ascii=False) if values else None

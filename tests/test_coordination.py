@@ -240,3 +240,38 @@ def test_cli_detect(pw: Presswatch, tmp_path: Any) -> None:
     assert bad.exit_code == 2 and "co-share" in bad.output
     table = runner.invoke(app, ["--db", db, "coordination", "sensitivity"])
     assert table.exit_code == 0 and "15m" in table.output
+
+
+STORIES = [
+    "The harbour authority signed a secret lease with a shipping firm registered on the islands last spring, "
+    "documents seen by reporters show, and the council was never told of the terms.",
+    "Protesters gathered outside the ministry for a third night, demanding the release of two journalists "
+    "arrested while filming the demolition of the old market district.",
+    "A leaked memo says the water board delayed repairs to the northern reservoir for two years while "
+    "paying consultants who were relatives of its chairman.",
+    "Farmers in the valley say the new irrigation fees will ruin them, and the cooperative announced it "
+    "would take the regional government to court over the decision.",
+]
+
+
+def test_outlets_that_publish_the_same_texts_in_concert_are_linked(pw: Presswatch, tmp_path: Any) -> None:
+    """--include-articles: two outlets publish the same stories within seconds, a third publishes its own."""
+    lines = []
+    for k, story in enumerate(STORIES):
+        at = datetime(2026, 3, 2 + k, 9, 0, tzinfo=UTC)
+        for outlet, delay, text in (("Echo One", 0, story), ("Echo Two", 20, story), ("Own Voice", 5, None)):
+            moment = at.replace(second=delay).isoformat()
+            own = f"Our own report number {k} on the weather, the markets and the football results this weekend."
+            record = {"url": f"https://{outlet.replace(' ', '').lower()}.example/{k}", "source": outlet}
+            record |= {"title": f"Story {k}", "published": moment, "text": (text or own * 3) + " " + story[:0]}
+            lines.append(json.dumps(record))
+    (tmp_path / "articles.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    pw.ingest([str(tmp_path / "articles.jsonl")])
+    result = pw.detect_coordination(include_articles=True, methods="co-text")
+    edges = stored_edges(pw, result["run"])
+    who = names(pw)
+    assert [(who[e["account_a"]], who[e["account_b"]], e["weight"]) for e in edges] == [
+        ("Echo One", "Echo Two", len(STORIES))
+    ]
+    evidence = json.loads(edges[0]["evidence"])
+    assert all(item["post_a"] < 0 and item["post_b"] < 0 for item in evidence)  # articles, told apart from posts

@@ -7,6 +7,7 @@ id in the evidence is the article id negated, so that readers can tell an articl
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any
 
 from sqlalchemy import BigInteger, Column, Connection, Integer, MetaData, String, Table, insert, select
 
@@ -34,13 +35,11 @@ def load_article_traces(connection: Connection) -> int:
     """Fill the temporary table with the articles' traces (outlets upserted as accounts); the number of articles."""
     article_traces.create(connection, checkfirst=True)
     outlet_ids = _outlet_accounts(connection)
-    rows = connection.execute(
-        select(articles.c.id, articles.c.source_id, articles.c.text, PUBLISHED.label("published")).where(
-            articles.c.is_current.is_(True)
-        )
-    ).all()
-    for start in range(0, len(rows), BATCH):
-        batch = rows[start : start + BATCH]
+    count, after = 0, 0
+    while batch := _articles_after(connection, after):
+        after = batch[-1].id
+        batch = [row for row in batch if row.source_id in outlet_ids]  # an article of no known outlet has no account
+        count += len(batch)
         keys = text_keys([row.text or "" for row in batch])
         values = [
             {
@@ -55,7 +54,18 @@ def load_article_traces(connection: Connection) -> int:
         ]
         if values:
             connection.execute(insert(article_traces), values)
-    return len(rows)
+    return count
+
+
+def _articles_after(connection: Connection, after: int) -> list[Any]:
+    """The next batch of current articles by id: a large store is read a batch at a time, never whole."""
+    query = (
+        select(articles.c.id, articles.c.source_id, articles.c.text, PUBLISHED.label("published"))
+        .where(articles.c.is_current.is_(True), articles.c.id > after)
+        .order_by(articles.c.id)
+        .limit(BATCH)
+    )
+    return list(connection.execute(query).all())
 
 
 def _outlet_accounts(connection: Connection) -> dict[int, int]:

@@ -154,6 +154,8 @@ class Matcher:
                 self.skeletons.setdefault(words_key, alias)
             for key, cased, endings in _variants(alias):
                 keyed.setdefault(key, []).append(_Entry(alias, cased, endings))
+            for key, endings in _name_stems(alias):
+                keyed.setdefault(key, []).append(_Entry(alias, None, endings, bare=False))
             for words_key in _levelled_keys(alias):
                 self.levelled.setdefault(words_key, alias)
         for key, found in keyed.items():
@@ -202,7 +204,7 @@ class Matcher:
                     continue
             for entry in entries:
                 end = _token_end(lower, last + 1, entry.endings)
-                if end is None:
+                if end is None or (end == last + 1 and not entry.bare):
                     continue
                 if entry.cased is not None and folded.cased[start : last + 1] != entry.cased:
                     continue
@@ -333,6 +335,7 @@ class _Entry:
     alias: Alias
     cased: str | None
     endings: tuple[str, ...]
+    bare: bool = True  # False: a stem, found only with one of its endings
 
 
 def _token_end(lower: str, end: int, endings: tuple[str, ...]) -> int | None:
@@ -398,6 +401,16 @@ def _variants(alias: Alias) -> list[tuple[str, str | None, tuple[str, ...]]]:
     elif long_enough:
         found += [(form, None, ENDINGS["sq"]) for form in _albanian_stems(key)]
     return found
+
+
+def _name_stems(alias: Alias) -> list[tuple[str, tuple[str, ...]]]:
+    """An Albanian name in -a drops it before -ës and -ën: "Rama" -> "Ramës", "Ramën" (the stem alone is
+    no mention)."""
+    key = fold(alias.text).strip()
+    words = key.split(" ")
+    if alias.kind not in ("person", "place") or _is_arabic(key) or len(words[-1]) < LATIN_ENDING_MIN_CHARS:
+        return []
+    return [(key[:-1], ("es", "en"))] if key.endswith("a") else []
 
 
 def _ezafe_forms(key: str) -> list[str]:

@@ -15,6 +15,43 @@ PROJECT = Path(__file__).resolve().parent.parent
 SHARED_DATA = PROJECT.parent / "shared" / "data"
 
 
+# `make test-postgres`: every store a test opens by file path lives in a schema of a throwaway PostgreSQL server.
+POSTGRES = os.environ.get("PRESSWATCH_TEST_DB") == "postgres"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "sqlite_only(reason): the test is about SQLite itself; skipped on PostgreSQL")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items if POSTGRES else []:
+        marker = item.get_closest_marker("sqlite_only")
+        if marker is not None:
+            reason = marker.kwargs.get("reason") or (marker.args[0] if marker.args else "SQLite-specific")
+            item.add_marker(pytest.mark.skip(reason=f"SQLite only: {reason}"))
+
+
+@pytest.fixture(scope="session", autouse=True)
+def store_backend() -> Iterator[Any]:
+    """SQLite files (None), or with PRESSWATCH_TEST_DB=postgres the running server (tests/postgres.py)."""
+    if not POSTGRES:
+        yield None
+        return
+    import presswatch.store
+
+    from .postgres import PostgresServer, StoreRouter
+
+    server = PostgresServer()
+    server.start()
+    original = presswatch.store.database_url
+    presswatch.store.database_url = StoreRouter(server, original)  # type: ignore[assignment]
+    try:
+        yield server
+    finally:
+        presswatch.store.database_url = original  # type: ignore[assignment]
+        server.stop()
+
+
 @pytest.fixture
 def pw(tmp_path: Path) -> Presswatch:
     app = Presswatch(db=str(tmp_path / "test.db"))

@@ -140,3 +140,10 @@ def test_levelled_spellings_keep_to_long_names() -> None:
     assert surfaces(aliases, "Tramp and Romo and Trumb") == []
     word = [Alias("mek", "Mojahedin", "organisation", lang="en")]
     assert surfaces(word, "muxhahedinët, Mujahedeens, mujahid, Mohammadi") == ["muxhahedinët", "Mujahedeens"]
+
+
+def test_spellings_are_not_looked_for_inside_urls_file_names_or_compounds() -> None:
+    aliases = [Alias("c", "Camp Tolou", "place"), Alias("e", "Erjon Çela", "person")]
+    text = "https://x.example/fire-at-camp-tolou-warehouse gazetarin-erjon-cela Kamp_Tolu.jpg"
+    assert surfaces(aliases, text) == []
+    assert surfaces(aliases, "Kamp Tolu. Erjon Chela said") == ["Kamp Tolu", "Erjon Chela"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+
 import pytest
 from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient

@@ -13,11 +13,15 @@ import pprint
 from pathlib import Path
 from typing import Any
 
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import Connection, text
 
 from presswatch.store import Store, schema
+
+# the comparison reads sqlite_master (PostgreSQL: tests/test_postgres_search.py checks its index)
+pytestmark = pytest.mark.sqlite_only(reason="reads sqlite_master")
 
 
 def _virtual_tables(connection: Connection) -> set[str]:

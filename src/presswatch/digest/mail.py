@@ -55,6 +55,20 @@ def send(
     when a user is given), from ``sender`` (None: the newsletter's). Returns the message sent; DeliveryFailed
     names the server when it cannot."""
     message = render_eml(digest, sender, to)
+    deliver(message, host, port, starttls, user, password, timeout)
+    return message
+
+
+def deliver(
+    message: EmailMessage,
+    host: str,
+    port: int = SMTP_PORT,
+    starttls: bool = False,
+    user: str | None = None,
+    password: str | None = None,
+    timeout: float = SMTP_TIMEOUT,
+) -> None:
+    """Hand a message to an SMTP server (the digest's and the alerts'); DeliveryFailed names the server."""
     try:
         with smtplib.SMTP(host, port, timeout=timeout) as smtp:
             smtp.ehlo()
@@ -66,4 +80,3 @@ def send(
             smtp.send_message(message)
     except (OSError, smtplib.SMTPException) as exc:
         raise DeliveryFailed(f"could not send through {host}:{port}: {exc}") from None
-    return message

@@ -163,6 +163,7 @@ class Matcher:
         self.automaton.make_automaton() if keyed else None
         self.empty = not keyed
         self.longest_levelled = max(map(len, [*self.levelled, *self.skeletons]), default=0)
+        self.prefixes = {k[:n] for k in [*self.levelled, *self.skeletons] for n in range(1, len(k) + 1)}
         self.exclusions = ahocorasick.Automaton()
         excluded = [(fold(text).translate(_HAMZA), entity) for entity, text in exclusions if text.strip()]
         for key, entity in excluded:
@@ -230,33 +231,42 @@ class Matcher:
         return found
 
     def _levelled_at(self, text: str, spans: list[tuple[int, int]], first: int) -> Match | None:
-        """The longest alias whose levelled words start at word `first` (connectors between them skipped)."""
+        """The longest alias whose levelled (or, in the other script, skeleton) words start at word `first`,
+        connectors between them skipped; each word may carry a known ending."""
         words: list[tuple[int, int]] = []
         index = first
         best: Match | None = None
-        while index < len(spans) and len(words) < self.longest_levelled:
-            if words and not _LINK.fullmatch(text[spans[index - 1][1] : spans[index][0]]):
-                break
+        arabic = _is_arabic(text[spans[first][0] : spans[first][1]])
+        levelled: set[tuple[str, ...]] = {()}
+        shapes: set[tuple[str, ...]] = {()}
+        if _SLUG.fullmatch(text[max(0, spans[first][0] - 1) : spans[first][0]]):
+            return None  # inside a URL, a file name or a compound: no mention
+        linked = False  # the last word was an ezafe or article, which a hyphen may join
+        while index < len(spans) and len(words) < self.longest_levelled and (levelled or shapes):
+            gap = text[spans[index - 1][1] : spans[index][0]]
             word = text[spans[index][0] : spans[index][1]]
+            connector = bool(words) and anyascii(word).lower() in _CONNECTORS
+            if words and not (_LINK.fullmatch(gap) if linked or connector else gap in (" ", "\u00a0")):
+                break
             index += 1
-            if words and anyascii(word).lower() in _CONNECTORS:
+            if _is_arabic(word) != arabic:
+                break
+            linked = connector
+            if connector:
                 continue
             words.append(spans[index - 1])
-            arabic = _is_arabic(text[words[0][0] : words[0][1]])
-            if any(_is_arabic(text[s:e]) != arabic for s, e in words):
-                break
-            head = tuple(_level(text[s:e]) for s, e in words[:-1])
-            shape = tuple(skeleton(text[s:e]) for s, e in words[:-1])
-            last = fold(text[words[-1][0] : words[-1][1]])
-            for stem, ending in _stems(last):
-                alias = None if arabic else self.levelled.get((*head, _level(stem)))
-                other = self.skeletons.get((*shape, skeleton(stem)))
-                if alias is None and other is not None and _is_arabic(other.text) != arabic:
-                    alias = other  # the name in the other script: Latin for Persian, Persian for Latin
-                if alias is not None and (not ending or ending in _endings_of(alias)):
-                    start, end = words[0][0], words[-1][1]
-                    best = Match(alias.entity_id, alias.text, text[start:end], start, end, 0.9, "spelling")
-                    break
+            stems = [stem for stem, _ in _stems(fold(word))]
+            if not arabic:
+                levelled = {(*p, f) for p in levelled for f in dict.fromkeys(map(_level, stems))}
+                levelled &= self.prefixes
+            shapes = {(*p, f) for p in shapes for f in dict.fromkeys(map(skeleton, stems))} & self.prefixes
+            alias = next((self.levelled[k] for k in levelled if k in self.levelled), None)
+            if alias is None:
+                other = [self.skeletons[k] for k in shapes if k in self.skeletons]
+                alias = next((a for a in other if _is_arabic(a.text) != arabic), None)  # the other script's
+            if alias is not None and not _SLUG_AFTER.fullmatch(text[words[-1][1] : words[-1][1] + 1]):
+                start, end = words[0][0], words[-1][1]
+                best = Match(alias.entity_id, alias.text, text[start:end], start, end, 0.9, "spelling")
         return best
 
     def _outside_exclusions(self, folded: FoldedText, matches: list[Match]) -> list[Match]:
@@ -391,14 +401,16 @@ def _variants(alias: Alias) -> list[tuple[str, str | None, tuple[str, ...]]]:
     endings = _endings_of(alias) if long_enough else ()
     found = [(key, cased, endings)]
     if _ACRONYM.fullmatch(text):
-        forms = [".".join(text) + ".", ". ".join(text) + "."] + ([" ".join(text)] if len(text) >= 3 else [])
+        forms = [".".join(text) + ".", ".".join(text), ". ".join(text) + "."] + (
+            [" ".join(text)] if len(text) >= 3 else []
+        )
         if all(ch in _CYRILLIC for ch in text):
             forms.append("".join(_CYRILLIC[ch] for ch in text))
         found += [(fold(form), form if alias.case_sensitive else None, ()) for form in forms]
         return found
     if alias.lang != "sq":
         found += [(form, cased, endings) for form in _ezafe_forms(key)]
-    elif long_enough:
+    elif long_enough and not alias.case_sensitive:
         found += [(form, None, ENDINGS["sq"]) for form in _albanian_stems(key)]
     return found
 
@@ -447,6 +459,9 @@ def _albanian_stems(key: str) -> list[str]:
 # ---- other transliterations -----------------------------------------------------------------
 
 _LETTERS = re.compile(r"[^\W\d_]+")
+# Before or after a name spelt another way, these say it is part of a URL, a file name or a compound.
+_SLUG = re.compile(r"[-_/.@#=\w]")
+_SLUG_AFTER = re.compile(r"[-_/@#=\w]")
 _LINK = re.compile(r"[ \u00a0-]{1,3}")
 _TRANSLIT = (
     ("dzh", "j"),
@@ -459,6 +474,7 @@ _TRANSLIT = (
     ("g", "k"),
     ("sh", "s"),
     ("ch", "c"),
+    ("c", "k"),
     ("ph", "f"),
     ("th", "t"),
     ("dh", "d"),
@@ -536,10 +552,15 @@ def _derived(aliases: list[Alias]) -> list[Alias]:
     return found
 
 
+# What a name spelt another way may carry: a name's case endings, and a group's plural ones
+# (Muxhahedinët, muxhahedinëve, Mujahedeens).
+_SPELLING_ENDINGS = tuple(dict.fromkeys((*NAME_ENDINGS, "et", "eve", "ve", "te", *ENDINGS["en"])))
+
+
 def _stems(word: str) -> list[tuple[str, str]]:
     """A folded word as it is, and without each ending it may carry (the stem keeping 4 letters)."""
     found = [(word, "")]
-    for ending in dict.fromkeys(ENDINGS["sq"] + ENDINGS["en"]):
+    for ending in _SPELLING_ENDINGS:
         if word.endswith(ending) and len(word) - len(ending) >= LATIN_ENDING_MIN_CHARS:
             found.append((word[: -len(ending)], ending))
     return found

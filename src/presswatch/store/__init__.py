@@ -30,9 +30,11 @@ _MIGRATIONS = str(Path(__file__).parent / "migrations")
 
 
 def database_url(db: str) -> str:
-    """A path becomes a SQLite URL; anything with '://' is taken as an SQLAlchemy URL."""
+    """A path becomes a SQLite URL; anything with '://' is taken as an SQLAlchemy URL, PostgreSQL's
+    (postgresql://, postgres://) with the psycopg 3 driver unless the URL names another."""
     if "://" in db:
-        return db
+        scheme, rest = db.split("://", 1)
+        return f"postgresql+psycopg://{rest}" if scheme in ("postgresql", "postgres") else db
     return f"sqlite:///{Path(db).expanduser()}"
 
 
@@ -56,8 +58,12 @@ class Store:
             if not parent.is_dir():
                 raise StoreError(f"cannot create the store: folder {parent} does not exist")
         try:
-            self.engine: Engine = create_engine(self.url)
-        except (SQLAlchemyError, ImportError) as exc:
+            # pre-ping: a server restarted under a long-running `serve` costs a retry, not a failed request
+            self.engine: Engine = create_engine(self.url, pool_pre_ping=not self.url.startswith("sqlite"))
+        except ImportError as exc:
+            extra = " (pip install 'presswatch[postgres]')" if self.url.startswith("postgresql") else ""
+            raise StoreError(f"cannot open the store {db!r}: {exc}{extra}") from None
+        except SQLAlchemyError as exc:
             raise StoreError(f"cannot open the store {db!r}: {exc}") from None
         if self.engine.dialect.name == "sqlite":
             event.listen(self.engine, "connect", _sqlite_pragmas)

@@ -487,3 +487,68 @@ coordination_members = Table(
     Column("group_id", Integer, ForeignKey("coordination_groups.id", ondelete="CASCADE"), primary_key=True),
     Column("account_id", Integer, ForeignKey("accounts.id"), primary_key=True, index=True),
 )
+
+# ---- alerts and the scheduler (0012_alerts) ---------------------------------------------------------------
+
+alert_rules = Table(
+    "alert_rules",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", String, nullable=False, unique=True),
+    Column("owner", String, nullable=False),
+    Column("recipients", Text, nullable=False),  # JSON list: mail addresses, webhook URLs, apprise URLs
+    Column("trigger", String, nullable=False),  # search | entity | copies | spike
+    Column("params", Text, nullable=False),  # JSON, by trigger (see alerts.rules)
+    Column("frequency", String, nullable=False),  # immediate | hourly | daily | weekly
+    Column("hourly_cap", Integer, nullable=False),  # messages an hour; the overflow waits for the next hour
+    Column("paused", Boolean, nullable=False),
+    Column("secret", String, nullable=False),  # the key of the webhooks' HMAC-SHA256 signature
+    Column("feed_token_hash", String, index=True),  # SHA-256 of the Atom feed's secret token
+    Column("seen_article_id", Integer, nullable=False),  # articles up to this id were evaluated
+    Column("seen_link_id", Integer, nullable=False),  # reuse links up to this id were evaluated
+    Column("evaluated_at", DateTime),
+    Column("created_at", DateTime, nullable=False),
+)
+
+alert_matches = Table(
+    "alert_matches",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("rule_id", Integer, ForeignKey("alert_rules.id", ondelete="CASCADE"), nullable=False),
+    Column("article_id", Integer, ForeignKey("articles.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("why", Text, nullable=False),  # the sentence saying why it matched
+    Column("matched_at", DateTime, nullable=False),
+    UniqueConstraint("rule_id", "article_id", name="uq_alert_matches_rule_article"),
+)
+
+# The outbox: written with the matches, in their transaction; the sender marks each row sent or failed.
+alert_deliveries = Table(
+    "alert_deliveries",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("rule_id", Integer, ForeignKey("alert_rules.id", ondelete="CASCADE"), nullable=False),
+    Column("channel", String, nullable=False),  # mail, or the webhook or apprise URL
+    Column("batch_key", String, nullable=False),  # immediate:<match id> | hourly:<hour> | overflow:<hour> | ...
+    Column("payload", Text, nullable=False),  # JSON {rule, why, items[]}
+    Column("status", String, nullable=False),  # pending | sent | failed
+    Column("attempts", Integer, nullable=False),
+    Column("next_attempt_at", DateTime, nullable=False),
+    Column("last_error", Text),
+    Column("created_at", DateTime, nullable=False),
+    Column("sent_at", DateTime),
+    UniqueConstraint("rule_id", "channel", "batch_key", name="uq_alert_deliveries_batch"),
+    Index("ix_alert_deliveries_due", "status", "next_attempt_at"),
+)
+
+# `presswatch run`: each job's last run, outcome and next run.
+jobs = Table(
+    "jobs",
+    metadata,
+    Column("name", String, primary_key=True),
+    Column("last_run_at", DateTime),
+    Column("last_outcome", String),  # ok | failed | interrupted
+    Column("last_error", Text),
+    Column("last_seconds", Float),
+    Column("next_run_at", DateTime),
+    Column("runs", Integer, nullable=False),
+)

@@ -1,5 +1,5 @@
 """Search as a research tool: one query's matches with copies grouped under the earliest, the counts, the
-facets and the coverage over time. The matches are gathered once (FTS5 on SQLite, LIKE elsewhere) into a
+facets and the coverage over time. The matches are gathered once (FTS5 on SQLite, tsquery on PostgreSQL) into a
 temporary table; the page with the counts, then the facets with the coverage, are one SQL statement each over it.
 
 Copies group along the reuse links, from copy to origin: duplicates and translations, and a partial copy
@@ -56,6 +56,7 @@ from .queries import (
     statement_deadline,
 )
 from .schema import articles, entities, links, mentions, sources
+from .search_postgres import text_match
 
 SORTS = ("relevance", "date")  # best match first, or newest first
 COPIES_LISTED = 50  # copies listed with a result; `copy_count` counts them all
@@ -157,13 +158,18 @@ def matching_ids(conn: Connection, query: str, where: ArticleFilter, limits: Sea
 
 @dataclass(frozen=True)
 class _Match:
-    """What an article's title or text must meet: FTS5 MATCH on SQLite, LIKE elsewhere; None: every article."""
+    """What an article's title or text must meet: FTS5 MATCH on SQLite, a tsquery on PostgreSQL (with its
+    `ranking` and `snippet`, search_postgres.py), LIKE elsewhere; None: every article."""
 
     condition: ColumnElement[bool] | TextClause | None
     fts: bool = False
+    ranking: ColumnElement[float] | None = None
+    snippet: ColumnElement[str] | None = None
 
     @property
     def rank(self) -> ColumnElement[float]:
+        if self.ranking is not None:
+            return self.ranking
         return literal_column("bm25(articles_fts, 5.0, 1.0)") if self.fts else literal(0.0)
 
 
@@ -172,6 +178,9 @@ def _match(conn: Connection, query: str, limits: SearchLimits) -> _Match | None:
     fts = check_query(query, limits)
     if not query.strip():
         return _Match(None)
+    if conn.dialect.name == "postgresql":
+        found = text_match(fts)
+        return _Match(found.condition, ranking=found.rank, snippet=found.snippet) if found else None
     if conn.dialect.name != "sqlite":
         pattern = f"%{query}%"
         return _Match(articles.c.title.ilike(pattern) | articles.c.text.ilike(pattern))
@@ -228,6 +237,8 @@ def _matched(match: _Match, where: ArticleFilter, ranked: bool = True) -> Select
         )
         joined = found.join(joined, articles.c.id == found.c.id)
         rank = found.c.rank
+    elif ranked:
+        rank = match.rank
     query = select(
         articles.c.id,
         rank.label("rank"),
@@ -428,7 +439,7 @@ def _listed(conn: Connection, match: _Match, ids: list[int], snippets: bool) -> 
         columns.append(literal_column("snippet(articles_fts, 1, '[', ']', '…', 16)").label("snippet"))
         chosen = _FTS.c.rowid.in_(bindparam("ids", expanding=True))  # FTS5 looks each up, not every match
     elif snippets:
-        columns.append(null().label("snippet"))
+        columns.append((match.snippet if match.snippet is not None else null()).label("snippet"))
     if snippets:
         columns.append(match.rank.label("rank"))
     query = select(*columns).select_from(joined).where(chosen)
@@ -516,3 +527,25 @@ def iter_articles(conn: Connection, ids: list[int], batch: int = 500) -> Iterato
         )
         by_id = {row.id: row for row in conn.execute(query, {"ids": chunk})}
         yield from (by_id[i] for i in chunk if i in by_id)
+
+
+def new_matching_ids(conn: Connection, query: str, where: ArticleFilter, limits: SearchLimits, after: int) -> list[int]:
+    """The matching current articles with an id above `after`, oldest first (an alert's new articles).
+
+    The full-text index is asked for those rowids only (FTS5 seeks its doclists past `after`), so the cost grows
+    with the new articles, not with the store.
+    """
+    match = _match(conn, query, limits)
+    if match is None:
+        return []
+    query_ids: Select[Any]
+    if match.fts and match.condition is not None:
+        found = select(_FTS.c.rowid.label("id")).where(match.condition, _FTS.c.rowid > after).subquery()
+        query_ids = select(articles.c.id).select_from(found.join(_WITH_SOURCE, articles.c.id == found.c.id))
+    else:
+        query_ids = select(articles.c.id).select_from(_WITH_SOURCE)
+        if match.condition is not None:
+            query_ids = query_ids.where(match.condition)
+    filtered = _filtered(query_ids.where(articles.c.id > after), where).order_by(articles.c.id)
+    with statement_deadline(conn, limits.seconds):
+        return list(conn.execute(filtered).scalars())

@@ -3,7 +3,9 @@
 What it makes (seeded, so the same parameters give the same store):
 * Three languages with their own generated vocabularies and Zipf weights: English-like (55%),
   Albanian-like Latin with diacritics (30%), Persian script (15%); 8,000 words each.
-* 80 outlets (each a domain, most writing in one language), articles over `DAYS` (180) days.
+* 80 outlets (each a domain, most writing in one language), `PER_DAY` (400) articles a day: a bigger corpus
+  spans a longer period at the same density (25,000 articles: 62 days; 1,000,000: about 7 years), as a
+  store grows by months of monitoring.
 * Events (stories) of 1-40 articles (Pareto sizes), each with its own words, 2-4 names (from the
   sample watchlist for about a quarter of the events, in the article's language's spelling, Persian
   script for Persian) and numbers; an article has 4-10 paragraphs (one line each) of 30-70 words.
@@ -52,10 +54,10 @@ from presswatch.extract.text import content_hash, word_count
 from presswatch.ingest.pipeline import ResultWriter
 from presswatch.ingest.records import Item
 
-VERSION = 1
+VERSION = 2
 SEED = 20261207
 BATCH = 2000
-DAYS = 180
+PER_DAY = 400
 START = datetime(2026, 5, 1)
 OUTLETS = 80
 VOCABULARY = 8000
@@ -135,7 +137,7 @@ class Generator:
                 names["sq"].append(latin)
                 names["fa"].append(persian)
         return {
-            "day": rng.uniform(0, DAYS),
+            "day": 0.0,  # set by `articles`
             "words": {c: rng.sample(self.rare[c], 30) for c in LANGUAGES},
             "names": names,
             "numbers": [str(rng.randint(10, 99998)) for _ in range(rng.randint(1, 3))],
@@ -177,7 +179,7 @@ class Generator:
         made = 0
         while made < total:
             event = self.event()
-            event["day"] = DAYS * made / total
+            event["day"] = made / PER_DAY
             while waiting and waiting[0][0] <= event["day"]:
                 yield heapq.heappop(waiting)[2]
             size = min(40, int(rng.paretovariate(1.2)))
@@ -309,7 +311,8 @@ def build(articles: int, seed: int = SEED, store_dir: Path = DEFAULT_DIR, quiet:
         "version": VERSION,
         "articles": articles,
         "seed": seed,
-        "days": DAYS,
+        "per_day": PER_DAY,
+        "days": round(articles / PER_DAY, 1),
         "start": START.isoformat(),
         "outlets": OUTLETS,
         "languages": dict(zip(LANGUAGES, LANGUAGE_SHARE, strict=True)),

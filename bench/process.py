@@ -1,15 +1,18 @@
-"""Growth of `presswatch process`: N articles against 4N, in one run. Goal (issue 16): 4N costs <= 4.4x N, peak memory flat.
+"""Growth of `presswatch process`, N articles against 4N in one run: 4N should cost <= 4.4x N, memory flat (issue 16).
 
 Method
 * Stores: bench/corpus.py's synthetic corpus of N and of 4N articles (built once, cached; the same generator
-  and seed, so 4N is the same kind of news over the same 180 days, four times as dense), written through
-  the ingest path's writer. Each side runs on a fresh copy of its cached store (in --work-dir, deleted after).
+  and seed at the same density, 400 articles a day: 4N spans four times the period, as a store grows by
+  months of monitoring), written through the ingest path's writer. Each side runs on a fresh copy of its
+  cached store (in --work-dir, deleted after).
 * Each side runs `Presswatch.process()` in a child process of its own, stage by stage (`only=(stage,)` in the
   registry's order: what `presswatch process` runs), timing each stage (wall and CPU seconds of the child).
   The parent samples the child's memory every 0.2 s from /proc: RSS and PSS (smaps_rollup; the child has no
   children of its own, so PSS ~ RSS), and the child's own peak RSS (ru_maxrss) is reported too.
   Import, store opening and migration check are not timed.
-* The sides alternate N, 4N, N, 4N... over `--rounds`; the best CPU of each side is used for the ratio.
+* The sides alternate N, 4N, N, 4N... over `--rounds` (or, with --parallel, run at the same time: on a
+  loaded machine their CPU seconds stay comparable, their wall times do not); the best CPU of each side is
+  used for the ratio.
 * Printed: per side and stage, wall and CPU seconds and what the stage found; peak memory; the ratios
   4N/N of CPU seconds (and wall), against the goal 4.4 (linear would be 4.0), and of peak PSS
   against "flat" (<= 1.2); the parameters. Nothing is asserted; exit 0.
@@ -120,6 +123,10 @@ def run_side(cached: Path, work: Path) -> dict[str, Any]:
     return result
 
 
+def _side_into(results: dict[int, dict[str, Any]], key: int, cached: Path, folder: Path) -> None:
+    results[key] = run_side(cached, folder)
+
+
 def best(runs: list[dict[str, Any]]) -> dict[str, Any]:
     return min(runs, key=lambda r: r["cpu_s"])
 
@@ -131,11 +138,16 @@ def report(n: int, sides: dict[int, list[dict[str, Any]]], args: argparse.Namesp
             "N": n,
             "4N": 4 * n,
             "rounds": args.rounds,
+            "parallel": args.parallel,
             "seed": args.seed,
             "corpus_version": corpus.VERSION,
-            "days": corpus.DAYS,
+            "per_day": corpus.PER_DAY,
             "outlets": corpus.OUTLETS,
-            "reuse_shares": {"duplicate": corpus.DUPLICATE, "partial": corpus.PARTIAL, "translation": corpus.TRANSLATION},
+            "reuse_shares": {
+                "duplicate": corpus.DUPLICATE,
+                "partial": corpus.PARTIAL,
+                "translation": corpus.TRANSLATION,
+            },
             "python": platform.python_version(),
             "sqlite": sqlite3.sqlite_version,
             "cores": os.cpu_count(),
@@ -144,8 +156,8 @@ def report(n: int, sides: dict[int, list[dict[str, Any]]], args: argparse.Namesp
         "cpu_ratio": large["cpu_s"] / small["cpu_s"],
         "wall_ratio": large["wall_s"] / small["wall_s"],
         "stage_cpu_ratio": {
-            s["stage"]: (l["cpu_s"] / s["cpu_s"] if s["cpu_s"] else None)
-            for s, l in zip(small["stages"], large["stages"], strict=True)
+            a["stage"]: (b["cpu_s"] / a["cpu_s"] if a["cpu_s"] else None)
+            for a, b in zip(small["stages"], large["stages"], strict=True)
         },
         "pss_ratio": large["peak_pss_mb"] / small["peak_pss_mb"],
         "rss_ratio": large["peak_rss_mb"] / small["peak_rss_mb"],
@@ -161,7 +173,7 @@ def lines_of(f: dict[str, Any]) -> list[str]:
         out.append(
             f"  {int(key):>9,} articles: CPU {b['cpu_s']:8.1f} s, wall {b['wall_s']:8.1f} s, "
             f"peak PSS {b['peak_pss_mb']:6.0f} MB, RSS {b['peak_rss_mb']:6.0f} MB (child maxrss {b['maxrss_mb']:.0f})"
-            f"  runs CPU s: {', '.join(f'{r['cpu_s']:.1f}' for r in runs)}"
+            "  runs CPU s: " + ", ".join(f"{r['cpu_s']:.1f}" for r in runs)
         )
         for s in b["stages"]:
             extra = f" off: {s['off']}" if s["off"] else f" found {s['found']:,} {s['details'] or ''}"
@@ -183,6 +195,9 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=corpus.SEED)
     parser.add_argument("--store-dir", type=Path, default=corpus.DEFAULT_DIR, help="where the cached stores are")
     parser.add_argument("--work-dir", type=Path, default=None, help="where the fresh copies go (default: a temp dir)")
+    parser.add_argument(
+        "--parallel", action="store_true", help="run N and 4N at the same time (CPU seconds stay comparable)"
+    )
     parser.add_argument("--json", action="store_true")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -192,7 +207,21 @@ def main() -> int:
     stores = {k: corpus.build(k, args.seed, args.store_dir) for k in (n, 4 * n)}
     sides: dict[int, list[dict[str, Any]]] = {n: [], 4 * n: []}
     with tempfile.TemporaryDirectory(dir=args.work_dir, prefix="pw-process-") as work:
-        for _ in range(args.rounds):
+        for round_no in range(args.rounds):
+            if args.parallel:  # both sides at once, each in its own folder (the copies have the same name)
+                folders = {k: Path(work) / f"{k}-{round_no}" for k in (n, 4 * n)}
+                results: dict[int, dict[str, Any]] = {}
+                threads = []
+                for k, folder in folders.items():
+                    folder.mkdir()
+                    thread = threading.Thread(target=_side_into, args=(results, k, stores[k], folder))
+                    thread.start()
+                    threads.append(thread)
+                for thread in threads:
+                    thread.join()
+                for k in (n, 4 * n):
+                    sides[k].append(results[k])
+                continue
             for k in (n, 4 * n):
                 sides[k].append(run_side(stores[k], Path(work)))
                 print(f"  ran {k:,}: CPU {sides[k][-1]['cpu_s']:.1f} s", file=sys.stderr, flush=True)

@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
+import os
+import secrets
+import threading
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Any
 
+from .alerts import Channels, EvaluationReport, Rule, SendReport, checked_rule, evaluate_rules, render_feed, send_due
+from .alerts import send_sample as send_alert_sample
+from .alerts.sender import Retry
 from .config import Settings, load_settings
 from .coordination.runs import Options as CoordinationOptions
 from .coordination.runs import checked_methods, detect_and_store
@@ -89,7 +97,9 @@ from .ingest.posts import (
 )
 from .process import OnStage, run_stages, stage_names
 from .reuse.queries import LINK_KINDS, copied_ids, copies_between, copy_network, provenance_of
+from .schedule import Job, JobOutcome, RunLock, Scheduler, run_loop
 from .store import Store
+from .store import alerts as alerts_store
 from .store import coordination as coord
 from .store import queries as q
 from .store import search as found_by
@@ -157,6 +167,7 @@ __all__ = [
     "plain_tree",
     "render_digest",
     "resolve_period",
+    "Rule",
     "sample_dir",
     "week_bounds",
 ]
@@ -590,7 +601,7 @@ class Presswatch:
     def newsletter(self) -> Newsletter:
         """What every issue shares: settings digest_name, digest_tagline, digest_sender, digest_signoff."""
         s = self.settings
-        return Newsletter(s.digest_name, s.digest_tagline, s.digest_sender, s.digest_signoff)
+        return Newsletter(s.digest_name, s.digest_tagline, s.digest_sender, s.digest_signoff, s.digest_web_url)
 
     def _issue(self, digest: Digest) -> Digest:
         digest.newsletter = self.newsletter()
@@ -1028,6 +1039,179 @@ class Presswatch:
             monitor = Monitor(self.store, net, self.ingest_options(), self.poll_bounds(), on_event)
             watch(monitor, on_round, rounds=rounds)
 
+    # ---- alerts -----------------------------------------------------------------------------------
+
+    def add_alert(self, rule: Rule) -> dict[str, Any]:
+        """Store a new alert rule; it alerts on what arrives from now on. UsageError for a bad part of it."""
+        rule = checked_rule(rule)
+        values = {
+            "name": rule.name, "owner": rule.owner, "recipients": rule.recipients, "trigger": rule.trigger,
+            "params": rule.params, "frequency": rule.frequency, "hourly_cap": rule.hourly_cap,
+            "secret": secrets.token_hex(32),
+        }
+        with self.store.begin() as conn:
+            rule_id = alerts_store.add_rule(conn, values, q.now())
+        return self.alert(str(rule_id))
+
+    def alerts(self) -> list[dict[str, Any]]:
+        with self.store.connect() as conn:
+            return [_alert_dict(row) for row in alerts_store.list_rules(conn)]
+
+    def alert(self, key: str) -> dict[str, Any]:
+        """One rule with its webhook signing secret, its deliveries by status and its latest matches."""
+        with self.store.connect() as conn:
+            row = alerts_store.find_rule(conn, key)
+            return {
+                **_alert_dict(row),
+                "secret": row.secret,
+                "deliveries": alerts_store.delivery_counts(conn, row.id),
+                "matches": alerts_store.recent_matches(conn, row.id, 20),
+            }
+
+    def pause_alert(self, key: str, paused: bool = True) -> None:
+        with self.store.begin() as conn:
+            alerts_store.set_paused(conn, alerts_store.find_rule(conn, key).id, paused)
+
+    def remove_alert(self, key: str) -> str:
+        with self.store.begin() as conn:
+            row = alerts_store.find_rule(conn, key)
+            alerts_store.remove_rule(conn, row.id)
+            return str(row.name)
+
+    def alert_history(self, key: str | None = None, limit: int = 50) -> list[dict[str, Any]]:
+        """What was sent (or waits, or failed) to whom, newest first: one rule's or every rule's."""
+        with self.store.connect() as conn:
+            rule_id = alerts_store.find_rule(conn, key).id if key else None
+            rows = alerts_store.deliveries(conn, rule_id, _row_limit(limit))
+        for row in rows:
+            payload = json.loads(row.pop("payload"))
+            row["items"] = len(payload["items"])
+            row["why"] = [item["why"] for item in payload["items"][:5]]
+        return rows
+
+    def new_alert_feed_token(self, key: str) -> str:
+        """A new secret token for the rule's Atom feed (`/alerts/feed/{token}`); the old one stops working."""
+        token = secrets.token_urlsafe(24)
+        with self.store.begin() as conn:
+            alerts_store.set_feed_token_hash(conn, alerts_store.find_rule(conn, key).id, _token_hash(token))
+        return token
+
+    def alert_feed(self, token: str, self_url: str = "") -> str:
+        """The Atom feed of the rule whose feed token this is; NotFound for any other token."""
+        with self.store.connect() as conn:
+            row = alerts_store.rule_by_feed_hash(conn, _token_hash(token)) if token else None
+            if row is None:
+                raise NotFound("no alert feed at this address (its token may have been replaced)")
+            return render_feed(row.name, alerts_store.recent_matches(conn, row.id, 100), self_url)
+
+    def alert_channels(self) -> Channels:
+        s = self.settings
+        if s.smtp_security not in ("none", "starttls"):
+            raise UsageError(f"smtp_security must be none or starttls, not {s.smtp_security!r}")
+        if s.webhook_networks not in ("public", "private"):
+            raise UsageError(f"webhook_networks must be public or private, not {s.webhook_networks!r}")
+        password = os.environ.get(s.smtp_password_env) if s.smtp_password_env else None
+        return Channels(
+            s.smtp_host, s.smtp_port, s.smtp_security == "starttls", s.smtp_user or None, password,
+            s.digest_sender, s.webhook_seconds, s.webhook_networks == "private",
+        )
+
+    def evaluate_alerts(self, now: datetime | None = None, only: str | None = None) -> EvaluationReport:
+        """Every active rule against what is new since its last evaluation; matches go to the outbox."""
+        return evaluate_rules(self.store, now or q.now(), self.search_limits(), only)
+
+    def send_alerts(self, now: datetime | None = None, stop: Callable[[], bool] | None = None) -> SendReport:
+        """Send the outbox's due deliveries. Call it from one process at a time (`presswatch run` holds a lock)."""
+        retry = Retry(self.settings.alert_attempts, self.settings.alert_retry_seconds)
+        return send_due(self.store, self.alert_channels(), now or q.now(), retry, stop)
+
+    def test_alert(self, key: str) -> dict[str, str]:
+        """Send a sample message (the newest article) on every channel of a rule now: channel -> outcome."""
+        with self.store.connect() as conn:
+            row = alerts_store.find_rule(conn, key)
+            newest = alerts_store.newest_ids(conn)[0]
+            shown = alerts_store.article_rows(conn, [newest]).get(newest, {})
+        sample = {
+            "article_id": newest, "title": shown.get("title") or "A sample article", "url": shown.get("url") or "",
+            "source": shown.get("source") or "", "language": shown.get("language") or "", "published": None,
+            "why": "a test of this alert's channels (`presswatch alerts test`)",
+        }
+        return send_alert_sample(self.alert_channels(), row, sample)
+
+    # ---- presswatch run ------------------------------------------------------------------------------
+
+    def run_lock(self) -> RunLock:
+        """The lock that keeps one `presswatch run` per store (UsageError on acquire when another holds it)."""
+        return RunLock(self.store)
+
+    def scheduler(self, clock: Callable[[], datetime] = q.now, allow_private: bool = False) -> Scheduler:
+        """The jobs of `presswatch run` from the settings: fetch, process (then alerts), send, and the digest's."""
+        s = self.settings
+        jobs = []
+        if s.fetch_at:
+            jobs.append(Job("fetch", lambda: _fetched(self.fetch(allow_private)), cron=s.fetch_at))
+        jobs.append(
+            Job("process", lambda: self._process_and_alert(clock), every_minutes=s.process_every_minutes,
+                sooner=self._articles_waiting if s.process_when_waiting else None)
+        )
+        jobs.append(Job("send-alerts", lambda: _sent(self.send_alerts(clock())), cron=s.send_at))
+        if s.digest_draft_at:
+            jobs.append(Job("digest-draft", lambda: self._draft_week(clock()), cron=s.digest_draft_at))
+        if s.digest_publish_at:
+            jobs.append(Job("digest-publish", lambda: self._publish_week(clock()), cron=s.digest_publish_at))
+        return Scheduler(self.store, jobs, s.timezone)
+
+    def run_loop(
+        self, scheduler: Scheduler, stopping: threading.Event, on_outcome: Callable[[JobOutcome], None]
+    ) -> None:
+        """Run due jobs until `stopping` is set (SIGTERM, Ctrl-C): it is checked between jobs."""
+        run_loop(scheduler, q.now, stopping.wait, stopping.is_set, on_outcome)
+
+    def run_due(self, scheduler: Scheduler, stop: Callable[[], bool]) -> list[JobOutcome]:
+        """Run the jobs due now, once each (`presswatch run --once`)."""
+        return scheduler.run_due(q.now(), stop)
+
+    def _articles_waiting(self) -> bool:
+        with self.store.connect() as conn:
+            seen = min((q.stage_state_of(conn, name)[0] for name in stage_names()), default=0)
+            return alerts_store.articles_after(conn, seen) >= self.settings.process_when_waiting
+
+    def _process_and_alert(self, clock: Callable[[], datetime]) -> str:
+        reports = self.process()
+        found = self.evaluate_alerts(clock())
+        sent = self.send_alerts(clock())
+        stages = ", ".join(f"{r.stage} {r.articles}" for r in reports if not r.off_reason)
+        return f"processed ({stages}); {found.total} new alert matches; {_sent(sent)}"
+
+    def _draft_week(self, now: datetime) -> str:
+        period = period_of(week_of(now))
+        digest = self.build_digest(period)
+        told = ""
+        if self.settings.digest_recipients and self.settings.smtp_host:
+            channels = self.alert_channels()
+            payload = {
+                "rule": f"digest draft {period.label}", "frequency": "weekly",
+                "items": [
+                    {"title": item.title, "url": item.url, "source": "", "language": item.language,
+                     "published": None, "why": "in the draft"}
+                    for section in digest.sections for item in section.items
+                ],
+            }
+            channels.send_mail(list(self.settings.digest_recipients), payload, f"draft-{period.label}")
+            told = f"; told {len(self.settings.digest_recipients)} editors"
+        return f"drafted the digest of {period.label}{told}"
+
+    def _publish_week(self, now: datetime) -> str:
+        period = period_of(week_of(now))
+        version = self.publish_digest(period)
+        s = self.settings
+        if not (s.digest_recipients and s.smtp_host):
+            return f"published {period.label} v{version}"
+        password = os.environ.get(s.smtp_password_env) if s.smtp_password_env else None
+        self.send_digest(period, list(s.digest_recipients), s.smtp_host, s.smtp_port,
+                         starttls=s.smtp_security == "starttls", user=s.smtp_user or None, password=password)
+        return f"published {period.label} v{version} and mailed it to {len(s.digest_recipients)} addresses"
+
 
 def _story_id(value: int, what: str = "story") -> int:
     """An id the store can hold; NotFound for any other (0, negative, past MAX_ID)."""
@@ -1057,6 +1241,30 @@ def _background_store(db: str) -> Store:
     store = Store(db)
     store.migrate()
     return store
+
+
+def _fetched(report: FetchReport) -> str:
+    return f"polled {report.polled} sources, fetched {report.pages} pages"
+
+
+def _sent(report: SendReport) -> str:
+    failed = f", {report.failed} failed" if report.failed else ""
+    retrying = f", {report.retrying} to retry" if report.retrying else ""
+    return f"sent {report.sent} alert messages{retrying}{failed}"
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _alert_dict(row: Any) -> dict[str, Any]:
+    """A rule as listings show it (no secret, no token)."""
+    return {
+        "id": row.id, "name": row.name, "owner": row.owner, "recipients": json.loads(row.recipients),
+        "trigger": row.trigger, "params": json.loads(row.params), "frequency": row.frequency,
+        "hourly_cap": row.hourly_cap, "paused": row.paused, "feed": row.feed_token_hash is not None,
+        "evaluated_at": row.evaluated_at, "created_at": row.created_at,
+    }
 
 
 def sample_dir() -> Path:

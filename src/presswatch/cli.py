@@ -44,6 +44,7 @@ from .api import (
     PostImportReport,
     PostProblem,
     Presswatch,
+    Rule,
     SearchResults,
     date_range,
     plain,
@@ -1905,6 +1906,204 @@ def coordination_export(
             with open(output, "w", encoding="utf-8", newline="") as stream:
                 count = pw.coordination_export(fmt, stream, run)
     err.print(f"exported {count} edges" + (f" to {output}" if output else ""))
+
+
+# ---- alerts and `presswatch run` ----------------------------------------------------------------------------
+
+alerts_app = typer.Typer(help="Alerts: rules that tell people of new matches, by mail, webhook, feed or chat.",
+                         no_args_is_help=True)
+app.add_typer(alerts_app, name="alerts")
+
+
+@alerts_app.command("add")
+def alerts_add(
+    name: str = typer.Argument(..., help="The rule's name."),
+    trigger: str = typer.Option(..., "--trigger", help="search | entity | copies | spike."),
+    recipient: list[str] = typer.Option(
+        ..., "--recipient", help="A mail address, webhook URL, apprise URL (slack://...) or `feed`; repeat."
+    ),
+    query: str | None = typer.Option(None, "--query", help="search, spike: the search."),
+    entity: str | None = typer.Option(None, "--entity", help="entity, spike: the watched entity's id."),
+    language: str | None = typer.Option(None, "--language", help="search: only articles in this language."),
+    source: str | None = typer.Option(None, "--source", help="search: only this outlet."),
+    novel_in: str | None = typer.Option(None, "--novel-in", help="entity: only in a language or outlet new to it."),
+    novel_days: int = typer.Option(30, "--novel-days", help="entity: ... not mentioned there in this many days."),
+    article: int | None = typer.Option(None, "--article", help="copies: the watched article's id."),
+    outlet: str | None = typer.Option(None, "--outlet", help="copies: any article of this outlet."),
+    min_count: int | None = typer.Option(None, "--min-count", help="spike: the fewest articles in a day (5)."),
+    frequency: str = typer.Option("immediate", "--frequency", help="immediate | hourly | daily | weekly."),
+    hourly_cap: int = typer.Option(10, "--hourly-cap", help="Messages an hour at most; the rest wait an hour."),
+    owner: str = typer.Option(os.environ.get("USER", "presswatch"), "--owner", help="Who the rule belongs to."),
+    as_json: bool = JSON,
+) -> None:
+    """Add an alert rule; it tells of what arrives from now on."""
+    params: dict[str, Any] = {
+        "query": query, "entity": entity, "language": language, "source": source, "article": article,
+        "outlet": outlet, "min_count": min_count, "novel_in": novel_in,
+        "novel_days": novel_days if novel_in else None,
+    }
+    with session() as pw:
+        found = pw.add_alert(Rule(name, owner, recipient, trigger, params, frequency, hourly_cap))
+        token = pw.new_alert_feed_token(name) if "feed" in recipient else None
+    if as_json:
+        print_json({**found, "feed_token": token})
+        return
+    out.print(f"added alert {found['id']} {escape(found['name'])} ({found['trigger']}, {found['frequency']})")
+    out.print(f"webhook signing secret: {found['secret']}")
+    if token:
+        out.print(f"its Atom feed (keep the address secret): /alerts/feed/{token}")
+
+
+@alerts_app.command("list")
+def alerts_list(as_json: bool = JSON) -> None:
+    """Every alert rule."""
+    with session() as pw:
+        found = pw.alerts()
+    if as_json:
+        print_json(found)
+        return
+    if not found:
+        err.print("there are no alerts; add one with `presswatch alerts add`")
+        return
+    table = Table("id", "name", "trigger", "frequency", "recipients", "state")
+    for rule in found:
+        state = "paused" if rule["paused"] else "active"
+        table.add_row(str(rule["id"]), escape(rule["name"]), rule["trigger"], rule["frequency"],
+                      escape(", ".join(rule["recipients"])), state)
+    out.print(table)
+
+
+@alerts_app.command("show")
+def alerts_show(key: str = typer.Argument(..., help="The rule's id or name."), as_json: bool = JSON) -> None:
+    """One rule: its settings, its deliveries by status and its latest matches with why."""
+    with session() as pw:
+        found = pw.alert(key)
+    if as_json:
+        print_json(found)
+        return
+    out.print(f"alert {found['id']} {escape(found['name'])}: {found['trigger']} {escape(json.dumps(found['params']))}")
+    out.print(f"{found['frequency']}, at most {found['hourly_cap']} messages an hour; "
+              f"{'paused' if found['paused'] else 'active'}; owner {escape(found['owner'])}")
+    out.print(f"to: {escape(', '.join(found['recipients']))}; deliveries: {found['deliveries'] or 'none yet'}")
+    for match in found["matches"]:
+        out.print(f"  #{match['article_id']} {escape(match.get('title') or '')}: {escape(match['why'])}")
+
+
+@alerts_app.command("test")
+def alerts_test(key: str = typer.Argument(..., help="The rule's id or name.")) -> None:
+    """Send a sample message on every channel of a rule now."""
+    with session() as pw:
+        outcome = pw.test_alert(key)
+    for channel, result in outcome.items():
+        out.print(f"{escape(channel)}: {escape(result)}")
+    if any(result != "sent" for result in outcome.values()):
+        raise typer.Exit(1)
+
+
+@alerts_app.command("pause")
+def alerts_pause(key: str = typer.Argument(..., help="The rule's id or name.")) -> None:
+    """Stop evaluating a rule until it is resumed (what arrives meanwhile is not alerted)."""
+    with session() as pw:
+        pw.pause_alert(key, True)
+    out.print(f"paused {escape(key)}")
+
+
+@alerts_app.command("resume")
+def alerts_resume(key: str = typer.Argument(..., help="The rule's id or name.")) -> None:
+    """Evaluate a paused rule again."""
+    with session() as pw:
+        pw.pause_alert(key, False)
+    out.print(f"resumed {escape(key)}")
+
+
+@alerts_app.command("remove")
+def alerts_remove(key: str = typer.Argument(..., help="The rule's id or name.")) -> None:
+    """Remove a rule, its matches and its deliveries."""
+    with session() as pw:
+        name = pw.remove_alert(key)
+    out.print(f"removed {escape(name)}")
+
+
+@alerts_app.command("history")
+def alerts_history(
+    key: str | None = typer.Argument(None, help="One rule's id or name; every rule's without."),
+    limit: int = typer.Option(50, "--limit", help="Deliveries, newest first."),
+    as_json: bool = JSON,
+) -> None:
+    """What was sent to whom, what waits, and what failed with its error."""
+    with session() as pw:
+        found = pw.alert_history(key, limit)
+    if as_json:
+        print_json(found)
+        return
+    if not found:
+        err.print("nothing was sent yet")
+        return
+    table = Table("id", "alert", "channel", "items", "status", "tries", "sent", "error")
+    for row in found:
+        channel = row["channel"] if row["channel"] == "mail" else row["channel"].split("?")[0]
+        table.add_row(str(row["id"]), escape(row["rule"]), escape(channel), str(row["items"]), row["status"],
+                      str(row["attempts"]), plain(row["sent_at"]) if row["sent_at"] else "",
+                      escape(row["last_error"] or ""))
+    out.print(table)
+
+
+@app.command("run")
+def run_command(
+    once: bool = typer.Option(False, "--once", help="Run what is due now and exit (for cron or a systemd timer)."),
+    status: bool = typer.Option(False, "--status", help="Show every job: last run, outcome, error, next run."),
+    allow_private: bool = typer.Option(False, "--allow-private", help="Let fetching reach private addresses."),
+    as_json: bool = JSON,
+) -> None:
+    """Run presswatch by itself: poll sources, process, alert, draft the digest, on their schedules."""
+    import signal
+    import threading
+
+    with session() as pw:
+        scheduler = pw.scheduler(allow_private=allow_private)
+        if status:
+            shown = scheduler.status()
+            if as_json:
+                print_json(shown)
+                return
+            table = Table("job", "schedule", "last run", "outcome", "next run", "error")
+            for job in shown:
+                table.add_row(job["job"], f"{job['schedule']} ({job['timezone']})", plain(job["last_run"]) or "never",
+                              job["outcome"] or "", plain(job["next_run"]) or "", escape(job["error"] or ""))
+            out.print(table)
+            return
+        stopping = threading.Event()
+        interrupted: list[int] = []
+
+        def stop(signum: int, _frame: Any) -> None:
+            interrupted.append(signum)
+            stopping.set()
+
+        previous = signal.signal(signal.SIGTERM, stop)
+        previous_int = signal.signal(signal.SIGINT, stop)
+        failed = False
+        try:
+            with pw.run_lock():
+                def report(outcome: Any) -> None:
+                    nonlocal failed
+                    failed = failed or outcome.outcome == "failed"
+                    err.print(f"{outcome.name}: {outcome.outcome}: {escape(outcome.summary)}")
+
+                if once:
+                    for outcome in pw.run_due(scheduler, stopping.is_set):
+                        report(outcome)
+                else:
+                    err.print("presswatch run: jobs " + ", ".join(j.name for j in scheduler.jobs) + "; Ctrl-C stops")
+                    pw.run_loop(scheduler, stopping, report)
+        finally:
+            signal.signal(signal.SIGTERM, previous)
+            signal.signal(signal.SIGINT, previous_int)
+        if interrupted:
+            err.print("stopped between jobs; what was done is kept")
+            # SIGTERM is how a service manager stops a service: a clean stop; Ctrl-C exits 130 as elsewhere
+            raise typer.Exit(0 if interrupted[-1] == signal.SIGTERM else 130)
+        if failed:
+            raise typer.Exit(1)
 
 
 plain_commands(app)  # after every command is registered

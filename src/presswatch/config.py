@@ -120,6 +120,9 @@ class Settings:
     )
     digest_sender: str = _setting("presswatch@localhost", "", "the From address of `digest send` (its --sender wins)")
     digest_signoff: str = _setting("", "", "the closing line of every issue, above the footer; empty for none")
+    digest_web_url: str = _setting(
+        "", "", "where readers reach `presswatch serve`, for the digest's links to its pages; empty: paths only"
+    )
     earliest_date: str = _setting(
         "1990-01-01", "date", "publication and capture dates before this are dropped as implausible, with a warning"
     )
@@ -139,6 +142,33 @@ class Settings:
         100,
         "count",
         "each use of a trace pairs with at most this many next uses in the window (bounds viral traces); 0 for none",
+    )
+    smtp_host: str = _setting("", "", "SMTP server that alert mails go through; empty: no mail alerts")
+    smtp_port: int = _setting(25, "", "port of smtp_host")
+    smtp_security: str = _setting("none", "", "none, or starttls to upgrade the SMTP connection (certificates checked)")
+    smtp_user: str = _setting("", "", "SMTP login for alert mails; empty for none")
+    smtp_password_env: str = _setting("", "", "name of the environment variable that holds the SMTP password")
+    webhook_seconds: float = _setting(10.0, "seconds", "how long one alert webhook request may take in all")
+    webhook_networks: str = _setting(
+        "public", "", "public: webhooks only to public addresses (the fetch SSRF guard); private: also your network"
+    )
+    alert_attempts: int = _setting(5, "count", "tries of one alert delivery before it is marked failed")
+    alert_retry_seconds: float = _setting(
+        60.0, "seconds", "wait before the first retry of a failed alert delivery; doubled at each retry"
+    )
+    timezone: str = _setting("UTC", "", "IANA time zone of the schedules of `presswatch run` (Europe/Tirane)")
+    fetch_at: str = _setting("*/10 * * * *", "", "cron schedule of polling the sources that are due; empty: never")
+    process_every_minutes: int = _setting(15, "count", "minutes between two runs of process in `presswatch run`")
+    process_when_waiting: int = _setting(
+        100, "count", "run process sooner once this many new articles wait for it; 0: only on its schedule"
+    )
+    send_at: str = _setting("* * * * *", "", "cron schedule of sending the due alert deliveries")
+    digest_draft_at: str = _setting(
+        "0 9 * * FRI", "", "cron schedule of drafting the week's digest and telling its editors; empty: never"
+    )
+    digest_publish_at: str = _setting("", "", "cron schedule of publishing and mailing the week's digest; empty: never")
+    digest_recipients: tuple[str, ...] = _setting(
+        (), "", "addresses the published digest is mailed to, and the editors told of each new draft"
     )
 
     def replace(self, **changes: Any) -> Settings:

@@ -11,6 +11,7 @@ from sqlalchemy import Connection, delete, func, insert, select, update
 
 from ..errors import NotFound, UsageError
 from ..store.schema import digest_items, digests
+from .coordination import coordinated_activity
 from .model import RULE_TOPIC, Digest, Item, Period, item_data, item_from_data, period_of
 from .select import DIGEST_ITEMS, _topic_name, build_digest
 
@@ -111,8 +112,9 @@ def load_digest(conn: Connection, digest_id: int) -> Digest:
         )
         item.included, item.item_id = bool(it.included), it.id
         items.append(item)
+    period = period_of(row.period)
     return Digest(
-        period=period_of(row.period),
+        period=period,
         title=row.title or "",
         topic=row.topic_id,
         items=items,
@@ -125,6 +127,7 @@ def load_digest(conn: Connection, digest_id: int) -> Digest:
         intro=row.intro or "",
         rule=row.rule or RULE_TOPIC,
         rule_text=row.rule_text or "",
+        coordination=coordinated_activity(conn, period.since, period.until),
     )
 
 

@@ -8,6 +8,7 @@ from typing import Any
 
 from ..errors import UsageError
 from ..extract.dates import parse_iso, shifted, week_bounds, week_of
+from .coordination import COORDINATION_SCHEMA, Coordination, coordination_dict
 
 SCHEMA = "presswatch.digest/1"
 
@@ -101,6 +102,7 @@ class Newsletter:
     tagline: str = "The week's coverage, across outlets and languages"
     sender: str = "presswatch@localhost"
     signoff: str = ""  # the closing line above the footer; empty for none
+    web_url: str = ""  # where the web UI is reached (setting digest_web_url), for links to its pages
 
 
 # Which rule chose a digest's items, tried in this order until one finds something: a digest is
@@ -195,6 +197,7 @@ class Digest:
     rule: str = RULE_TOPIC  # one of RULES: what chose the items
     rule_text: str = ""  # the rule in a sentence, with why it was the one used
     newsletter: Newsletter = field(default_factory=Newsletter)  # set from the settings when read
+    coordination: Coordination | None = None  # the "Coordinated activity" section: None for none
 
     @property
     def headline(self) -> str:
@@ -303,7 +306,7 @@ def digest_dict(digest: Digest) -> dict[str, Any]:
             entry.update(item_data(item))
             items.append(entry)
         sections.append({"language": section.language, "language_name": section.name, "items": items})
-    return {
+    found: dict[str, Any] = {
         "schema": SCHEMA,
         "name": digest.newsletter.name,
         "tagline": digest.newsletter.tagline,
@@ -322,6 +325,9 @@ def digest_dict(digest: Digest) -> dict[str, Any]:
         "published_at": iso(digest.published_at),
         "sections": sections,
     }
+    if digest.coordination is not None:  # only when there is a section: digests without one are unchanged
+        found["coordination"] = coordination_dict(digest.coordination, digest.newsletter.web_url)
+    return found
 
 
 _STR = {"type": "string"}
@@ -368,6 +374,7 @@ JSON_SCHEMA: dict[str, Any] = {
         "version": {"type": "integer", "description": "0 the draft, 1.. published versions"},
         "status": {"enum": ["draft", "published"]},
         "published_at": _DATE,
+        "coordination": COORDINATION_SCHEMA,
         "sections": {
             "type": "array",
             "items": {

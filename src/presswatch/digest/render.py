@@ -11,6 +11,7 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 from urllib.parse import quote
 
+from .coordination import CoordinatedGroup, Coordination, web_link
 from .model import RTL, Digest, Item, digest_dict, iso, language_name
 
 ATOM = "http://www.w3.org/2005/Atom"
@@ -72,6 +73,45 @@ def paragraphs(text: str) -> list[str]:
     return [_one_line(line) for line in text.splitlines() if line.strip()]
 
 
+# ---- the "Coordinated activity" section (only when the latest coordination run has groups in the period) -----
+
+COORDINATION_HEAD = "Coordinated activity"
+COORDINATION_LEAD = (
+    "Groups of accounts that shared the same links, posts, hashtags or texts within moments of each other, "
+    "again and again, more often than chance explains (coordination run {run}). A group is a lead to check, "
+    "not proof of an operation. The number after a link or hashtag is how often two members shared it so."
+)
+
+
+def _span(group: CoordinatedGroup) -> str:
+    first, last = group.first_at, group.last_at
+    if first is None or last is None:
+        return "time unknown"
+    if first.date() == last.date():
+        return f"{day(first)} {first.strftime('%H:%M')}–{last.strftime('%H:%M')} UTC"
+    return f"{day(first)} {first.strftime('%H:%M')} – {day(last)} {last.strftime('%H:%M')} UTC"
+
+
+def _group_line(group: CoordinatedGroup) -> str:
+    return f"Group {group.group}: {group.size} accounts"
+
+
+def _group_facts(group: CoordinatedGroup) -> list[tuple[str, str]]:
+    """What every rendering says of a group under its heading: when it was active, by which methods."""
+    return [("Active", _span(group)), ("Linked by", ", ".join(group.methods))]
+
+
+def _link_text(url: str) -> str:
+    """A link as a reader scans it: no scheme, no www., at most 60 characters."""
+    shown = re.sub(r"^https?://(www\.)?", "", url, flags=re.IGNORECASE).rstrip("/")
+    return shown if len(shown) <= 60 else shown[:59] + "…"
+
+
+def _more_groups(section: Coordination) -> str | None:
+    more = section.total - len(section.groups)
+    return f"{more} more {'group' if more == 1 else 'groups'} in run {section.run}" if more > 0 else None
+
+
 def _returning(item: Item) -> str | None:
     if item.previous_articles is None:
         return None
@@ -121,6 +161,26 @@ def _md_item(item: Item) -> list[str]:
     return [*lines, ""]
 
 
+def _md_coordination(digest: Digest) -> list[str]:
+    section = digest.coordination
+    if section is None:
+        return []
+    web = digest.newsletter.web_url
+    lines = [f"## {COORDINATION_HEAD}", "", md(COORDINATION_LEAD.format(run=section.run)), ""]
+    for group in section.groups:
+        lines += [f"### {md(_group_line(group))}", ""]
+        lines += [f"- **{label}:** {md(value)}" for label, value in _group_facts(group)]
+        if group.links:
+            lines.append("- **Top links:** " + ", ".join(f"{md_link(_link_text(u), u)} ({n})" for u, n in group.links))
+        if group.hashtags:
+            lines.append("- **Top hashtags:** " + ", ".join(f"{md(t)} ({n})" for t, n in group.hashtags))
+        lines += [f"- **Members, evidence and timeline:** <{web_link(group.page, web)}>", ""]
+    more = _more_groups(section)
+    if more:
+        lines += [f"{more}: <{web_link(section.page, web)}>", ""]
+    return lines
+
+
 def render_markdown(digest: Digest) -> str:
     news = digest.newsletter
     lines = [f"# {md(news.name or digest.title)}", ""]
@@ -141,6 +201,7 @@ def render_markdown(digest: Digest) -> str:
         lines += [f"## In {section.name}", ""]
         for item in section.items:
             lines += _md_item(item)
+    lines += _md_coordination(digest)
     if news.signoff:
         lines += ["---", ""]
         for line in paragraphs(news.signoff):
@@ -149,6 +210,26 @@ def render_markdown(digest: Digest) -> str:
 
 
 # ---- plain text (the text part of the mail) ----------------------------------------------------------
+
+
+def _text_coordination(digest: Digest) -> list[str]:
+    section = digest.coordination
+    if section is None:
+        return []
+    web = digest.newsletter.web_url
+    lines = [f"{COORDINATION_HEAD}:", "", COORDINATION_LEAD.format(run=section.run), ""]
+    for group in section.groups:
+        lines.append(f"++ {_group_line(group)}")
+        lines += [f"{label}: {value}" for label, value in _group_facts(group)]
+        if group.links:
+            lines.append("Top links: " + ", ".join(f"{_one_line(u)} ({n})" for u, n in group.links))
+        if group.hashtags:
+            lines.append("Top hashtags: " + ", ".join(f"{_one_line(t)} ({n})" for t, n in group.hashtags))
+        lines += [f"Members, evidence and timeline: <{web_link(group.page, web)}>", ""]
+    more = _more_groups(section)
+    if more:
+        lines += [f"{more}: <{web_link(section.page, web)}>", ""]
+    return lines
 
 
 def render_text(digest: Digest) -> str:
@@ -193,6 +274,7 @@ def render_text(digest: Digest) -> str:
             if back:
                 lines.append(back)
             lines.append("")
+    lines += _text_coordination(digest)
     if news.signoff:
         lines += ["-- ", *paragraphs(news.signoff)]
     return "\n".join(lines).rstrip() + "\n"
@@ -365,6 +447,48 @@ def _html_contents(digest: Digest) -> list[str]:
     return parts
 
 
+def _page_link(text: str, path: str, web_url: str) -> str:
+    """A link to a page of the web UI: absolute under digest_web_url, else the path (our own, made of numbers)."""
+    target = safe_url(web_link(path, web_url)) if web_url else path
+    if not target or not target.startswith(("/", "http")):
+        return esc(text)
+    return f'<a href="{html.escape(target, quote=True)}" style="{S_A}">{esc(text)}</a>'
+
+
+def _html_coordination(digest: Digest) -> list[str]:
+    """The "Coordinated activity" section: one card a group, its facts in English reading left to right, its
+    hashtags and links each isolated in their own direction (a Persian hashtag stays whole)."""
+    section = digest.coordination
+    if section is None:
+        return []
+    web = digest.newsletter.web_url
+    parts = [
+        f'<div class="pw-coordination" lang="en" dir="ltr" data-run="{section.run}">',
+        f'<h2 style="{S_H2}">{esc(COORDINATION_HEAD)}</h2>',
+        f'<p class="pw-fact" style="{S_FACT}">{esc(COORDINATION_LEAD.format(run=section.run))}</p>',
+    ]
+    for group in section.groups:
+        facts = [f"<b>{label}:</b> {esc(value)}" for label, value in _group_facts(group)]
+        if group.links:
+            links = ", ".join(f"{isolated(a(_link_text(u), u))} ({n})" for u, n in group.links)
+            facts.append(f"<b>Top links:</b> {links}")
+        if group.hashtags:
+            tags = ", ".join(f"{isolated(esc(t))} ({n})" for t, n in group.hashtags)
+            facts.append(f"<b>Top hashtags:</b> {tags}")
+        facts.append(_page_link("Members, evidence and timeline", group.page, web))
+        parts += [
+            f'<div class="pw-card pw-group" id="pw-group-{group.group}" style="{S_CARD}text-align:left;">',
+            f'<h3 style="{S_H3}">{esc(_group_line(group))}</h3>',
+            *[f'<p class="pw-fact" style="{S_FACT}">{fact}</p>' for fact in facts],
+            "</div>",
+        ]
+    more = _more_groups(section)
+    if more:
+        parts.append(f'<p class="pw-fact" style="{S_FACT}">{_page_link(more, section.page, web)}</p>')
+    parts.append("</div>")
+    return parts
+
+
 def html_body(digest: Digest) -> str:
     """The digest as an HTML fragment with inline styles: for pages, mails and Atom entries."""
     parts = _html_head(digest)
@@ -380,6 +504,7 @@ def html_body(digest: Digest) -> str:
             number += 1
             parts.append(_html_item(item, number))
         parts.append("</div>")
+    parts += _html_coordination(digest)
     if digest.newsletter.signoff:
         lines = "<br>".join(esc(line) for line in paragraphs(digest.newsletter.signoff))
         parts.append(f'<p class="pw-signoff" dir="auto" style="{S_SIGNOFF}">{lines}</p>')

@@ -28,6 +28,7 @@ from ..store.schema import (
 )
 from ..store.schema import entities as watched_entities
 from ..store.schema import story_articles as story_members
+from .coordination import coordinated_activity
 from .model import (
     RULE_BIGGEST,
     RULE_ENTITIES,
@@ -328,6 +329,7 @@ def build_digest(
         topic_name=name,
         rule=rule.name,
         rule_text=rule.text,
+        coordination=coordinated_activity(conn, period.since, period.until),
     )
 
 

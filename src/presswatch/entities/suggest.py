@@ -337,13 +337,16 @@ def _could_be_name(candidate: str) -> bool:
 
 
 def _fuzzy(conn: Connection, entity_id: str) -> list[tuple[int, str, str, str, str]]:
-    """Spellings the matcher took for an alias by their likeness to it."""
+    """Spellings the matcher took for an alias by their likeness to it (in the other script: transliterations)."""
     query = (
         select(mentions.c.article_id, articles.c.url, mentions.c.surface, mentions.c.alias)
         .join(articles, articles.c.id == mentions.c.article_id)
         .where(mentions.c.entity_id == entity_id, mentions.c.method.in_(("fuzzy", "spelling")), articles.c.is_current)
     )
-    return [(article_id, url, surface, "fuzzy", alias) for article_id, url, surface, alias in conn.execute(query)]
+    return [
+        (article_id, url, surface, "transliteration" if is_arabic(surface) != is_arabic(alias) else "fuzzy", alias)
+        for article_id, url, surface, alias in conn.execute(query)
+    ]
 
 
 # ---- evidence across scripts ----------------------------------------------------------------
@@ -352,8 +355,11 @@ def _fuzzy(conn: Connection, entity_id: str) -> list[tuple[int, str, str, str, s
 def _from_translations(conn: Connection, entity_id: str) -> list[tuple[int, str, str, str, str]]:
     """Names at the place, in a translation, where the other article names the entity."""
     spans: dict[int, list[tuple[int, int, str]]] = defaultdict(list)
+    exact: dict[int, list[tuple[int, int, str]]] = defaultdict(list)  # a name of the list: nothing to suggest
     for m in conn.execute(select(mentions).where(mentions.c.entity_id == entity_id, mentions.c.field == "text")):
         spans[m.article_id].append((m.start, m.end, m.surface))
+        if m.method == "exact":
+            exact[m.article_id].append((m.start, m.end, m.surface))
     if not spans:
         return []
     pairs: list[tuple[int, int]] = [
@@ -372,7 +378,7 @@ def _from_translations(conn: Connection, entity_id: str) -> list[tuple[int, str,
     found = []
     for first, second in pairs + [(b, a) for a, b in pairs]:
         if first in spans and first in rows and second in rows:
-            found.extend(_counterparts(rows[first], spans[first], rows[second], spans.get(second, [])))
+            found.extend(_counterparts(rows[first], spans[first], rows[second], exact.get(second, [])))
     return found
 
 

@@ -19,7 +19,7 @@ from functools import cached_property
 from typing import Any, ClassVar
 
 import numpy as np
-from sqlalchemy import Connection, Select, Table, and_, delete, func, insert, or_, select, tuple_
+from sqlalchemy import Connection, Select, Table, and_, delete, func, insert, or_, select
 
 from ..config import Settings
 from ..store.queries import StageReport, now, published_time
@@ -351,13 +351,10 @@ def _duplicates(
             select(articles.c.id).where(articles.c.content_hash == article.row.content_hash, articles.c.is_current)
         ).scalars()
     )
-    bucketed = set(
-        conn.execute(
-            select(lsh_buckets.c.article_id).where(
-                tuple_(lsh_buckets.c.band, lsh_buckets.c.bucket).in_(list(enumerate(keys)))
-            )
-        ).scalars()
-    )
+    # One (band = ? AND bucket = ?) per band: SQLite reads each through ix_lsh_band_bucket, where a
+    # (band, bucket) IN (VALUES ...) scans the whole table, a cost that grows with the store (issue 16, item 4).
+    same_bucket = [and_(lsh_buckets.c.band == band, lsh_buckets.c.bucket == bucket) for band, bucket in enumerate(keys)]
+    bucketed = set(conn.execute(select(lsh_buckets.c.article_id).where(or_(*same_bucket))).scalars()) if keys else set()
     found: list[tuple[_Article, float, str]] = []
     for other in _others(conn, article, exact | bucketed, among=among):
         if other.row.content_hash == article.row.content_hash:

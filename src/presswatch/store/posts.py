@@ -1,23 +1,29 @@
 """Social posts and their accounts: batched upserts (SQLite and PostgreSQL alike), traces, counts, reads.
 
-Writes take whole batches: one SELECT per few hundred keys to learn what is stored, then one executemany
-each for the inserts, the updates and the traces, so that a million posts cost thousands of statements,
-not millions.
+Writes take whole batches through the driver's own cursor with plain tuples (SQLAlchemy's per-row
+processing cost more than the database's work): posts go in with multi-row INSERT ... ON CONFLICT DO
+NOTHING RETURNING (SQLite >= 3.35, PostgreSQL), which gives the new posts' ids at once; only the posts
+already stored are read back (a few hundred keys per IN) to tell unchanged from updated. Accounts are
+few: the importer keeps the ids and stored fields it has seen for the run, so an account is read or
+written again only when a row says something new about it.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, delete, func, insert, select, update
+from sqlalchemy import Connection, func, select
 
 from .schema import accounts, post_traces, posts
 
 # Keys per IN (...): far below SQLite's and PostgreSQL's bound-parameter limits.
 KEYS_PER_QUERY = 500
+# Rows per multi-row INSERT, and the bound parameters one statement may take (SQLite >= 3.32: 32766).
+VALUES_ROWS = 500
+MAX_PARAMS = 30_000
 ACCOUNT_FIELDS = ("name", "screen_name", "created_ms", "followers", "following", "language")
 # What makes a re-imported post "unchanged": everything it says, not where or when it was read.
 POST_FIELDS = (
@@ -34,6 +40,14 @@ POST_FIELDS = (
     "client",
 )
 Key = tuple[str, str]  # (platform, key as the input spelled it)
+# (platform, account_key, *ACCOUNT_FIELDS)
+AccountRow = tuple[str, str, str | None, str | None, int | None, int | None, int | None, str | None]
+# (platform, post_key, origin, *POST_FIELDS)
+PostRow = tuple[Any, ...]
+# (post_id, method, trace, account_id, at_ms)
+TraceRow = tuple[int, str, str, int, int]
+# What a run knows of the accounts it wrote or read: id and ACCOUNT_FIELDS as stored, by (platform, key).
+KnownAccounts = dict[Key, tuple[int, tuple[Any, ...]]]
 
 
 def _chunks(keys: Sequence[str]) -> Iterator[Sequence[str]]:
@@ -41,130 +55,181 @@ def _chunks(keys: Sequence[str]) -> Iterator[Sequence[str]]:
         yield keys[start : start + KEYS_PER_QUERY]
 
 
-def _execute_many(conn: Connection, statement: Any, rows: Sequence[dict[str, Any]]) -> None:
-    """`statement` once per row through the driver's executemany: SQLAlchemy's per-row parameter
-    processing costs more than SQLite's insert itself. Compiled for the connection's dialect, so the
-    same code runs on SQLite (positional ?) and PostgreSQL (named %(x)s); the columns are plain types
-    that need no bind processing."""
-    compiled = statement.compile(dialect=conn.dialect)
-    if compiled.positional:
-        order = compiled.positiontup or []
-        conn.exec_driver_sql(str(compiled), [tuple(row[name] for name in order) for row in rows])
-    else:
-        conn.exec_driver_sql(str(compiled), list(rows))
-
-
-def _by_platform(keys: Iterable[Key]) -> dict[str, list[str]]:
+def _by_platform(keys: Sequence[Key]) -> dict[str, list[str]]:
     grouped: dict[str, list[str]] = {}
     for platform, key in keys:
         grouped.setdefault(platform, []).append(key)
     return grouped
 
 
-def _stored_accounts(conn: Connection, keys: Iterable[Key]) -> dict[Key, Any]:
-    found: dict[Key, Any] = {}
-    for platform, wanted in _by_platform(keys).items():
-        for chunk in _chunks(wanted):
-            query = select(accounts).where(accounts.c.platform == platform, accounts.c.account_key.in_(chunk))
-            found.update({(platform, row.account_key): row for row in conn.execute(query)})
+def _mark(conn: Connection) -> str:
+    """The driver's positional placeholder: ? for SQLite, %s for the PostgreSQL drivers."""
+    style = conn.dialect.paramstyle
+    if style == "qmark":
+        return "?"
+    if style in ("format", "pyformat"):
+        return "%s"
+    raise NotImplementedError(f"posts import: driver paramstyle {style!r} is not supported")
+
+
+def _cursor(conn: Connection) -> Any:
+    """The driver's own cursor, inside the connection's transaction: plain tuples in and out, no per-row
+    SQLAlchemy processing (the columns written here are plain types that need none)."""
+    return conn.connection.cursor()
+
+
+def _in_chunks(
+    cur: Any, mark: str, head: str, platform: str, keys: Sequence[str], column: str
+) -> Iterator[tuple[Any, ...]]:
+    """Rows of `head` (a SELECT ... WHERE platform = mark) for these keys of `column`, a few hundred per IN."""
+    for chunk in _chunks(keys):
+        cur.execute(f"{head} AND {column} IN ({', '.join([mark] * len(chunk))})", (platform, *chunk))
+        yield from cur.fetchall()
+
+
+def _insert_returning(
+    cur: Any,
+    mark: str,
+    table: str,
+    columns: Sequence[str],
+    rows: Sequence[tuple[Any, ...]],
+    returning: str,
+    skip_conflicts: bool = False,
+) -> list[tuple[Any, ...]]:
+    """Multi-row INSERT ... RETURNING (SQLite >= 3.35, PostgreSQL), VALUES_ROWS rows a statement; the rows
+    returned, in no promised order (callers return a key with the id). `skip_conflicts` leaves out the rows
+    whose unique key is stored (ON CONFLICT DO NOTHING): they are not returned."""
+    one = f"({', '.join([mark] * len(columns))})"
+    per = max(1, min(VALUES_ROWS, MAX_PARAMS // len(columns)))
+    conflict = " ON CONFLICT DO NOTHING" if skip_conflicts else ""
+    found: list[tuple[Any, ...]] = []
+    for start in range(0, len(rows), per):
+        chunk = rows[start : start + per]
+        values = ", ".join([one] * len(chunk))
+        sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES {values}{conflict} RETURNING {returning}"
+        cur.execute(sql, [value for row in chunk for value in row])
+        found += cur.fetchall()
     return found
 
 
-def upsert_accounts(conn: Connection, given: Sequence[dict[str, Any]]) -> dict[Key, int]:
-    """Store these accounts (dicts of platform, account_key and ACCOUNT_FIELDS); their ids by (platform, key).
+def upsert_accounts(
+    conn: Connection, given: Sequence[AccountRow], known: KnownAccounts | None = None
+) -> dict[Key, int]:
+    """Store these accounts; their ids by (platform, key). `known` (kept by the caller for a run, updated
+    here) spares the reads and writes of accounts already seen that the rows say nothing new about.
 
     A value the input leaves out (None) keeps the stored one: a CooRTweet file has no names, an
-    archive file does, and importing the first after the second must not wipe them.
+    archive file does, and importing the first after the second must not wipe them. For one key, the
+    last row's values win over earlier ones.
     """
-    merged: dict[Key, dict[str, Any]] = {}
-    for account in given:
-        key = (account["platform"], account["account_key"])
-        seen = merged.setdefault(key, dict(account))
-        seen.update({name: value for name, value in account.items() if value is not None})
-    stored = _stored_accounts(conn, merged)
-    fresh = [values for key, values in merged.items() if key not in stored]
-    changed = []
+    known = {} if known is None else known
+    merged: dict[Key, list[Any]] = {}
+    wanted: dict[Key, None] = {}
+    for row in given:
+        key = (row[0], row[1])
+        wanted[key] = None
+        values = row[2:]
+        seen = merged.get(key)
+        if seen is None:
+            cached = known.get(key)
+            if cached is not None and (
+                values == _NO_FIELDS or all(v is None or v == c for v, c in zip(values, cached[1], strict=True))
+            ):
+                continue  # nothing new about an account this run already has
+            merged[key] = list(values)
+        else:
+            for i, value in enumerate(values):
+                if value is not None:
+                    seen[i] = value
+    if merged:
+        _write_accounts(conn, merged, known)
+    return {key: known[key][0] for key in wanted}
+
+
+_NO_FIELDS = (None,) * len(ACCOUNT_FIELDS)  # a row that says nothing about its account (CooRTweet's)
+
+
+def _write_accounts(conn: Connection, merged: dict[Key, list[Any]], known: KnownAccounts) -> None:
+    cur, mark = _cursor(conn), _mark(conn)
+    table = accounts.name
+    unknown = [key for key in merged if key not in known]
+    head = f"SELECT id, account_key, {', '.join(ACCOUNT_FIELDS)} FROM {table} WHERE platform = {mark}"
+    for platform, wanted in _by_platform(unknown).items():
+        for row in _in_chunks(cur, mark, head, platform, wanted, "account_key"):
+            known[(platform, row[1])] = (row[0], tuple(row[2:]))
+    fresh: list[tuple[Any, ...]] = []
+    changed: list[tuple[Any, ...]] = []
     for key, values in merged.items():
-        row = stored.get(key)
-        if row is None:
+        cached = known.get(key)
+        if cached is None:
+            fresh.append((*key, *values))
             continue
-        kept = {name: getattr(row, name) if values.get(name) is None else values[name] for name in ACCOUNT_FIELDS}
-        if any(kept[name] != getattr(row, name) for name in ACCOUNT_FIELDS):
-            changed.append({"_id": row.id, **kept})
+        kept = tuple(c if v is None else v for v, c in zip(values, cached[1], strict=True))
+        if kept != cached[1]:
+            changed.append((*kept, cached[0]))
+            known[key] = (cached[0], kept)
     if fresh:
-        _execute_many(
-            conn,
-            insert(accounts).values({name: bindparam(name) for name in ("platform", "account_key", *ACCOUNT_FIELDS)}),
-            [
-                {"platform": v["platform"], "account_key": v["account_key"], **{n: v.get(n) for n in ACCOUNT_FIELDS}}
-                for v in fresh
-            ],
-        )
+        columns = ("platform", "account_key", *ACCOUNT_FIELDS)
+        by_key = {(row[0], row[1]): row[2:] for row in fresh}
+        for platform, account_key, account_id in _insert_returning(
+            cur, mark, table, columns, fresh, "platform, account_key, id"
+        ):
+            known[(platform, account_key)] = (account_id, tuple(by_key[(platform, account_key)]))
     if changed:
-        columns: dict[str, Any] = {name: bindparam(name) for name in ACCOUNT_FIELDS}
-        _execute_many(conn, update(accounts).where(accounts.c.id == bindparam("_id")).values(columns), changed)
-    ids = {key: row.id for key, row in stored.items()}
-    if fresh:
-        ids.update({key: row.id for key, row in _stored_accounts(conn, [k for k in merged if k not in ids]).items()})
-    return ids
+        sets = ", ".join(f"{name} = {mark}" for name in ACCOUNT_FIELDS)
+        cur.executemany(f"UPDATE {table} SET {sets} WHERE id = {mark}", changed)
 
 
-def _stored_posts(conn: Connection, keys: Iterable[Key]) -> dict[Key, Any]:
-    found: dict[Key, Any] = {}
-    columns = [posts.c.id, posts.c.post_key, posts.c.imported_at, *(posts.c[name] for name in POST_FIELDS)]
-    for platform, wanted in _by_platform(keys).items():
-        for chunk in _chunks(wanted):
-            query = select(*columns).where(posts.c.platform == platform, posts.c.post_key.in_(chunk))
-            found.update({(platform, row.post_key): row for row in conn.execute(query)})
-    return found
-
-
-def upsert_posts(conn: Connection, given: Sequence[dict[str, Any]], stamp: datetime) -> list[tuple[str, int]]:
-    """Store these posts (dicts of platform, post_key, origin and POST_FIELDS); each one's status and id.
+def upsert_posts(conn: Connection, given: Sequence[PostRow], stamp: datetime) -> list[tuple[str, int]]:
+    """Store these posts (tuples of platform, post_key, origin and POST_FIELDS); each one's status and id.
 
     Status: new, updated or unchanged. `stamp` is this run's imported_at: a post already written with
     it is a duplicate id within the run, and the later copy wins as "updated" even when it says the same.
     Keys must be distinct within `given`.
     """
-    keys = [(post["platform"], post["post_key"]) for post in given]
-    stored = _stored_posts(conn, keys)
-    to_driver = posts.c.imported_at.type.bind_processor(conn.dialect)
+    cur, mark = _cursor(conn), _mark(conn)
+    table = posts.name
+    to_driver = posts.c.imported_at.type.dialect_impl(conn.dialect).bind_processor(conn.dialect)
     stamped = to_driver(stamp) if to_driver else stamp  # the driver gets what SQLAlchemy would give it
-    statuses: list[str] = []
-    fresh, changed = [], []
-    for key, post in zip(keys, given, strict=True):
-        row = stored.get(key)
-        if row is None:
-            statuses.append("new")
-            fresh.append({**post, "imported_at": stamped})
-        elif row.imported_at == stamp or any(post[name] != getattr(row, name) for name in POST_FIELDS):
-            statuses.append("updated")
-            changed.append({"_id": row.id, "origin": post["origin"], **{name: post[name] for name in POST_FIELDS}})
-        else:
-            statuses.append("unchanged")
-    if fresh:
-        names = ("platform", "post_key", "origin", "imported_at", *POST_FIELDS)
-        _execute_many(conn, insert(posts).values({name: bindparam(name) for name in names}), fresh)
-        stored.update(_stored_posts(conn, [key for key, status in zip(keys, statuses, strict=True) if status == "new"]))
-    if changed:
-        columns: dict[str, Any] = {name: bindparam(name) for name in (*POST_FIELDS, "origin")}
-        statement = (
-            update(posts)
-            .where(posts.c.id == bindparam("_id"))
-            .values({**columns, "imported_at": bindparam("imported_at")})
+    columns = ("platform", "post_key", "origin", "imported_at", *POST_FIELDS)
+    rows = [(post[0], post[1], post[2], stamped, *post[3:]) for post in given]
+    ids: dict[Key, int] = {
+        (platform, key): post_id
+        for platform, key, post_id in _insert_returning(
+            cur, mark, table, columns, rows, "platform, post_key, id", skip_conflicts=True
         )
-        _execute_many(conn, statement, [{**row, "imported_at": stamped} for row in changed])
-    return [(status, stored[key].id) for key, status in zip(keys, statuses, strict=True)]
+    }
+    statuses: dict[Key, str] = dict.fromkeys(ids, "new")
+    if len(ids) < len(given):
+        by_key = {(post[0], post[1]): post for post in given}
+        stored = [key for key in by_key if key not in ids]
+        head = f"SELECT id, post_key, imported_at, {', '.join(POST_FIELDS)} FROM {table} WHERE platform = {mark}"
+        changed = []
+        for platform, wanted in _by_platform(stored).items():
+            for row in _in_chunks(cur, mark, head, platform, wanted, "post_key"):
+                key = (platform, row[1])
+                post = by_key[key]
+                ids[key] = row[0]
+                if row[2] == stamped or tuple(row[3:]) != tuple(post[3:]):
+                    statuses[key] = "updated"
+                    changed.append((*post[3:], post[2], stamped, row[0]))
+                else:
+                    statuses[key] = "unchanged"
+        if changed:
+            sets = ", ".join(f"{name} = {mark}" for name in (*POST_FIELDS, "origin", "imported_at"))
+            cur.executemany(f"UPDATE {table} SET {sets} WHERE id = {mark}", changed)
+    return [(statuses[key], ids[key]) for key in ((post[0], post[1]) for post in given)]
 
 
-def replace_traces(conn: Connection, post_ids: Sequence[int], rows: Sequence[dict[str, Any]]) -> None:
+def replace_traces(conn: Connection, post_ids: Sequence[int], rows: Sequence[TraceRow]) -> None:
     """Drop the stored traces of these posts and store `rows` (post_id, method, trace, account_id, at_ms)."""
+    cur, mark = _cursor(conn), _mark(conn)
+    table = post_traces.name
     if post_ids:
-        deleting = delete(post_traces).where(post_traces.c.post_id == bindparam("_id"))
-        _execute_many(conn, deleting, [{"_id": post_id} for post_id in post_ids])
+        cur.executemany(f"DELETE FROM {table} WHERE post_id = {mark}", [(post_id,) for post_id in post_ids])
     if rows:
         names = ("post_id", "method", "trace", "account_id", "at_ms")
-        _execute_many(conn, insert(post_traces).values({name: bindparam(name) for name in names}), rows)
+        cur.executemany(f"INSERT INTO {table} ({', '.join(names)}) VALUES ({', '.join([mark] * 5)})", rows)
 
 
 # ---- reads -------------------------------------------------------------------------------------

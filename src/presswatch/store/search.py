@@ -16,6 +16,7 @@ from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import (
+    BigInteger,
     Boolean,
     Column,
     ColumnElement,
@@ -29,6 +30,7 @@ from sqlalchemy import (
     Table,
     TextClause,
     bindparam,
+    cast,
     delete,
     distinct,
     func,
@@ -300,8 +302,9 @@ def _groups(matched: Any) -> Any:
         .where(up.c.depth < MAX_DEPTH, articles.c.is_current, _UP_JOINS_GROUP)
     )
     up = up.union(step)
-    farthest = func.max(up.c.depth * SPAN + (SPAN - up.c.node))
-    return select(up.c.start.label("id"), (SPAN - farthest % SPAN).label("grp")).group_by(up.c.start).cte("groups")
+    span = literal(SPAN, BigInteger)  # PostgreSQL: not an INTEGER, which stops at 2**31
+    farthest = func.max(up.c.depth * span + (span - up.c.node))
+    return select(up.c.start.label("id"), (span - farthest % span).label("grp")).group_by(up.c.start).cte("groups")
 
 
 def _fill_page(conn: Connection, match: _Match, where: ArticleFilter, found: SearchResults) -> None:
@@ -490,7 +493,10 @@ def _aggregates_query() -> Any:
             )
         )
         .group_by(mentions.c.entity_id, entities.c.name),
-        select(literal("day"), day, null(), matched.c.language, func.count()).group_by(day, matched.c.language),
+        # the day as text: PostgreSQL's UNION will not put a date in the column of the names
+        select(literal("day"), cast(day, String), null(), matched.c.language, func.count()).group_by(
+            day, matched.c.language
+        ),
     ]
     return union_all(*parts)
 

@@ -3,9 +3,10 @@
 `queries.fts_query` turns what a user typed into a safe FTS5 query (terms quoted, `"prefix"*`, AND, OR, NOT);
 this module reads that query back and builds the equivalent `tsquery` in SQL: each term through
 `phraseto_tsquery` with the `presswatch_simple` configuration of migration 0013 (the 'simple' configuration
-after `unaccent`), so a term is split and folded exactly as the indexed text was, and a term of several words
-is a phrase (`<->`); a prefix term gets `:*` on its last word. FTS5's precedence holds: NOT (binary: "a NOT b"
-is a and not b) binds tighter than AND (or two terms side by side), which binds tighter than OR.
+after `unaccent`), so a term is split and folded exactly as the indexed text was (punctuation a space between
+words, as in the index and in FTS5), and a term of several words is a phrase (`<->`); a prefix term gets `:*`
+on its last word. FTS5's precedence holds: NOT (binary: "a NOT b" is a and not b) binds tighter than AND (or
+two terms side by side), which binds tighter than OR.
 
 Ranking is `ts_rank` with the title weighted five times the text (FTS5's bm25 weights), negated so that, as
 with bm25, the smaller is the better; snippets are `ts_headline` with FTS5's brackets and about 16 words.
@@ -23,6 +24,7 @@ CONFIG = "presswatch_simple"
 # ts_rank's weights are {D, C, B, A}: the title is A, the text B (bm25(articles_fts, 5.0, 1.0) on SQLite)
 RANK_WEIGHTS = "'{0, 0, 0.2, 1.0}'::float4[]"
 HEADLINE = "StartSel=[, StopSel=], MaxWords=16, MinWords=6, ShortWord=0, MaxFragments=1, FragmentDelimiter=…"
+PUNCTUATION = "[[:punct:]]"  # a space, in the indexed text (migration 0013) and in every term
 DOCUMENT: ColumnElement[str] = literal_column("articles.search_document", TSVECTOR)
 _CONFIG = literal_column(f"'{CONFIG}'::regconfig")
 # What fts_query writes: a quoted term (quotes never inside), with * after it for a prefix, or an operator.
@@ -84,7 +86,8 @@ def _all_of(group: list[tuple[bool, ColumnElement[str]]]) -> ColumnElement[str]:
 
 def _term(phrase: str, prefix: bool) -> ColumnElement[str]:
     """One quoted term: its words in order, split and folded as the index was; `prefix`: the last one a prefix."""
-    words = func.phraseto_tsquery(_CONFIG, literal(phrase, Text), type_=TSQUERY)
+    spaced = func.regexp_replace(literal(phrase, Text), PUNCTUATION, " ", "g")
+    words = func.phraseto_tsquery(_CONFIG, spaced, type_=TSQUERY)
     if not prefix or not _WORD.search(phrase):
         return words
     return cast(cast(words, Text).concat(":*"), TSQUERY)

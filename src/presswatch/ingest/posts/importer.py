@@ -18,7 +18,7 @@ from typing import Any
 from ...coordination.traces import PostFacts, traces_of
 from ...errors import ItemError, UsageError
 from ...store import Store
-from ...store.posts import replace_traces, upsert_accounts, upsert_posts
+from ...store.posts import KnownAccounts, TraceRow, replace_traces, upsert_accounts, upsert_posts
 from .formats import format_of
 from .inputs import Input, inputs_of
 from .readers import READERS, FileContext
@@ -26,8 +26,11 @@ from .records import FIELDS, PostRecord, RowFailed, TimeWindow
 
 log = logging.getLogger(__name__)
 
-BATCH = 5000
+import os
+BATCH = int(os.environ.get('PWB_BATCH', '5000'))
 MAX_PROBLEMS = 200  # kept in the report; the counts go on
+BARE_CACHE = 200_000  # (reply-to, repost-of) pairs whose traces a run keeps; then it starts again
+BareTraces = dict[tuple[str | None, str | None], list[tuple[str, str]]]
 
 
 @dataclass(frozen=True)
@@ -96,6 +99,8 @@ class _Run:
         self.store = store
         self.report = PostImportReport()
         self.batch: dict[tuple[str, str], PostRecord] = {}
+        self.accounts: KnownAccounts = {}  # the accounts seen this run (few), so a batch rarely reads them
+        self.bare: BareTraces = {}
         self.rows = 0
         self.stamp = datetime.now(UTC).replace(tzinfo=None)
         self.on_problem = on_problem
@@ -129,8 +134,11 @@ class _Run:
         records = list(self.batch.values())
         self.batch.clear()
         with self.store.begin() as conn:
-            for status in write_batch(conn, records, self.stamp):
-                setattr(self.report, status, getattr(self.report, status) + 1)
+            if os.environ.get('PWB_CACHE'):
+                conn.exec_driver_sql(f"PRAGMA cache_size={os.environ['PWB_CACHE']}")
+            statuses = write_batch(conn, records, self.stamp, self.accounts, self.bare)
+        for status in ("new", "updated", "unchanged"):
+            setattr(self.report, status, getattr(self.report, status) + statuses.count(status))
 
 
 def import_posts(
@@ -160,19 +168,19 @@ def _import_file(run: _Run, source: Input, fmt: str, options: ImportOptions) -> 
     ctx = FileContext(options.platform, options.mapping, options.window, options.max_field_bytes)
     run.report.files += 1
     try:
+        name, on_progress = source.name, run.on_progress
         for line, read in READERS[fmt](source, ctx):
             run.rows += 1
-            origin = f"{source.name}:{line}"
             if isinstance(read, RowFailed):
                 run.report.failed += 1
-                run.problem(origin, "failed", str(read))
+                run.problem(f"{name}:{line}", "failed", str(read))
             else:
-                read.origin = origin
-                run.add(read, origin)
+                read.origin = f"{name}:{line}"
+                run.add(read, read.origin)
             while ctx.warnings:
-                run.problem(source.name, "warning", ctx.warnings.pop(0))
-            if run.on_progress is not None and run.rows % 1000 == 0:
-                run.on_progress(PostProgress(source.name, run.rows))
+                run.problem(name, "warning", ctx.warnings.pop(0))
+            if on_progress is not None and run.rows % 1000 == 0:
+                on_progress(PostProgress(name, run.rows))
     except ItemError as exc:
         run.report.failed_files += 1
         run.problem(source.name, "failed", str(exc))
@@ -181,63 +189,98 @@ def _import_file(run: _Run, source: Input, fmt: str, options: ImportOptions) -> 
         run.on_progress(PostProgress(source.name, run.rows))
 
 
-def write_batch(conn: Any, records: list[PostRecord], stamp: datetime) -> list[str]:
-    """Store one batch of distinct posts with their accounts and traces; each post's status."""
-    account_ids = upsert_accounts(conn, [_account(record) for record in records])
-    rows = [_post(record, account_ids[(record.platform, record.account_key)]) for record in records]
+def write_batch(
+    conn: Any,
+    records: list[PostRecord],
+    stamp: datetime,
+    known: KnownAccounts | None = None,
+    bare: BareTraces | None = None,
+) -> list[str]:
+    """Store one batch of distinct posts with their accounts and traces; each post's status.
+
+    `known` is the run's cache of accounts (see `upsert_accounts`), `bare` its cache of traces of posts
+    without text (see `_trace_rows`). Traces are made once per distinct (text, links, hashtags, reply-to,
+    repost-of): a CooRTweet file's thousands of shares of one object cost one `traces_of` entry.
+    """
+    account_ids = upsert_accounts(
+        conn,
+        [
+            (
+                r.platform,
+                r.account_key,
+                r.account_name,
+                r.screen_name,
+                r.account_created_ms,
+                r.followers,
+                r.following,
+                r.account_language,
+            )
+            for r in records
+        ],
+        known,
+    )
+    rows = [
+        (
+            r.platform,
+            r.post_key,
+            r.origin,
+            account_ids[(r.platform, r.account_key)],
+            r.posted_ms,
+            r.text,
+            r.language,
+            _json_list(r.links) if r.links else None,
+            _json_list(r.hashtags) if r.hashtags else None,
+            _json_list(r.mentions) if r.mentions else None,
+            r.reply_to,
+            r.repost_of,
+            r.quote_of,
+            r.client,
+        )
+        for r in records
+    ]
     outcomes = upsert_posts(conn, rows, stamp)
     written = [
-        (record, row, post_id)
+        (record, row[3], post_id)
         for record, row, (status, post_id) in zip(records, rows, outcomes, strict=True)
         if status != "unchanged"
     ]
-    facts = [PostFacts(r.text, r.links, r.hashtags, r.reply_to, r.repost_of) for r, _, _ in written]
-    traces = [
-        {
-            "post_id": post_id,
-            "method": method,
-            "trace": trace,
-            "account_id": row["account_id"],
-            "at_ms": row["posted_ms"],
-        }
-        for (_, row, post_id), found in zip(written, traces_of(facts), strict=True)
-        for method, trace in found
-    ]
     updated = [post_id for (status, post_id) in outcomes if status == "updated"]
-    replace_traces(conn, updated, traces)
+    replace_traces(conn, updated, _trace_rows(written, {} if bare is None else bare))
     return [status for status, _ in outcomes]
 
 
-def _account(record: PostRecord) -> dict[str, Any]:
-    return {
-        "platform": record.platform,
-        "account_key": record.account_key,
-        "name": record.account_name,
-        "screen_name": record.screen_name,
-        "created_ms": record.account_created_ms,
-        "followers": record.followers,
-        "following": record.following,
-        "language": record.account_language,
-    }
+def _trace_rows(written: list[tuple[PostRecord, int, int]], bare: BareTraces) -> list[TraceRow]:
+    """The trace rows of these (record, account id, post id), `traces_of` called once per distinct facts.
 
-
-def _post(record: PostRecord, account_id: int) -> dict[str, Any]:
-    return {
-        "platform": record.platform,
-        "post_key": record.post_key,
-        "account_id": account_id,
-        "posted_ms": record.posted_ms,
-        "text": record.text,
-        "language": record.language,
-        "links": _json_list(record.links),
-        "hashtags": _json_list(record.hashtags),
-        "mentions": _json_list(record.mentions),
-        "reply_to": record.reply_to,
-        "repost_of": record.repost_of,
-        "quote_of": record.quote_of,
-        "client": record.client,
-        "origin": record.origin,
-    }
+    `bare` holds, for the run, the traces of posts with no text, links nor hashtags (a CooRTweet share):
+    they depend only on (reply-to, repost-of), so each object shared costs one `traces_of` entry.
+    """
+    if len(bare) > BARE_CACHE:
+        bare.clear()
+    index: dict[tuple[Any, ...], int] = {}
+    distinct: list[PostFacts] = []
+    which: list[int | list[tuple[str, str]]] = []
+    for r, _, _ in written:
+        if not (r.text or r.links or r.hashtags):
+            cached = bare.get((r.reply_to, r.repost_of))
+            if cached is not None:
+                which.append(cached)
+                continue
+        key = (r.text, tuple(r.links), tuple(r.hashtags), r.reply_to, r.repost_of)
+        i = index.get(key)
+        if i is None:
+            i = index[key] = len(distinct)
+            distinct.append(PostFacts(r.text, r.links, r.hashtags, r.reply_to, r.repost_of))
+        which.append(i)
+    found = traces_of(distinct) if distinct else []
+    for facts, traces in zip(distinct, found, strict=True):
+        if not (facts.text or facts.links or facts.hashtags):
+            bare[(facts.reply_to, facts.repost_of)] = traces
+    return [
+        (post_id, method, trace, account_id, r.posted_ms)
+        for (r, account_id, post_id), i in zip(written, which, strict=True)
+        for method, trace in (found[i] if isinstance(i, int) else i)
+    ]
 
 
 def _json_list(values: list[str]) -> str | None:

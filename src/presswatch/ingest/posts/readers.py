@@ -82,13 +82,16 @@ def _id(value: Any) -> str | None:
 # ---- CSV --------------------------------------------------------------------------------
 
 
-def csv_rows(source: Input, ctx: FileContext, needed: tuple[str, ...]) -> Iterator[tuple[int, Row | RowFailed]]:
-    """Each row as {column: cell} with the line it starts on; FileFailed for an empty file or missing columns."""
+def csv_cells(
+    source: Input, ctx: FileContext, needed: tuple[str, ...], header: list[str]
+) -> Iterator[tuple[int, list[str] | RowFailed]]:
+    """Each row's cells with the line it starts on; `header` is filled with the columns before the first row
+    comes. FileFailed for an empty file or missing columns."""
     csv.field_size_limit(max(ctx.max_field_bytes, 1024))
     with source.open_text() as text:
         reader = csv.reader(text)
         try:
-            header = [column.strip() for column in next(reader)]
+            header += [column.strip() for column in next(reader)]
         except StopIteration:
             raise FileFailed("the file is empty") from None
         except csv.Error as exc:
@@ -96,6 +99,7 @@ def csv_rows(source: Input, ctx: FileContext, needed: tuple[str, ...]) -> Iterat
         missing = [column for column in needed if column not in header]
         if missing:
             raise FileFailed(f"columns missing: {', '.join(missing)} (the header has {', '.join(header)[:300]})")
+        width = len(header)
         line = reader.line_num + 1
         while True:
             try:
@@ -107,11 +111,18 @@ def csv_rows(source: Input, ctx: FileContext, needed: tuple[str, ...]) -> Iterat
                 line = reader.line_num + 1
                 continue
             if cells:
-                if len(cells) != len(header):
-                    yield line, RowFailed(f"{len(cells)} fields where the header has {len(header)}")
+                if len(cells) != width:
+                    yield line, RowFailed(f"{len(cells)} fields where the header has {width}")
                 else:
-                    yield line, dict(zip(header, cells, strict=True))
+                    yield line, cells
             line = reader.line_num + 1
+
+
+def csv_rows(source: Input, ctx: FileContext, needed: tuple[str, ...]) -> Iterator[tuple[int, Row | RowFailed]]:
+    """Each row as {column: cell} with the line it starts on (see `csv_cells`)."""
+    header: list[str] = []
+    for line, cells in csv_cells(source, ctx, needed, header):
+        yield line, cells if isinstance(cells, RowFailed) else dict(zip(header, cells, strict=True))
 
 
 def _rows_to_records(rows: Iterator[tuple[int, Row | RowFailed]], make: Callable[[Row], PostRecord]) -> Read:
@@ -161,18 +172,35 @@ def read_io_archive(source: Input, ctx: FileContext) -> Read:
 
 
 def read_coortweet(source: Input, ctx: FileContext) -> Read:
+    """CooRTweet rows, read by position (the hot path of a 10 M-share import: no dict per row)."""
     platform = ctx.platform or "twitter"
-
-    def make(r: Row) -> PostRecord:
-        return PostRecord(
-            platform=platform,
-            post_key=_required(r["content_id"], "content_id"),
-            account_key=_required(r["account_id"], "account_id"),
-            posted_ms=ctx.posted(r["timestamp_share"]),
-            repost_of=text_of(r["object_id"]),
+    header: list[str] = []
+    earliest, latest = ctx.window.earliest_ms, ctx.window.latest_ms
+    obj = account = content = when = -1
+    for line, cells in csv_cells(source, ctx, COORTWEET_COLUMNS, header):
+        if isinstance(cells, RowFailed):
+            yield line, cells
+            continue
+        if obj < 0:  # the header is read: each column's position (the last of a repeated name, as a dict has it)
+            position = {column: i for i, column in enumerate(header)}
+            obj, account, content, when = (position[column] for column in COORTWEET_COLUMNS)
+        post_key, account_key, stamp = cells[content].strip(), cells[account].strip(), cells[when].strip()
+        try:
+            if not post_key:
+                raise RowFailed("no content_id")
+            if not account_key:
+                raise RowFailed("no account_id")
+            # Epoch seconds, the format's own, without parse_time's checks; anything else through them.
+            ms = int(stamp) * 1000 if stamp.isdecimal() and len(stamp) < 11 else ctx.posted(stamp)
+            if not earliest <= ms <= latest:
+                ms = ctx.window.check(ms)
+        except RowFailed as exc:
+            yield line, exc
+            continue
+        yield (
+            line,
+            PostRecord(platform, post_key, account_key, ms, repost_of=cells[obj].strip() or None),
         )
-
-    return _rows_to_records(csv_rows(source, ctx, COORTWEET_COLUMNS), make)
 
 
 def read_qut(source: Input, ctx: FileContext) -> Read:

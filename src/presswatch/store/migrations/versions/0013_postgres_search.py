@@ -19,6 +19,10 @@ depends_on = None
 
 # tsvector holds at most 1 MB: the text past this many characters is not indexed (SQLite indexes it all)
 INDEXED_CHARS = 300_000
+# Punctuation is a space, as to FTS5's unicode61: PostgreSQL's parser would keep a URL, a host name, a decimal
+# or a hyphenated word whole ("camp" would not be found in ".../inside-camp-tolou"). search_postgres.py does the
+# same to every query term.
+PUNCTUATION = "[[:punct:]]"
 
 
 def upgrade() -> None:
@@ -30,10 +34,12 @@ def upgrade() -> None:
         "ALTER TEXT SEARCH CONFIGURATION presswatch_simple ALTER MAPPING FOR "
         "word, hword, hword_part, numword, numhword, hword_numpart WITH unaccent, simple"
     )
+    title = f"regexp_replace(coalesce(title, ''), '{PUNCTUATION}', ' ', 'g')"
+    body = f"regexp_replace(left(coalesce(text, ''), {INDEXED_CHARS}), '{PUNCTUATION}', ' ', 'g')"
     op.execute(
         "ALTER TABLE articles ADD COLUMN search_document tsvector GENERATED ALWAYS AS ("
-        "setweight(to_tsvector('presswatch_simple'::regconfig, coalesce(title, '')), 'A') || "
-        f"setweight(to_tsvector('presswatch_simple'::regconfig, left(coalesce(text, ''), {INDEXED_CHARS})), 'B')"
+        f"setweight(to_tsvector('presswatch_simple'::regconfig, {title}), 'A') || "
+        f"setweight(to_tsvector('presswatch_simple'::regconfig, {body}), 'B')"
         ") STORED"
     )
     op.execute("CREATE INDEX ix_articles_search_document ON articles USING gin (search_document)")

@@ -453,6 +453,9 @@ def scale(options: argparse.Namespace, lines: list[str]) -> dict[str, Any]:
                 f" peak RSS {result['detect_peak_rss_mb']} MB (goal <= 4096 MB)",
                 f"  run summary: {json.dumps(run.get('summary'), default=str)[:600]}",
             ]
+            if not options.json:  # each kind as soon as it is done: a long run that fails later keeps its figures
+                print("\n".join(lines), flush=True)
+                lines.clear()
     return figures
 
 

@@ -114,6 +114,8 @@ def run_side(cached: Path, work: Path) -> dict[str, Any]:
             t: conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0]  # noqa: S608 - our own table names
             for t in ("articles", "links", "mentions", "stories", "story_articles")
         }
+        kinds = conn.execute("SELECT kind, count(*) FROM links GROUP BY kind").fetchall()
+        result["rows"]["links by kind"] = dict(kinds)
     for leftover in work.glob(db.name + "*"):
         leftover.unlink()
     result["peak_rss_mb"], result["peak_pss_mb"] = peaks

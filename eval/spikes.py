@@ -46,7 +46,7 @@ def poisson(rng: random.Random, mean: float) -> int:
 def series(rng: random.Random) -> tuple[list[int], set[int]]:
     """One simulated year of daily counts and the days with an injected spike."""
     level = math.exp(rng.uniform(math.log(0.5), math.log(40)))
-    drift, cycle_left, spikes = 1.0, 0, set()
+    drift, cycle_left, cycle_factor, spikes = 1.0, 0, 1.0, set()
     counts, carry = [], 0.0
     for day in range(DAYS):
         drift = min(1.3, max(0.7, drift * math.exp(rng.gauss(0, 0.02))))

@@ -213,10 +213,19 @@ def test_atom_feed_at_a_secret_revocable_url(tmp_path: Path) -> None:
     assert not feed.bozo and feed.feed.title == "presswatch alert: harbour"
     assert [e.link for e in feed.entries] == ["https://b.example/harbour"]
     assert feed.entries[0].summary.startswith("matches the search 'harbour'")
+    from fastapi.testclient import TestClient
+
+    from presswatch.web.app import create_app
+
+    web = TestClient(create_app(app), follow_redirects=False)  # not public: every other page wants a login
+    answer = web.get(f"/alerts/feed/{token}")
+    assert answer.status_code == 200 and answer.headers["content-type"].startswith("application/atom+xml")
+    assert feedparser.parse(answer.text).entries[0].link == "https://b.example/harbour"
     newer = app.new_alert_feed_token("harbour")
     with pytest.raises(NotFound):
         app.alert_feed(token)
-    assert feedparser.parse(app.alert_feed(newer)).entries
+    assert web.get(f"/alerts/feed/{token}").status_code == 404, "the old address is revoked"
+    assert feedparser.parse(web.get(f"/alerts/feed/{newer}").text).entries
 
 
 def test_failures_retry_with_backoff_then_fail(tmp_path: Path) -> None:
@@ -299,10 +308,29 @@ def test_bad_rules_are_refused_with_what_to_do(tmp_path: Path) -> None:
 
 
 def test_spike_method() -> None:
-    assert not is_spike(4, [0] * 14), "under the minimum count"
-    assert is_spike(6, [0] * 14)
-    assert not is_spike(12, [5, 7, 6, 4, 5, 6, 7, 5, 4, 6, 5, 7, 6, 5])
-    assert is_spike(20, [5, 7, 6, 4, 5, 6, 7, 5, 4, 6, 5, 7, 6, 5])
+    busy = [5, 7, 6, 4, 5, 6, 7, 5, 4, 6, 5, 7, 6, 5]
+    assert not is_spike(7, [0] * 14), "under the minimum count"
+    assert is_spike(9, [0] * 14)
+    assert not is_spike(14, busy), "under 2.8 times the median"
+    assert is_spike(20, busy)
+    assert not is_spike(22, [*busy, 20]), "the same spike going on"
+    assert is_spike(45, [*busy, 20]), "unless it doubles again"
+
+
+def test_spike_rule_on_a_real_store(tmp_path: Path, receiver: Receiver) -> None:
+    app = Presswatch(db=str(tmp_path / "spike.db"))
+    quiet = [record(f"https://q.example/{d}", f"Port news {d}", ENGLISH, "Quiet", day=d) for d in range(1, 15)]
+    ingest(app, tmp_path, quiet, "quiet")
+    app.add_alert(Rule("harbour spike", "ana", [receiver.url], "spike", {"query": "harbour"}))
+    burst = [
+        record(f"https://b{n}.example/h", f"Harbour fire {n}", ENGLISH + f" Report {n}.", f"Outlet {n}", day=15)
+        for n in range(12)
+    ]
+    ingest(app, tmp_path, burst, "burst")
+    assert app.evaluate_alerts(datetime(2026, 10, 15, 18)).total == 1
+    assert app.evaluate_alerts(datetime(2026, 10, 15, 19)).total == 0, "one spike alert a day"
+    [match] = app.alert("harbour spike")["matches"]
+    assert match["why"].startswith("coverage spike: 12 articles today for the search 'harbour', against a median of 1")
 
 
 CHILD = """
@@ -364,3 +392,80 @@ def test_kill_9_between_match_and_delivery_loses_nothing_and_repeats_nothing(tmp
         assert len(new_ids) - 5 <= 1, "at most the one in flight at the kill came twice"
     finally:
         slow.close()
+
+
+def test_the_alerts_commands(tmp_path: Path, receiver: Receiver) -> None:
+    from typer.testing import CliRunner
+
+    from presswatch.cli import app as cli
+
+    store(tmp_path).close()
+    db = str(tmp_path / "alerts.db")
+    env = {"PRESSWATCH_WEBHOOK_NETWORKS": "private"}
+    runner = CliRunner()
+
+    def run(*args: str) -> Any:
+        return runner.invoke(cli, ["--db", db, "alerts", *args], env=env)
+
+    added = run(
+        "add",
+        "harbour",
+        "--trigger",
+        "search",
+        "--query",
+        "harbour",
+        "--send-to",
+        receiver.url,
+        "--send-to",
+        "feed",
+        "--json",
+    )
+    assert added.exit_code == 0, added.output
+    assert json.loads(added.stdout)["feed_token"]
+    assert run("add", "bad", "--trigger", "copies", "--send-to", "feed").exit_code == 2
+    assert [r["name"] for r in json.loads(run("list", "--json").stdout)] == ["harbour"]
+    tested = run("test", "harbour")
+    assert tested.exit_code == 0 and f"{receiver.url}: sent" in tested.stdout
+    assert json.loads(receiver.requests[0][1])["test"] is True
+    assert run("pause", "harbour").exit_code == 0 and json.loads(run("show", "harbour", "--json").stdout)["paused"]
+    assert run("resume", "harbour").exit_code == 0
+    assert json.loads(run("history", "--json").stdout) == []
+    missing = run("show", "nothing")
+    assert missing.exit_code == 2 and "no alert 'nothing'; the alerts are: harbour" in missing.output
+    assert run("remove", "harbour").exit_code == 0 and json.loads(run("list", "--json").stdout) == []
+
+
+def test_the_alerts_json_api(tmp_path: Path, receiver: Receiver) -> None:
+    import re
+
+    from fastapi.testclient import TestClient
+
+    from presswatch.web.app import create_app
+
+    app = store(tmp_path)
+    app.add_user("ed", "ed-password-1", "editor")
+    web = TestClient(create_app(app), follow_redirects=False)
+    assert web.get("/api/alerts").status_code == 401
+    found = re.search(r'name="csrf_token" value="([0-9a-f]+)"', web.get("/login").text)
+    assert found
+    token = found.group(1)
+    assert web.post("/login", data={"name": "ed", "password": "ed-password-1", "csrf_token": token}).status_code == 303
+    headers = {"X-CSRF-Token": token}
+    body = {"name": "harbour", "trigger": "search", "send_to": [receiver.url, "feed"], "params": {"query": "harbour"}}
+    added = web.post("/api/alerts", json=body, headers=headers)
+    assert added.status_code == 201, added.text
+    assert added.json()["owner"] == "ed" and added.json()["feed_url"].startswith("/alerts/feed/")
+    assert [a["name"] for a in web.get("/api/alerts").json()] == ["harbour"]
+    assert web.post("/api/alerts/harbour/test", headers=headers).json() == {receiver.url: "sent"}
+    ingest(app, tmp_path, SECOND, "second")
+    app.process()
+    app.evaluate_alerts()
+    app.send_alerts()
+    [sent] = web.get("/api/alerts/harbour/history").json()
+    assert sent["status"] == "sent" and sent["why"] == ["matches the search 'harbour'"]
+    entries = feedparser.parse(web.get(added.json()["feed_url"]).text).entries
+    assert [e.link for e in entries] == ["https://b.example/harbour"]
+    assert web.post("/api/alerts/harbour/pause", headers=headers).json()["paused"] is True
+    assert web.post("/api/alerts", json={**body, "trigger": "nope"}, headers=headers).status_code == 400
+    assert web.delete("/api/alerts/harbour", headers=headers).status_code == 204
+    assert web.get("/api/alerts/harbour").status_code == 404

@@ -7,7 +7,6 @@ import json
 import os
 import signal
 import subprocess
-import sys
 from datetime import datetime, timedelta
 from pathlib import Path
 

@@ -1173,7 +1173,8 @@ class Presswatch:
 
     def _articles_waiting(self) -> bool:
         with self.store.connect() as conn:
-            seen = min((q.stage_state_of(conn, name)[0] for name in stage_names()), default=0)
+            # the furthest any stage got: a stage that is off (no watchlist) has seen nothing and waits for nothing
+            seen = max((q.stage_state_of(conn, name)[0] for name in stage_names()), default=0)
             return alerts_store.articles_after(conn, seen) >= self.settings.process_when_waiting
 
     def _process_and_alert(self, clock: Callable[[], datetime]) -> str:

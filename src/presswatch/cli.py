@@ -1920,7 +1920,7 @@ def alerts_add(
     name: str = typer.Argument(..., help="The rule's name."),
     trigger: str = typer.Option(..., "--trigger", help="search | entity | copies | spike."),
     recipient: list[str] = typer.Option(
-        ..., "--recipient", help="A mail address, webhook URL, apprise URL (slack://...) or `feed`; repeat."
+        ..., "--send-to", help="A mail address, webhook URL, apprise URL (slack://...) or `feed`; repeat."
     ),
     query: str | None = typer.Option(None, "--query", help="search, spike: the search."),
     entity: str | None = typer.Option(None, "--entity", help="entity, spike: the watched entity's id."),

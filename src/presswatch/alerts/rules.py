@@ -56,7 +56,7 @@ def checked_rule(rule: Rule) -> Rule:
     if rule.hourly_cap < 1:
         raise UsageError(f"--hourly-cap must be at least 1, not {rule.hourly_cap}")
     if not rule.recipients:
-        raise UsageError("an alert needs at least one --recipient (a mail address, a webhook or apprise URL, or feed)")
+        raise UsageError("an alert needs at least one --send-to (a mail address, a webhook or apprise URL, or feed)")
     for recipient in rule.recipients:
         channel_of(recipient)
     params = {k: v for k, v in rule.params.items() if v not in (None, "", 0)}

@@ -4,9 +4,12 @@ The method (Huginn's peak detector, made robust): over the previous `days` days 
 median m of the counts and their spread s = 1.4826 * the median absolute deviation (the sd, for normal noise,
 that one earlier spike in the window does not inflate). A day with count x is a spike when
 
-    x >= min_count   and   x > m + k * max(s, sqrt(m), 1)   and   x >= ratio * m        (k = 3, ratio = 2.5)
+    x >= min_count   and   x > m + k * max(s, sqrt(m), 1)   and   x >= ratio * m
 
-and the day before was not one (a spike alerts on its first day, not again as the story goes on).
+(k = 3, ratio = 2.8, min_count = 8)
+
+and the day before was not one, or x is at least twice the day before (a spike alerts on its first day,
+not again as the story goes on).
 `sqrt(m)` is the spread a Poisson count of mean m would have: a flat baseline does not make every wobble a
 spike; the floor of 1 does the same for a baseline of zeros; `min_count` keeps two articles on a quiet topic
 from being news, and `ratio` keeps the ordinary ups of a busy topic (a news cycle at 1.5-2x) from being one.
@@ -24,14 +27,14 @@ from dataclasses import dataclass
 class SpikeMethod:
     days: int = 14
     k: float = 3.0
-    ratio: float = 2.5
-    min_count: int = 5
+    ratio: float = 2.8
+    min_count: int = 8
 
     def describe(self) -> str:
         return (
             f"above the median + {self.k:g} x 1.4826 MAD of the previous {self.days} days (spread at least "
             f"sqrt(median) and 1), at least {self.ratio:g} x the median and {self.min_count} articles, "
-            "and the day before not a spike"
+            "and the day before not a spike (or this day twice it)"
         )
 
 
@@ -54,4 +57,5 @@ def is_spike(count: int, history: Sequence[int], method: SpikeMethod | None = No
     days = list(history)
     if not _above(count, days[-method.days :], method):
         return False
-    return len(days) < 2 or not _above(days[-1], days[-method.days - 1 : -1], method)
+    # a second day above the threshold is the same spike going on, unless it doubles again
+    return len(days) < 2 or not _above(days[-1], days[-method.days - 1 : -1], method) or count >= 2 * days[-1]

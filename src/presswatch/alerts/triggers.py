@@ -169,18 +169,19 @@ def _spike(conn: Connection, rule_id: int, params: dict[str, Any], now: datetime
     today = now.replace(hour=0, minute=0, second=0, microsecond=0)
     if matched_since(conn, rule_id, today):
         return []  # one alert a day
-    counts = daily_counts(conn, params, today - timedelta(days=method.days), limits)
-    baseline = [counts[(today - timedelta(days=d)).date().isoformat()] for d in range(method.days, 0, -1)]
+    counts = daily_counts(conn, params, today - timedelta(days=method.days + 1), limits)
+    history = [counts[(today - timedelta(days=d)).date().isoformat()] for d in range(method.days + 1, 0, -1)]
+    baseline = history[1:]
     count = counts[today.date().isoformat()]
-    if not is_spike(count, baseline, method):
+    if not is_spike(count, history, method):
         return []
     newest = _newest_today(conn, params, today, limits)
     if newest is None:
         return []
-    mean = sum(baseline) / len(baseline)
+    median = sorted(baseline)[len(baseline) // 2]
     what = f"the search {params['query']!r}" if params.get("query") else f"mentions of {params['entity']}"
     why = (
-        f"coverage spike: {count} articles today for {what}, against a mean of {mean:.1f} a day over the previous "
+        f"coverage spike: {count} articles today for {what}, against a median of {median} a day over the previous "
         f"{method.days} days (threshold {threshold(baseline, method):.1f}: {method.describe()})"
     )
     return [Found(newest, why)]

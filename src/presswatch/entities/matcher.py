@@ -20,6 +20,7 @@ A short watchlist is enough: each alias is also looked for as
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -164,6 +165,7 @@ class Matcher:
         self.empty = not keyed
         self.longest_levelled = max(map(len, [*self.levelled, *self.skeletons]), default=0)
         self.prefixes = {k[:n] for k in [*self.levelled, *self.skeletons] for n in range(1, len(k) + 1)}
+        self.firsts = {k[0] for k in self.prefixes}
         self.exclusions = ahocorasick.Automaton()
         excluded = [(fold(text).translate(_HAMZA), entity) for entity, text in exclusions if text.strip()]
         for key, entity in excluded:
@@ -223,7 +225,8 @@ class Matcher:
         found: list[Match] = []
         for first in range(len(spans)):
             start = spans[first][0]
-            if anyascii(text[start : spans[first][1]]).lower() in _CONNECTORS or (found and start < found[-1].end):
+            _, connector, levelled, shapes = _word_forms(text[start : spans[first][1]])
+            if connector or (found and start < found[-1].end) or self.firsts.isdisjoint((*levelled, *shapes)):
                 continue
             best = self._levelled_at(text, spans, first)
             if best is not None and not any(m.start < best.end and best.start < m.end for m in taken):
@@ -236,7 +239,11 @@ class Matcher:
         words: list[tuple[int, int]] = []
         index = first
         best: Match | None = None
-        arabic = _is_arabic(text[spans[first][0] : spans[first][1]])
+        arabic, _, firsts, first_shapes = _word_forms(text[spans[first][0] : spans[first][1]])
+        if not (
+            self.prefixes.intersection((f,) for f in firsts) or self.prefixes.intersection((f,) for f in first_shapes)
+        ):
+            return None
         levelled: set[tuple[str, ...]] = {()}
         shapes: set[tuple[str, ...]] = {()}
         if _SLUG.fullmatch(text[max(0, spans[first][0] - 1) : spans[first][0]]):
@@ -245,21 +252,20 @@ class Matcher:
         while index < len(spans) and len(words) < self.longest_levelled and (levelled or shapes):
             gap = text[spans[index - 1][1] : spans[index][0]]
             word = text[spans[index][0] : spans[index][1]]
-            connector = bool(words) and anyascii(word).lower() in _CONNECTORS
+            in_arabic, is_connector, level_forms, shape_forms = _word_forms(word)
+            connector = bool(words) and is_connector
             if words and not (_LINK.fullmatch(gap) if linked or connector else gap in (" ", "\u00a0")):
                 break
             index += 1
-            if _is_arabic(word) != arabic:
+            if in_arabic != arabic:
                 break
             linked = connector
             if connector:
                 continue
             words.append(spans[index - 1])
-            stems = [stem for stem, _ in _stems(fold(word))]
             if not arabic:
-                levelled = {(*p, f) for p in levelled for f in dict.fromkeys(map(_level, stems))}
-                levelled &= self.prefixes
-            shapes = {(*p, f) for p in shapes for f in dict.fromkeys(map(skeleton, stems))} & self.prefixes
+                levelled = {(*p, f) for p in levelled for f in level_forms} & self.prefixes
+            shapes = {(*p, f) for p in shapes for f in shape_forms} & self.prefixes
             alias = next((self.levelled[k] for k in levelled if k in self.levelled), None)
             if alias is None:
                 other = [self.skeletons[k] for k in shapes if k in self.skeletons]
@@ -490,6 +496,7 @@ _NON_LETTER = re.compile(r"[^a-z]")
 LEVELLED_MIN_CHARS = 7
 
 
+@functools.lru_cache(maxsize=65536)
 def _level(word: str) -> str:
     """One word in any Latin or Cyrillic spelling, levelled: "Mujahideen", "Muxhahedin", "Моджахедин" -> "muiahidin"."""
     key = _NON_LETTER.sub("", anyascii(word).lower())
@@ -514,6 +521,19 @@ def _levelled_keys(alias: Alias) -> list[tuple[str, ...]]:
 SKELETON_MIN_CHARS = 6
 # The word an organisation's Persian name may open with and the press often leaves out ("organisation").
 _ORGANISATION_FA = "سازمان"
+
+
+_skeleton = functools.lru_cache(maxsize=65536)(skeleton)
+
+
+@functools.lru_cache(maxsize=65536)
+def _word_forms(word: str) -> tuple[bool, bool, tuple[str, ...], tuple[str, ...]]:
+    """A text's word: whether it is Arabic script, an ezafe or article, and its levelled forms and skeletons
+    with and without each ending it may carry."""
+    stems = [stem for stem, _ in _stems(fold(word))]
+    arabic = _is_arabic(word)
+    levelled = () if arabic else tuple(dict.fromkeys(map(_level, stems)))
+    return arabic, anyascii(word).lower() in _CONNECTORS, levelled, tuple(dict.fromkeys(map(_skeleton, stems)))
 
 
 def _skeleton_keys(alias: Alias) -> list[tuple[str, ...]]:

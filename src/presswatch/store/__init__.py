@@ -18,7 +18,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.exc import SQLAlchemyError
 
 from ..errors import StoreError
@@ -27,6 +27,7 @@ from . import schema
 __all__ = ["Store", "schema", "database_url"]
 
 _MIGRATIONS = str(Path(__file__).parent / "migrations")
+MIGRATION_LOCK = 0x70726573  # PostgreSQL advisory lock held while migrating ("pres")
 
 
 def database_url(db: str) -> str:
@@ -82,11 +83,14 @@ class Store:
         """Apply the migrations not yet recorded; return the revisions applied."""
         try:
             with self.engine.begin() as connection:
+                if connection.dialect.name == "postgresql":  # one migrator at a time; the others then find head
+                    connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
                 before = MigrationContext.configure(connection).get_current_revision()
                 command.upgrade(self._alembic_config(connection), "head")
                 return self._revisions_after(connection, before)
         except SQLAlchemyError as exc:
-            raise StoreError(f"cannot migrate the store {self.url}: {exc}") from None
+            shown = self.engine.url.render_as_string(hide_password=True)  # a server's password stays out of logs
+            raise StoreError(f"cannot migrate the store {shown}: {exc}") from None
 
     def _revisions_after(self, connection: Connection, before: str | None) -> list[str]:
         scripts = ScriptDirectory.from_config(self._alembic_config(connection))

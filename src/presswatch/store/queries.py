@@ -65,7 +65,17 @@ def _inserted_id(conn: Connection, statement: Any, values: dict[str, Any] | None
 def _add_source(conn: Connection, name: str, domain: str | None) -> int:
     homepage = f"https://{domain}/" if domain else None
     row = {"name": name, "domain": domain, "homepage": homepage, "created_at": now(), "error_streak": 0, "status": "ok"}
+    if conn.dialect.name == "postgresql":  # another writer may add the same source at once: theirs is ours
+        added = conn.execute(_upsert(sources, row, ["name"]).returning(sources.c.id)).scalar()
+        return int(added or conn.execute(select(sources.c.id).where(sources.c.name == name)).scalar_one())
     return _inserted_id(conn, insert(sources).values(row))
+
+
+def _upsert(table_: Any, values: dict[str, Any], keys: list[str]) -> Any:
+    """PostgreSQL's INSERT .. ON CONFLICT DO NOTHING on a unique key: concurrent writers store a row once."""
+    from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+    return pg_insert(table_).values(values).on_conflict_do_nothing(index_elements=keys)
 
 
 def list_sources(conn: Connection) -> list[dict[str, Any]]:
@@ -149,6 +159,9 @@ def insert_raw(conn: Connection, record: RawRecord) -> int:
         "hints": json.dumps(record.hints, ensure_ascii=False, default=str) if record.hints else None,
         "created_at": now(),
     }
+    if conn.dialect.name == "postgresql":  # the same record stored by a concurrent writer: keep theirs
+        added = conn.execute(_upsert(raw, values, ["url", "sha256"]).returning(raw.c.id)).scalar()
+        return int(added or find_raw(conn, record.url, record.sha256) or 0)
     return _inserted_id(conn, _INSERT_RAW, values)
 
 
@@ -265,6 +278,11 @@ def save_article(
         "declared_url": extracted.declared_url,
         "created_at": now(),
     }
+    if conn.dialect.name == "postgresql":  # a concurrent writer stored this version first: read it again
+        added = conn.execute(_upsert(articles, values, ["url", "version"]).returning(articles.c.id)).scalar()
+        if added is None:
+            return save_article(conn, extracted, source_id, raw_id, fetched_at)
+        return ("new" if version == 1 else "version"), int(added)
     article_id = _inserted_id(conn, _INSERT_ARTICLE, values)
     return ("new" if version == 1 else "version"), article_id
 

@@ -26,7 +26,7 @@ RANK_WEIGHTS = "'{0, 0, 0.2, 1.0}'::float4[]"
 HEADLINE = "StartSel=[, StopSel=], MaxWords=16, MinWords=6, ShortWord=0, MaxFragments=1, FragmentDelimiter=…"
 PUNCTUATION = "[[:punct:]]"  # a space, in the indexed text (migration 0013) and in every term
 DOCUMENT: ColumnElement[str] = literal_column("articles.search_document", TSVECTOR)
-_CONFIG = literal_column(f"'{CONFIG}'::regconfig")
+_CONFIG: ColumnElement[str] = literal_column(f"'{CONFIG}'::regconfig")
 # What fts_query writes: a quoted term (quotes never inside), with * after it for a prefix, or an operator.
 _FTS_TOKEN = re.compile(r'"([^"]*)"(\*?)|(AND|OR|NOT)')
 _WORD = re.compile(r"\w")

@@ -10,7 +10,7 @@ from fastapi.templating import Jinja2Templates
 
 from ..api import Presswatch
 from ..digest.render import day, stamp
-from . import apidocs, coordination_pages, curation, editor, json_api, pages
+from . import alerts, apidocs, coordination_pages, curation, editor, json_api, pages
 from .errors import add_error_handlers
 from .security import SecurityHeaders, check_csrf
 from .views import snippet_pieces
@@ -43,6 +43,8 @@ def create_app(pw: Presswatch, public: bool = False) -> FastAPI:
     app.include_router(editor.router)
     app.include_router(curation.router)
     app.include_router(apidocs.router)  # /openapi.json and an offline /docs
+    app.include_router(alerts.feed)  # /alerts/feed/{token}: an alert's Atom feed, no login
+    app.include_router(alerts.api)
     return app
 
 

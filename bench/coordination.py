@@ -419,7 +419,7 @@ def scale(options: argparse.Namespace, lines: list[str]) -> dict[str, Any]:
                         report = app.import_posts(
                             [str(path)],
                             fmt="jsonl",
-                            mapping={"id": "post_id", "account": "account_id", "time": "time", "text": "text"},
+                            mapping={"id": "post_key", "account": "account_key", "time": "posted_ms", "text": "text"},
                         )
                     import_s = time.perf_counter() - started
                 with PeakRss() as detect_rss:
@@ -448,7 +448,7 @@ def scale(options: argparse.Namespace, lines: list[str]) -> dict[str, Any]:
             figures[kind] = result
             lines += [
                 f"\nscale {kind}: {made['posts']:,} posts ({json.dumps(made)}), generated in {generated:.0f} s",
-                f"  import {import_s:.1f} s, peak RSS {result['import_peak_rss_mb']} MB",
+                f"  import {import_s:.1f} s, peak RSS {result['import_peak_rss_mb']} MB ({result['import'][:200]})",
                 f"  detect {detect_s:.1f} s (goal <= {goal_s} s at {'10 M' if kind == 'co-share' else '1 M'} posts),"
                 f" peak RSS {result['detect_peak_rss_mb']} MB (goal <= 4096 MB)",
                 f"  run summary: {json.dumps(run.get('summary'), default=str)[:600]}",

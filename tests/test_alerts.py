@@ -469,3 +469,17 @@ def test_the_alerts_json_api(tmp_path: Path, receiver: Receiver) -> None:
     assert web.post("/api/alerts", json={**body, "trigger": "nope"}, headers=headers).status_code == 400
     assert web.delete("/api/alerts/harbour", headers=headers).status_code == 204
     assert web.get("/api/alerts/harbour").status_code == 404
+
+
+def test_without_apprise_a_chat_alert_says_what_to_install(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(sys.modules, "apprise", None)  # as if `presswatch[notify]` were not installed
+    app = store(tmp_path)
+    app.add_alert(Rule("chat", "ana", ["tgram://bottoken/chatid"], "search", {"query": "harbour"}))
+    assert app.test_alert("chat") == {
+        "tgram://bottoken/chatid": "failed: the alert channel tgram:// needs apprise: pip install 'presswatch[notify]'"
+    }
+    ingest(app, tmp_path, SECOND, "second")
+    app.process()
+    app.evaluate_alerts()
+    assert app.send_alerts().failed == 1, "no retry can help: failed at once, with the advice"
+    assert "pip install 'presswatch[notify]'" in app.alert_history("chat")[0]["last_error"]

@@ -220,3 +220,23 @@ def test_cli_import_stats_and_export(tmp_path: Path, monkeypatch: pytest.MonkeyP
     rows = [json.loads(line) for line in io.StringIO(exported.stdout) if line.strip()]
     assert rows[0]["post_id"] == "post0" and rows[0]["account_id"] == "acc0"
     assert rows[0]["posted_at"] == "2020-09-13T12:26:40.000Z" and rows[0]["repost_of"] == "obj0"
+
+
+def test_batches_keep_accounts_duplicates_and_traces(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from presswatch.ingest.posts import importer
+
+    monkeypatch.setattr(importer, "BATCH", 2)  # many transactions: the run's account and trace caches at work
+    pw = pw_for(tmp_path)
+    pw.import_posts([str(write(tmp_path / "io.csv", IO_HEADER + "\n" + "\n".join(IO_ROWS) + "\n"))])
+    text = coortweet(7).replace(",acc1,", ",u1,") + "objX,acc1,post1,1600000100\n"
+    report = pw.import_posts([str(write(tmp_path / "co.csv", text))])
+    assert (report.new, report.updated, report.failed) == (7, 1, 0)  # post1 again, in a later batch
+    with pw.store.connect() as conn:
+        account = account_by_key(conn, "twitter", "u1")
+        shares = sorted(r.trace for r in conn.execute(post_traces.select().where(post_traces.c.method == "co-share")))
+    assert account is not None and account["name"] == "Ana" and account["followers"] == 10  # kept
+    assert shares == sorted(["1001", "obj0", "obj2", "obj0", "obj1", "obj2", "obj0", "objX"])
+    again = pw.import_posts([str(tmp_path / "co.csv")])
+    # post1's first copy differs from what is stored (the last copy's), then the last copy wins again
+    assert (again.new, again.updated, again.unchanged) == (0, 2, 6)
+    assert pw.post_stats()["posts"] == 9

@@ -16,7 +16,7 @@ from ..store import alerts as stored
 from ..store.alerts import Batch
 from ..store.queries import SearchLimits
 from .rules import channel_of
-from .triggers import current_bounds, find
+from .triggers import Bounds, current_bounds, find
 
 log = logging.getLogger(__name__)
 
@@ -37,19 +37,21 @@ def evaluate_rules(store: Store, now: datetime, limits: SearchLimits, only: str 
     report = EvaluationReport()
     with store.connect() as conn:
         rules = [r for r in stored.list_rules(conn, active_only=True) if only in (None, r.name, str(r.id))]
+        # what this evaluation may look at, once for all rules: what arrives meanwhile is the next one's
+        bounds = current_bounds(conn, now)
     for rule in rules:
         report.rules += 1
         try:
             with store.begin() as conn:
-                report.matches[rule.name] = _evaluate_one(conn, rule, now, limits)
+                report.matches[rule.name] = _evaluate_one(conn, rule, bounds, limits)
         except Exception as exc:  # one bad rule (a query past the time limit) must not silence the others
             log.warning("alert %s: evaluation failed: %s", rule.name, exc)
             report.errors[rule.name] = str(exc)
     return report
 
 
-def _evaluate_one(conn: Connection, rule: Row[Any], now: datetime, limits: SearchLimits) -> int:
-    bounds = current_bounds(conn, now)
+def _evaluate_one(conn: Connection, rule: Row[Any], bounds: Bounds, limits: SearchLimits) -> int:
+    now = bounds.now
     rule = stored.find_rule(conn, rule.id)  # as of this transaction
     found, seen_article, seen_link = find(conn, rule, bounds, limits)
     new = stored.record_matches(conn, rule, found, channels_of(rule), batch_for(conn, rule, now), now) if found else []

@@ -105,7 +105,8 @@ def use_rows(connection: Connection, method: str, query: Query) -> Iterator[list
         statement = statement.union_all(_article_rows(method, query)).order_by("trace", "at_ms")
     else:
         statement = statement.order_by(post_traces.c.trace, post_traces.c.at_ms)
-    result = connection.execution_options(stream_results=True, yield_per=CHUNK_ROWS).execute(statement)
+    # options of this statement only: set on the connection they would stream its later INSERTs too (PostgreSQL)
+    result = connection.execute(statement, execution_options={"stream_results": True, "yield_per": CHUNK_ROWS})
     for part in result.partitions(CHUNK_ROWS):
         yield [tuple(row) for row in part]
 

@@ -152,14 +152,17 @@ def record_matches(
         if item.article_id not in seen:
             seen.add(item.article_id)
             fresh.append(item)
-    ids = [
-        _new_id(
-            conn, insert(alert_matches).values(rule_id=rule.id, article_id=f.article_id, why=f.why, matched_at=when)
-        )
-        for f in fresh
-    ]
     if not fresh:
         return []
+    rows = [{"rule_id": rule.id, "article_id": f.article_id, "why": f.why, "matched_at": when} for f in fresh]
+    conn.execute(insert(alert_matches), rows)  # one executemany: a rule may match thousands at once
+    ids = list(
+        conn.execute(
+            select(alert_matches.c.id)
+            .where(alert_matches.c.rule_id == rule.id, alert_matches.c.article_id.in_([f.article_id for f in fresh]))
+            .order_by(alert_matches.c.id)
+        ).scalars()
+    )
     shown = article_rows(conn, [f.article_id for f in fresh])
     items = [_item(shown.get(f.article_id, {"id": f.article_id}), f.why) for f in fresh]
     key = batch.key.replace("{first}", str(ids[0]))

@@ -15,10 +15,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import Connection
+
 from ...coordination.traces import PostFacts, traces_of
 from ...errors import ItemError, UsageError
 from ...store import Store
-from ...store.posts import KnownAccounts, TraceRow, replace_traces, upsert_accounts, upsert_posts
+from ...store.posts import KnownAccounts, TraceRow, import_cache, replace_traces, upsert_accounts, upsert_posts
 from .formats import format_of
 from .inputs import Input, inputs_of
 from .readers import READERS, FileContext
@@ -26,8 +28,7 @@ from .records import FIELDS, PostRecord, RowFailed, TimeWindow
 
 log = logging.getLogger(__name__)
 
-import os
-BATCH = int(os.environ.get('PWB_BATCH', '5000'))
+BATCH = 20_000  # posts per transaction: fewer commits rewrite fewer index pages; memory stays bounded
 MAX_PROBLEMS = 200  # kept in the report; the counts go on
 BARE_CACHE = 200_000  # (reply-to, repost-of) pairs whose traces a run keeps; then it starts again
 BareTraces = dict[tuple[str | None, str | None], list[tuple[str, str]]]
@@ -101,6 +102,7 @@ class _Run:
         self.batch: dict[tuple[str, str], PostRecord] = {}
         self.accounts: KnownAccounts = {}  # the accounts seen this run (few), so a batch rarely reads them
         self.bare: BareTraces = {}
+        self.conn: Connection | None = None  # the run's connection, one transaction per batch
         self.rows = 0
         self.stamp = datetime.now(UTC).replace(tzinfo=None)
         self.on_problem = on_problem
@@ -133,10 +135,12 @@ class _Run:
             return
         records = list(self.batch.values())
         self.batch.clear()
-        with self.store.begin() as conn:
-            if os.environ.get('PWB_CACHE'):
-                conn.exec_driver_sql(f"PRAGMA cache_size={os.environ['PWB_CACHE']}")
-            statuses = write_batch(conn, records, self.stamp, self.accounts, self.bare)
+        if self.conn is None:
+            with self.store.begin() as conn:
+                statuses = write_batch(conn, records, self.stamp, self.accounts, self.bare)
+        else:
+            with self.conn.begin():
+                statuses = write_batch(self.conn, records, self.stamp, self.accounts, self.bare)
         for status in ("new", "updated", "unchanged"):
             setattr(self.report, status, getattr(self.report, status) + statuses.count(status))
 
@@ -158,9 +162,11 @@ def import_posts(
         except ItemError as exc:
             run.report.failed_files += 1
             run.problem(str(path), "failed", str(exc))
-    for source, fmt in planned:
-        _import_file(run, source, fmt, options)
-    run.flush()
+    with store.connect() as conn, import_cache(conn):
+        run.conn = conn
+        for source, fmt in planned:
+            _import_file(run, source, fmt, options)
+        run.flush()
     return run.report
 
 

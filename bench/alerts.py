@@ -1,0 +1,132 @@
+"""Alert evaluation: its cost against the size of the batch, the number of rules, and the size of the store.
+
+A synthetic store (rows written straight into SQLite: articles of 120 words from a Zipf vocabulary, the full-text
+index kept by its triggers, one or two mentions of 200 watched entities in a third of them) of `--store`
+articles; `--rules` rules, half saved searches (one or two words, a phrase now and then), half entities; then a
+batch of `--batch` new articles, and one evaluation of every rule timed (`Presswatch.evaluate_alerts`). The same
+is done on a store ten times smaller, so the two times show whether the cost follows the store.
+
+    .venv/bin/python bench/alerts.py                     # 1,000 rules, batch 10,000, stores of 10,000 and 100,000
+    .venv/bin/python bench/alerts.py --store 20000 --batch 2000 --rules 200 [--json]
+
+Goal (issue #20): 1,000 rules against 10,000 new articles on a store of 100,000 in <= 10 s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import sqlite3
+import tempfile
+import time
+from pathlib import Path
+
+from presswatch import Presswatch
+from presswatch.alerts import Rule
+
+WORDS = [f"w{n}" for n in range(20_000)]
+ENTITIES = 200
+
+
+def _word(rng: random.Random) -> str:
+    """Zipf-like: word n about as often as 1/n."""
+    return WORDS[min(int(rng.paretovariate(1.0)) - 1, len(WORDS) - 1)]
+
+
+def fill(db: Path, first: int, count: int, rng: random.Random) -> None:
+    """`count` articles (ids from `first`), with mentions; straight into SQLite, in one transaction."""
+    conn = sqlite3.connect(db)
+    conn.execute(
+        "INSERT OR IGNORE INTO sources (id, name, error_streak, status, created_at)"
+        " VALUES (1, 'Bench', 0, 'ok', '2026-12-01')"
+    )
+    articles, mentions = [], []
+    for n in range(first, first + count):
+        text = " ".join(_word(rng) for _ in range(120))
+        day = f"2026-{1 + n % 12:02d}-{1 + n % 28:02d} 09:00:00"
+        articles.append(
+            (n, f"https://bench.example/{n}", 1, 1, 1, f"title {_word(rng)}", day, "en", text, 120, f"h{n}", day)
+        )
+        if n % 3 == 0:
+            mentions.append((n, f"e{rng.randrange(ENTITIES)}", "alias", "Alias", "text", 0, 5, 1.0, "exact"))
+    conn.executemany(
+        "INSERT INTO articles (id, url, version, is_current, source_id, title, published_at, language, text,"
+        " word_count, content_hash, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8], a[9], a[10], a[11]) for a in articles],
+    )
+    conn.executemany(
+        'INSERT INTO mentions (article_id, entity_id, alias, surface, field, start, "end", score, method)'
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        mentions,
+    )
+    last = first + count - 1
+    conn.execute(
+        "INSERT INTO stage_state (stage, watermark, fingerprint, updated_at) VALUES ('entities', ?, 'bench', "
+        "'2026-12-01') ON CONFLICT(stage) DO UPDATE SET watermark = excluded.watermark",
+        (last,),
+    )
+    conn.commit()
+    conn.close()
+
+
+def run(store_size: int, batch: int, rules: int, seed: int) -> dict[str, float]:
+    rng = random.Random(seed)
+    with tempfile.TemporaryDirectory() as folder:
+        db = Path(folder) / "bench.db"
+        app = Presswatch(db=str(db))
+        app.init()
+        sqlite3.connect(db).executemany(
+            "INSERT INTO entities (id, name, kind) VALUES (?, ?, 'organisation')",
+            [(f"e{n}", f"Entity {n}") for n in range(ENTITIES)],
+        ).connection.commit()
+        started = time.perf_counter()
+        fill(db, 1, store_size, rng)
+        built = time.perf_counter() - started
+        for n in range(rules):
+            if n % 2:
+                app.add_alert(Rule(f"entity {n}", "bench", ["feed"], "entity", {"entity": f"e{n % ENTITIES}"}))
+            else:
+                words = [WORDS[rng.randrange(50, 5000)] for _ in range(rng.choice((1, 2)))]
+                query = f'"{" ".join(words)}"' if n % 10 == 0 else " OR ".join(words)
+                app.add_alert(Rule(f"search {n}", "bench", ["feed"], "search", {"query": query}))
+        fill(db, store_size + 1, batch, rng)
+        started = time.perf_counter()
+        report = app.evaluate_alerts()
+        seconds = time.perf_counter() - started
+        app.close()
+    return {
+        "store": store_size,
+        "batch": batch,
+        "rules": rules,
+        "seconds": seconds,
+        "matches": report.total,
+        "errors": len(report.errors),
+        "build_seconds": built,
+    }
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--store", type=int, default=100_000)
+    parser.add_argument("--batch", type=int, default=10_000)
+    parser.add_argument("--rules", type=int, default=1_000)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--json", action="store_true")
+    args = parser.parse_args()
+    results = [run(size, args.batch, args.rules, args.seed) for size in (args.store // 10, args.store)]
+    if args.json:
+        print(json.dumps(results))
+        return 0
+    for r in results:
+        print(
+            f"store {r['store']:>7,} articles, batch {r['batch']:,}, {r['rules']:,} rules: "
+            f"evaluation {r['seconds']:.2f} s, {r['matches']:,} matches, {r['errors']} rule errors"
+        )
+    small, large = results
+    print(f"store x{large['store'] / small['store']:.0f}: evaluation time x{large['seconds'] / small['seconds']:.2f}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

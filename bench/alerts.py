@@ -1,10 +1,11 @@
 """Alert evaluation: its cost against the size of the batch, the number of rules, and the size of the store.
 
-A synthetic store (rows written straight into SQLite: articles of 120 words from a Zipf vocabulary, the full-text
-index kept by its triggers, one or two mentions of 200 watched entities in a third of them) of `--store`
-articles; `--rules` rules, half saved searches (one or two words, a phrase now and then), half entities; then a
-batch of `--batch` new articles, and one evaluation of every rule timed (`Presswatch.evaluate_alerts`). The same
-is done on a store ten times smaller, so the two times show whether the cost follows the store.
+A synthetic store (rows written straight into SQLite: articles of 120 words from a Zipf-like vocabulary, the
+full-text index kept by its triggers, a mention of one of 200 watched entities in a third of them) of `--store`
+articles; `--rules` rules, half saved searches (one or two words, a phrase now and then), half entities, each
+sending to its feed and a webhook (so the outbox is written; nothing is sent); then a batch of `--batch` new
+articles, and one evaluation of every rule timed (`Presswatch.evaluate_alerts`). The same is done on a store
+ten times smaller, so the two times show whether the cost follows the store.
 
     .venv/bin/python bench/alerts.py                     # 1,000 rules, batch 10,000, stores of 10,000 and 100,000
     .venv/bin/python bench/alerts.py --store 20000 --batch 2000 --rules 200 [--json]
@@ -27,6 +28,8 @@ from presswatch.alerts import Rule
 
 WORDS = [f"w{n}" for n in range(20_000)]
 ENTITIES = 200
+# every match is written to the outbox too (a webhook delivery per rule and batch; nothing is sent here)
+SEND_TO = ["feed", "https://hooks.example.org/bench"]
 
 
 def _word(rng: random.Random) -> str:
@@ -85,11 +88,11 @@ def run(store_size: int, batch: int, rules: int, seed: int) -> dict[str, float]:
         built = time.perf_counter() - started
         for n in range(rules):
             if n % 2:
-                app.add_alert(Rule(f"entity {n}", "bench", ["feed"], "entity", {"entity": f"e{n % ENTITIES}"}))
+                app.add_alert(Rule(f"entity {n}", "bench", SEND_TO, "entity", {"entity": f"e{n % ENTITIES}"}))
             else:
                 words = [WORDS[rng.randrange(50, 5000)] for _ in range(rng.choice((1, 2)))]
                 query = f'"{" ".join(words)}"' if n % 10 == 0 else " OR ".join(words)
-                app.add_alert(Rule(f"search {n}", "bench", ["feed"], "search", {"query": query}))
+                app.add_alert(Rule(f"search {n}", "bench", SEND_TO, "search", {"query": query}))
         fill(db, store_size + 1, batch, rng)
         started = time.perf_counter()
         report = app.evaluate_alerts()

@@ -67,6 +67,8 @@ def child(db: str) -> int:
                 "found": sum(r.found for r in reports),
                 "off": next((r.off_reason for r in reports if r.off_reason), None),
                 "details": {k: v for r in reports for k, v in r.details.items()},
+                # the process's peak so far: the stage that raises it is the one that holds the memory
+                "maxrss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
             }
         )
     pw.close()
@@ -179,7 +181,10 @@ def lines_of(f: dict[str, Any]) -> list[str]:
         )
         for s in b["stages"]:
             extra = f" off: {s['off']}" if s["off"] else f" found {s['found']:,} {s['details'] or ''}"
-            out.append(f"      {s['stage']:<9} CPU {s['cpu_s']:8.1f} s  wall {s['wall_s']:8.1f} s {extra}")
+            out.append(
+                f"      {s['stage']:<9} CPU {s['cpu_s']:8.1f} s  wall {s['wall_s']:8.1f} s  "
+                f"peak RSS so far {s.get('maxrss_mb', 0):5.0f} MB {extra}"
+            )
         out.append(f"      rows: {b['rows']}")
     out.append(
         f"  ratio 4N/N: CPU {f['cpu_ratio']:.2f} (goal <= {GOAL_RATIO}, linear 4.0), wall {f['wall_ratio']:.2f}; "

@@ -430,6 +430,13 @@ def test_the_alerts_commands(tmp_path: Path, receiver: Receiver) -> None:
     assert run("pause", "harbour").exit_code == 0 and json.loads(run("show", "harbour", "--json").stdout)["paused"]
     assert run("resume", "harbour").exit_code == 0
     assert json.loads(run("history", "--json").stdout) == []
+    later = Presswatch(db=db)
+    ingest(later, tmp_path, SECOND, "second")
+    later.close()
+    processed = runner.invoke(cli, ["--db", db, "process"], env=env)
+    assert processed.exit_code == 0 and "alerts: 1 new matches of 1 rules, in the outbox for `run`" in processed.output
+    [waiting] = json.loads(run("history", "--json").stdout)
+    assert waiting["status"] == "pending" and waiting["why"] == ["matches the search 'harbour'"]
     missing = run("show", "nothing")
     assert missing.exit_code == 2 and "no alert 'nothing'; the alerts are: harbour" in missing.output
     assert run("remove", "harbour").exit_code == 0 and json.loads(run("list", "--json").stdout) == []

@@ -175,6 +175,14 @@ def test_co_text_with_small_edits(pw: Presswatch, texts: list[str]) -> None:
         store.add("a", at, PostFacts(text=text))
         store.add("b", at + 5000, PostFacts(text=text[:-6] + "!! " + text[-6:]))
         store.add("c", at + 9000, PostFacts(text="Completely unrelated words about the weather and football " + str(k)))
+    # The background a real collection has: accounts posting their own texts. Without it, two accounts that
+    # post most of all texts would be expected to meet (the chance model hands uses out by activity).
+    rng = random.Random(3)
+    vocabulary = "river bread window garden music letter winter paper market bridge cloud horse".split()
+    for person in range(30):
+        for k in range(3):
+            words = " ".join(rng.choice(vocabulary) for _ in range(12))
+            store.add(f"person{person}", START + rng.randrange(3 * DAY), PostFacts(text=f"{words} {person} {k}"))
     found = pw.detect_coordination(methods="co-text", window="30s")
     edges = stored_edges(pw, found["run"])
     key = names(pw)
@@ -265,6 +273,14 @@ def test_outlets_that_publish_the_same_texts_in_concert_are_linked(pw: Presswatc
             record = {"url": f"https://{outlet.replace(' ', '').lower()}.example/{k}", "source": outlet}
             record |= {"title": f"Story {k}", "published": moment, "text": (text or own * 3) + " " + story[:0]}
             lines.append(json.dumps(record))
+    rng = random.Random(5)  # the background: outlets publishing their own texts
+    vocabulary = "river bread window garden music letter winter paper market bridge cloud horse lamp".split()
+    for outlet in range(20):
+        for k in range(3):
+            text = " ".join(rng.choice(vocabulary) for _ in range(60))
+            at = datetime(2026, 3, 2 + k, 10 + outlet % 8, outlet, tzinfo=UTC).isoformat()
+            record = {"url": f"https://local{outlet}.example/{k}", "source": f"Local {outlet}", "published": at}
+            lines.append(json.dumps(record | {"title": f"Local news {outlet}.{k}", "text": text}))
     (tmp_path / "articles.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
     pw.ingest([str(tmp_path / "articles.jsonl")])
     result = pw.detect_coordination(include_articles=True, methods="co-text")

@@ -697,6 +697,7 @@ def local_web() -> Iterator[LocalWeb]:
         yield LocalWeb(server)
 
 
+@pytest.mark.sqlite_only(reason="the examples build and check the file presswatch.db, some in subprocesses")
 def test_every_readme_example_runs_in_order(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, local_web: LocalWeb
 ) -> None:

@@ -91,6 +91,7 @@ def _withheld(watchlist: Watchlist, gone: dict[str, str]) -> Watchlist:
     return watchlist
 
 
+@pytest.mark.sqlite_only(reason="copies the store's file")
 def test_withheld_aliases_come_back_in_the_top_five(copy: Presswatch) -> None:
     """One alias per kind of evidence: a Persian name (translation and transliteration), an acronym
     without its Albanian ending, a spelling the matcher found by likeness, a surname alone."""
@@ -139,6 +140,7 @@ def test_a_first_week_has_nothing_to_compare_with(sample: Presswatch) -> None:
     assert found.baseline_articles == 0 and found.names == []
 
 
+@pytest.mark.sqlite_only(reason="a background store is given as a file")
 def test_every_article_or_a_background_store_may_be_counted(sample: Presswatch, demo: Path) -> None:
     _, everything = sample.emerging_in_week("2026-W43", every_article=True)
     assert everything.scope == "all articles"

@@ -12,6 +12,9 @@ import pytest
 
 from .conftest import PROJECT
 
+# the eval scripts run in subprocesses, each on a SQLite store of its own: PostgreSQL would change nothing
+pytestmark = pytest.mark.sqlite_only(reason="eval scripts in subprocesses, on SQLite stores of their own")
+
 
 def run_eval(script: str, data: Path) -> dict[str, Any]:
     """Run one eval script as a user would; its exit code is the gate."""

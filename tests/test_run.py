@@ -127,6 +127,7 @@ def test_two_runs_on_one_store(tmp_path: Path) -> None:
     once = subprocess.run(_presswatch(db, "run", "--once"), env=env, capture_output=True, text=True)
     assert once.returncode == 0, once.stderr
     status = subprocess.run(_presswatch(db, "run", "--status", "--json"), env=env, capture_output=True, text=True)
+    assert status.returncode == 0, status.stderr
     jobs = {job["job"]: job for job in json.loads(status.stdout)}
     assert jobs["process"]["outcome"] == "ok" and jobs["process"]["runs"] == 1  # the first run did it, once
     assert jobs["send-alerts"]["next_run"] is not None

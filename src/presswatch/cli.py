@@ -809,9 +809,13 @@ def process(
     with session() as pw:
         with stage_progress(quiet or as_json) as on_stage:
             reports = pw.process(on_stage, tuple(redo), tuple(only), tuple(skip))
+        found = pw.evaluate_alerts()  # alerts are evaluated after each process; `run` sends what they found
     if as_json:
         print_json([asdict(r) for r in reports])
         return
+    if found.total or found.errors:
+        failed = f"; {len(found.errors)} rules failed: {escape('; '.join(found.errors))}" if found.errors else ""
+        err.print(f"alerts: {found.total} new matches of {found.rules} rules, in the outbox for `run`{failed}")
     for report in reports:
         if report.off_reason:
             err.print(f"stage {report.stage}: off, {escape(report.off_reason)}")

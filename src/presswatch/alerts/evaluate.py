@@ -54,7 +54,12 @@ def _evaluate_one(conn: Connection, rule: Row[Any], bounds: Bounds, limits: Sear
     now = bounds.now
     rule = stored.find_rule(conn, rule.id)  # as of this transaction
     found, seen_article, seen_link = find(conn, rule, bounds, limits)
-    new = stored.record_matches(conn, rule, found, channels_of(rule), batch_for(conn, rule, now), now) if found else []
+    new: list[int] = []
+    if found:
+        channels = channels_of(rule)
+        # a rule read only through its feed has nothing to deliver, so no batch to find
+        batch = batch_for(conn, rule, now) if channels else Batch("feed", now)
+        new = stored.record_matches(conn, rule, found, channels, batch, now)
     stored.save_watermarks(conn, rule.id, seen_article, seen_link, now)
     if new:
         log.info("alert %s: %d new matches", rule.name, len(new))

@@ -1,15 +1,21 @@
 """How many co-occurrences two accounts would have by chance, a p-value per edge, and the false-discovery cut.
 
-The null model keeps each account's activity (its number of uses of each method in the period) and the
-popularity of every trace, and draws times uniformly over the period: two uses of the same trace then fall
-within the window W with probability 2W/T. Accounts a and b with n_a and n_b uses of a method whose traces
-have popularity shares pi_t meet by chance, on average,
+Every two uses of one trace at most W apart are a meeting. The null model keeps how many meetings each account
+takes part in (its exposure e_a: an account that joins viral bursts, or posts all day, meets many others) and
+hands out the partners at random, as the configuration model of a network does. Accounts a and b then meet by
+chance, on average,
 
-    lambda = n_a * n_b * sum_t(pi_t^2) * 2W / T
+    lambda = e_a * e_b / (2 * M)
 
-times (summed over methods). The observed weight is tested against Poisson(lambda): the p-value is
-P(X >= weight). A hyperactive account has a large n_a, so its many accidental meetings are expected, not
-evidence; a group that shares rare traces at the same moments has a tiny lambda.
+times (M: all meetings in the period; methods pooled, a text's LSH bands counted once). The observed weight,
+the distinct traces a and b met on, is tested against Poisson(lambda): the p-value is P(X >= weight). Times stay
+as they were (bursts stay bursts), so ordinary accounts that meet in the same viral bursts are expected to meet
+now and then: two such bursts are not evidence.
+
+A group that meets mostly among itself would explain itself under that model when it makes most of the
+meetings of a method (rare hashtags only it uses): its members' exposure is their meetings with each other. So
+the exposures are fitted to the background: the meetings of the edges kept as coordinated are taken out of
+e_a, e_b and M and the test is run again, until the kept edges stop changing (at most `FITS` rounds).
 """
 
 from __future__ import annotations
@@ -22,54 +28,81 @@ from scipy.stats import poisson
 
 @dataclass
 class Activity:
-    """One method's uses in the period: per account, the sum of squared trace sizes, the time span."""
+    """One method's meetings in the period: each account's exposure and their total."""
 
-    uses: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))  # indexed by account id
-    total: int = 0
-    squares: int = 0  # sum over traces of (uses of the trace)^2
-    first_ms: int | None = None
-    last_ms: int | None = None
+    exposure: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.float64))  # indexed by account id
+    meetings: int = 0  # pairs of uses of one trace at most W apart
 
-    def add(self, account: np.ndarray, group: np.ndarray, at: np.ndarray) -> None:
+    def add(self, account: np.ndarray, group: np.ndarray, at: np.ndarray, window_ms: int) -> None:
         """Count one chunk of uses (rows sorted by trace, then time; `group` numbers the traces)."""
-        if not len(account):
+        if len(account) < 2:
             return
-        counts = np.bincount(account, minlength=len(self.uses))
-        if len(counts) > len(self.uses):
-            counts[: len(self.uses)] += self.uses
-            self.uses = counts
-        else:
-            self.uses += counts
-        sizes = np.bincount(group)
-        self.total += len(account)
-        self.squares += int(np.dot(sizes, sizes))
-        low, high = int(at.min()), int(at.max())
-        self.first_ms = low if self.first_ms is None else min(self.first_ms, low)
-        self.last_ms = high if self.last_ms is None else max(self.last_ms, high)
-
-    def meeting_rate(self, window_ms: int, per_use: int = 1) -> float:
-        """sum(pi_t^2) * 2W / T: the chance meetings per pair of uses; `per_use` keys per use (LSH bands)."""
-        if not self.total or self.first_ms is None or self.last_ms is None:
-            return 0.0
-        span = max(self.last_ms - self.first_ms, 2 * window_ms, 1)
-        concentration = self.squares / float(self.total) ** 2
-        # A text has `per_use` band keys: its uses are total/per_use, and a pair of texts meets in any band.
-        return min(1.0, 2.0 * window_ms / span) * concentration * per_use
-
-    def of(self, accounts: np.ndarray, per_use: int = 1) -> np.ndarray:
-        """The uses of each account (0 for one never seen), in posts (band keys divided out)."""
-        found = np.zeros(len(accounts), dtype=np.float64)
-        inside = accounts < len(self.uses)
-        found[inside] = self.uses[accounts[inside]] / per_use
-        return found
+        later = window_ends(group, at, window_ms) - np.arange(len(at)) - 1
+        earlier = np.arange(len(at)) - window_starts(group, at, window_ms)
+        found = np.bincount(account, weights=later + earlier, minlength=len(self.exposure))
+        found[: len(self.exposure)] += self.exposure
+        self.exposure = found
+        self.meetings += int(later.sum())
 
 
-def expected_meetings(a: np.ndarray, b: np.ndarray, rates: list[tuple[Activity, float, int]]) -> np.ndarray:
-    """lambda per pair: sum over methods of n_a * n_b * rate."""
-    expected = np.zeros(len(a), dtype=np.float64)
-    for activity, rate, per_use in rates:
-        expected += activity.of(a, per_use) * activity.of(b, per_use) * rate
-    return expected
+def _line(group: np.ndarray, at: np.ndarray, window_ms: int) -> np.ndarray:
+    """One line of time for a chunk: each trace gets its own stretch, farther from the next than W."""
+    base = int(at.min())
+    stride = int(at.max()) - base + window_ms + 1
+    if stride * (int(group.max()) + 1) >= 2**62:
+        raise ValueError("a chunk of traces spans too long a time to be keyed at once")
+    key: np.ndarray = group.astype(np.int64) * stride + (at - base)
+    return key
+
+
+def window_ends(group: np.ndarray, at: np.ndarray, window_ms: int) -> np.ndarray:
+    """For each use, the index past the last use of its trace at most `window_ms` later (rows sorted by group, time).
+
+    Two pointers in one vectorised step: `searchsorted` on a key that puts each trace's times in a range of its
+    own, so no pair crosses traces and no bucket edge exists.
+    """
+    key = _line(group, at, window_ms)
+    ends: np.ndarray = np.searchsorted(key, key + window_ms, side="right")
+    return ends
+
+
+def window_starts(group: np.ndarray, at: np.ndarray, window_ms: int) -> np.ndarray:
+    """For each use, the index of the first use of its trace at most `window_ms` earlier."""
+    key = _line(group, at, window_ms)
+    starts: np.ndarray = np.searchsorted(key, key - window_ms, side="left")
+    return starts
+
+
+FITS = 4
+
+
+def chance_cut(
+    a: np.ndarray, b: np.ndarray, weight: np.ndarray, methods: list[tuple[Activity, int]], tests: int, q: float
+) -> tuple[np.ndarray, np.ndarray]:
+    """The p-value of every candidate edge and which pass the false-discovery cut at q (see the module's note)."""
+    size = max((len(activity.exposure) for activity, _ in methods), default=0)
+    size = max(size, int(a.max()) + 1 if len(a) else 0, int(b.max()) + 1 if len(b) else 0)
+    exposure = np.zeros(size, dtype=np.float64)
+    meetings = 0.0
+    for activity, per_use in methods:  # pooled, in posts: a text meets in `per_use` bands at once
+        exposure[: len(activity.exposure)] += activity.exposure / per_use
+        meetings += activity.meetings / per_use
+    kept = np.zeros(len(a), dtype=bool)
+    p = np.ones(len(a), dtype=np.float64)
+    for _ in range(FITS):
+        background = exposure.copy()
+        np.subtract.at(background, a[kept], weight[kept])
+        np.subtract.at(background, b[kept], weight[kept])
+        rest = max(meetings - float(weight[kept].sum()), 1.0)
+        # An edge's own meetings are not its background: take them out of both ends.
+        own_a = np.maximum(background[a] - weight * ~kept, 0.0)
+        own_b = np.maximum(background[b] - weight * ~kept, 0.0)
+        p = p_values(weight, own_a * own_b / (2.0 * rest))
+        fitted = benjamini_hochberg(p, tests, q)
+        if np.array_equal(fitted, kept):
+            break
+        kept = fitted
+    return p, kept
 
 
 def p_values(weight: np.ndarray, expected: np.ndarray) -> np.ndarray:

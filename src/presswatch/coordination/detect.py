@@ -21,7 +21,7 @@ import numpy as np
 from sqlalchemy import Connection, and_, select
 
 from ..store.schema import articles, post_traces, posts
-from .chance import Activity
+from .chance import Activity, window_ends
 from .outlets import article_traces
 from .traces import CO_TEXT, METHODS, TEXT_BANDS, comparable, text_grams
 
@@ -154,19 +154,12 @@ def _chunk(rows: list[Any]) -> Chunk:
 
 
 def window_pairs(group: np.ndarray, at: np.ndarray, window_ms: int, neighbours: int) -> tuple[np.ndarray, np.ndarray]:
-    """Indices (i, j), i < j, of every two uses of one trace at most `window_ms` apart (rows sorted by group, time).
-
-    Two pointers in one vectorised step: the end of each use's window is found by `searchsorted` on a key that
-    puts each trace's times in a range of its own, so no pair crosses traces and no bucket edge exists.
-    """
+    """Indices (i, j), i < j, of every two uses of one trace at most `window_ms` apart (rows sorted by group, time)."""
     n = len(at)
     if n < 2:
         empty = np.empty(0, dtype=np.int64)
         return empty, empty
-    base = int(at.min())
-    stride = int(at.max()) - base + window_ms + 1
-    key = group.astype(np.int64) * stride + (at - base)
-    ends = np.searchsorted(key, key + window_ms, side="right")
+    ends = window_ends(group, at, window_ms)
     count = ends - np.arange(n) - 1
     if neighbours:
         count = np.minimum(count, neighbours)
@@ -250,7 +243,7 @@ def detect(connection: Connection, query: Query, on_progress: OnProgress | None 
                     continue
                 activity[method] = Activity()
                 for chunk in chunks(use_rows(connection, method, query)):
-                    activity[method].add(chunk.account, chunk.group, chunk.at)
+                    activity[method].add(chunk.account, chunk.group, chunk.at, query.window_ms)
                     spill.write(chunk_records(chunk, number, trace_base, query), chunk, trace_base)
                     trace_base += len(chunk.names)
                     if on_progress:

@@ -16,7 +16,7 @@ from sqlalchemy import Connection, func, insert, select
 from ..errors import UsageError
 from ..store import Store
 from ..store.schema import coordination_edges, coordination_groups, coordination_members, coordination_runs, posts
-from .chance import benjamini_hochberg, expected_meetings, p_values
+from .chance import chance_cut
 from .detect import Candidates, OnProgress, Query, chunks, detect, use_rows
 from .groups import Group, communities, describe, summary_json
 from .outlets import load_article_traces
@@ -101,16 +101,8 @@ def find(
     """Detect, test against chance, and group, for one window."""
     query = _query(options, window_seconds)
     found = detect(connection, query, on_progress)
-    rates = [
-        (
-            activity,
-            activity.meeting_rate(query.window_ms, TEXT_BANDS if method == CO_TEXT else 1),
-            TEXT_BANDS if method == CO_TEXT else 1,
-        )
-        for method, activity in found.activity.items()
-    ]
-    p = p_values(found.weight, expected_meetings(found.a, found.b, rates))
-    kept = benjamini_hochberg(p, found.pairs, options.q)
+    methods = [(activity, TEXT_BANDS if method == CO_TEXT else 1) for method, activity in found.activity.items()]
+    p, kept = chance_cut(found.a, found.b, found.weight, methods, found.pairs, options.q)
     groups = communities(found.a[kept], found.b[kept], found.weight[kept])
     return Outcome(window_seconds, found, p, kept, groups)
 

@@ -13,9 +13,14 @@ as they were (bursts stay bursts), so ordinary accounts that meet in the same vi
 now and then: two such bursts are not evidence.
 
 A group that meets mostly among itself would explain itself under that model when it makes most of the
-meetings of a method (rare hashtags only it uses): its members' exposure is their meetings with each other. So
-the exposures are fitted to the background: the meetings of the edges kept as coordinated are taken out of
-e_a, e_b and M and the test is run again, until the kept edges stop changing (at most `FITS` rounds).
+meetings of the period: its members' exposure is their meetings with each other. So the exposures are fitted to
+the background: the meetings of the edges kept as coordinated (and an edge's own) are taken out of e_a, e_b and
+M, and the test is run again until the kept edges stop changing (at most `FITS` rounds).
+
+Where few others are active, two very active accounts can make most of each other's meetings too. A second
+null guards that case: times drawn evenly over the period, each account's number of uses kept, each trace as
+popular as it was; a and b then meet n_a * n_b * sum_t(pi_t^2) * 2W / T times on average (pi_t: a trace's
+share of the uses). An edge is kept only when it beats both: lambda is the larger of the two.
 """
 
 from __future__ import annotations
@@ -28,21 +33,46 @@ from scipy.stats import poisson
 
 @dataclass
 class Activity:
-    """One method's meetings in the period: each account's exposure and their total."""
+    """One method's uses and meetings in the period: per account and in total, and how popular its traces are."""
 
     exposure: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.float64))  # indexed by account id
+    uses: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.float64))
     meetings: int = 0  # pairs of uses of one trace at most W apart
+    total: int = 0  # uses
+    squares: int = 0  # sum over traces of (uses of the trace)^2
+    first_ms: int | None = None
+    last_ms: int | None = None
 
     def add(self, account: np.ndarray, group: np.ndarray, at: np.ndarray, window_ms: int) -> None:
         """Count one chunk of uses (rows sorted by trace, then time; `group` numbers the traces)."""
-        if len(account) < 2:
+        if not len(account):
             return
         later = window_ends(group, at, window_ms) - np.arange(len(at)) - 1
         earlier = np.arange(len(at)) - window_starts(group, at, window_ms)
-        found = np.bincount(account, weights=later + earlier, minlength=len(self.exposure))
-        found[: len(self.exposure)] += self.exposure
-        self.exposure = found
+        self.exposure = _added(self.exposure, np.bincount(account, weights=later + earlier))
+        self.uses = _added(self.uses, np.bincount(account).astype(np.float64))
         self.meetings += int(later.sum())
+        self.total += len(account)
+        sizes = np.bincount(group)
+        self.squares += int(np.dot(sizes, sizes))
+        low, high = int(at.min()), int(at.max())
+        self.first_ms = low if self.first_ms is None else min(self.first_ms, low)
+        self.last_ms = high if self.last_ms is None else max(self.last_ms, high)
+
+    def uniform_rate(self, window_ms: int) -> float:
+        """sum(pi_t^2) * 2W / T: chance meetings per pair of uses when times are drawn evenly over the period."""
+        if not self.total or self.first_ms is None or self.last_ms is None:
+            return 0.0
+        span = max(self.last_ms - self.first_ms, 2 * window_ms, 1)
+        return min(1.0, 2.0 * window_ms / span) * self.squares / float(self.total) ** 2
+
+
+def _added(into: np.ndarray, more: np.ndarray) -> np.ndarray:
+    if len(more) > len(into):
+        more[: len(into)] += into
+        return more
+    into[: len(more)] += more
+    return into
 
 
 def _line(group: np.ndarray, at: np.ndarray, window_ms: int) -> np.ndarray:
@@ -77,16 +107,26 @@ FITS = 4
 
 
 def chance_cut(
-    a: np.ndarray, b: np.ndarray, weight: np.ndarray, methods: list[tuple[Activity, int]], tests: int, q: float
+    a: np.ndarray,
+    b: np.ndarray,
+    weight: np.ndarray,
+    methods: list[tuple[Activity, int]],
+    window_ms: int,
+    tests: int,
+    q: float,
 ) -> tuple[np.ndarray, np.ndarray]:
     """The p-value of every candidate edge and which pass the false-discovery cut at q (see the module's note)."""
-    size = max((len(activity.exposure) for activity, _ in methods), default=0)
-    size = max(size, int(a.max()) + 1 if len(a) else 0, int(b.max()) + 1 if len(b) else 0)
+    size = max([len(activity.exposure) for activity, _ in methods] + [int(a.max()) + 1 if len(a) else 0])
+    size = max(size, int(b.max()) + 1 if len(b) else 0)
     exposure = np.zeros(size, dtype=np.float64)
     meetings = 0.0
+    uniform = np.zeros(len(a), dtype=np.float64)
     for activity, per_use in methods:  # pooled, in posts: a text meets in `per_use` bands at once
         exposure[: len(activity.exposure)] += activity.exposure / per_use
         meetings += activity.meetings / per_use
+        uses = np.zeros(size, dtype=np.float64)
+        uses[: len(activity.uses)] = activity.uses / per_use
+        uniform += uses[a] * uses[b] * activity.uniform_rate(window_ms) * per_use
     kept = np.zeros(len(a), dtype=bool)
     p = np.ones(len(a), dtype=np.float64)
     for _ in range(FITS):
@@ -97,7 +137,7 @@ def chance_cut(
         # An edge's own meetings are not its background: take them out of both ends.
         own_a = np.maximum(background[a] - weight * ~kept, 0.0)
         own_b = np.maximum(background[b] - weight * ~kept, 0.0)
-        p = p_values(weight, own_a * own_b / (2.0 * rest))
+        p = p_values(weight, np.maximum(own_a * own_b / (2.0 * rest), uniform))
         fitted = benjamini_hochberg(p, tests, q)
         if np.array_equal(fitted, kept):
             break

@@ -102,7 +102,7 @@ def find(
     query = _query(options, window_seconds)
     found = detect(connection, query, on_progress)
     methods = [(activity, TEXT_BANDS if method == CO_TEXT else 1) for method, activity in found.activity.items()]
-    p, kept = chance_cut(found.a, found.b, found.weight, methods, found.pairs, options.q)
+    p, kept = chance_cut(found.a, found.b, found.weight, methods, query.window_ms, found.pairs, options.q)
     groups = communities(found.a[kept], found.b[kept], found.weight[kept])
     return Outcome(window_seconds, found, p, kept, groups)
 

@@ -70,9 +70,7 @@ def upgrade() -> None:
     op.create_table(
         "coordination_edges",
         sa.Column("id", sa.Integer, primary_key=True),
-        sa.Column(
-            "run_id", sa.Integer, sa.ForeignKey("coordination_runs.id", ondelete="CASCADE"), nullable=False
-        ),
+        sa.Column("run_id", sa.Integer, sa.ForeignKey("coordination_runs.id", ondelete="CASCADE"), nullable=False),
         sa.Column("account_a", sa.Integer, sa.ForeignKey("accounts.id"), nullable=False),
         sa.Column("account_b", sa.Integer, sa.ForeignKey("accounts.id"), nullable=False),
         sa.Column("methods", sa.String, nullable=False),
@@ -90,9 +88,7 @@ def upgrade() -> None:
     op.create_table(
         "coordination_groups",
         sa.Column("id", sa.Integer, primary_key=True),
-        sa.Column(
-            "run_id", sa.Integer, sa.ForeignKey("coordination_runs.id", ondelete="CASCADE"), nullable=False
-        ),
+        sa.Column("run_id", sa.Integer, sa.ForeignKey("coordination_runs.id", ondelete="CASCADE"), nullable=False),
         sa.Column("number", sa.Integer, nullable=False),
         sa.Column("size", sa.Integer, nullable=False),
         sa.Column("score", sa.Float, nullable=False),

@@ -17,9 +17,11 @@ import hashlib
 import os
 import shutil
 import socket
+import sqlite3
 import subprocess
 import tempfile
 from collections.abc import Callable
+from contextlib import closing
 from pathlib import Path
 from urllib.parse import quote
 
@@ -106,6 +108,18 @@ class PostgresServer:
             shutil.rmtree(self.folder, ignore_errors=True)
 
 
+def copy_store(source: Path, target: Path) -> None:
+    """A copy of a store for one test to change: the SQLite file (sqlite3's backup), or on the server its schema."""
+    import presswatch.store
+
+    router = presswatch.store.database_url
+    if isinstance(router, StoreRouter) and router.routed_to(source) is not None:
+        router.copy(source, target)
+        return
+    with closing(sqlite3.connect(source)) as original, closing(sqlite3.connect(target)) as copied:
+        original.backup(copied)
+
+
 class StoreRouter:
     """`database_url` for the tests: a store path becomes a schema of its own on the server, the same every time."""
 
@@ -122,6 +136,29 @@ class StoreRouter:
         if key not in self.routed:
             if path.exists() or not path.parent.is_dir():
                 return self.original(db)  # a file made by other means, or the missing-folder error: SQLite's
-            schema = "s_" + hashlib.sha1(key.encode()).hexdigest()[:20]
-            self.routed[key] = self.server.new_schema(schema)
+            self.routed[key] = self.server.new_schema(self._schema(key))
         return self.routed[key]
+
+    @staticmethod
+    def _schema(key: str) -> str:
+        return "s_" + hashlib.sha1(key.encode()).hexdigest()[:20]
+
+    def routed_to(self, db: Path) -> str | None:
+        return self.routed.get(str(Path(db).expanduser().resolve()))
+
+    def copy(self, source: Path, target: Path) -> None:
+        """The schema of `source` dumped and restored under the schema of `target` (a name unique enough to
+        be replaced in the dump's text)."""
+        old = self._schema(str(Path(source).expanduser().resolve()))
+        key = str(Path(target).expanduser().resolve())
+        new = self._schema(key)
+        server = self.server
+        dump = subprocess.run(
+            [str(server.bin / "pg_dump"), "--no-owner", "--no-privileges", "-n", old, server.dsn()],
+            check=True,
+            capture_output=True,
+        ).stdout
+        server.execute(f'DROP SCHEMA IF EXISTS "{new}" CASCADE')
+        restore = [str(server.bin / "psql"), "-q", "-v", "ON_ERROR_STOP=1", server.dsn()]
+        subprocess.run(restore, input=dump.replace(old.encode(), new.encode()), check=True, capture_output=True)
+        self.routed[key] = server.url(new)

@@ -344,6 +344,7 @@ print("sent", flush=True)
 """
 
 
+@pytest.mark.sqlite_only(reason="subprocesses open the store by its file path")
 def test_kill_9_between_match_and_delivery_loses_nothing_and_repeats_nothing(tmp_path: Path) -> None:
     slow = Receiver(delay=0.5)
     try:

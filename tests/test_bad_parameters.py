@@ -5,9 +5,7 @@ shape; never a crash. The web routes run over a copy of the pre-filled store (ed
 from __future__ import annotations
 
 import re
-import sqlite3
 from collections.abc import Iterator
-from contextlib import closing
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +18,7 @@ from presswatch.cli import app as cli_app
 from presswatch.web.app import create_app
 
 from .conftest import WEB_USERS
+from .postgres import copy_store
 from .test_web_api import assert_error
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
@@ -70,8 +69,7 @@ POST_BY_PERIOD = ["/api/digests/{}/draft", "/api/digests/{}/publish", "/editor/{
 @pytest.fixture(scope="module")
 def pw(web_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Presswatch]:
     copy = tmp_path_factory.mktemp("params") / "params.db"
-    with closing(sqlite3.connect(web_db)) as source, closing(sqlite3.connect(copy)) as target:
-        source.backup(target)
+    copy_store(web_db, copy)  # the file, or on PostgreSQL its schema
     found = Presswatch(db=str(copy))
     yield found
     found.close()

@@ -299,6 +299,7 @@ def test_raw_bodies_are_zstd_and_older_zlib_rows_still_read(pw: Presswatch, tmp_
     assert report.counts["unchanged"] == 2 and report.failed == 0
 
 
+@pytest.mark.sqlite_only(reason="the refusal is a SQLite trigger")
 def test_an_item_the_store_refuses_fails_alone(pw: Presswatch, tmp_path: Path) -> None:
     inputs = tmp_path / "in"
     inputs.mkdir()

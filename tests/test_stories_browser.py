@@ -7,9 +7,7 @@ screenshots go to test-output/.
 from __future__ import annotations
 
 import re
-import sqlite3
 from collections.abc import Iterator
-from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -17,6 +15,7 @@ import pytest
 from presswatch import Presswatch
 
 from . import test_web_browser as browsing
+from .postgres import copy_store
 from .test_stories_curation import FARMLAND, POLICE_SEARCH, QUESTIONS, SPEECH, article_id, copy_records, story_of
 from .test_web_browser import log_in, shot
 
@@ -33,8 +32,7 @@ PERSIAN = re.compile(r"[\u0600-\u06FF]")
 def pw(web_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Presswatch]:
     """A copy of the pre-filled store: these tests change its stories."""
     copy = tmp_path_factory.mktemp("curated-browser") / "curated.db"
-    with closing(sqlite3.connect(web_db)) as source, closing(sqlite3.connect(copy)) as target:
-        source.backup(target)
+    copy_store(web_db, copy)  # the file, or on PostgreSQL its schema
     found = Presswatch(db=str(copy))
     yield found
     found.close()

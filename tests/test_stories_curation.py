@@ -11,9 +11,7 @@ from __future__ import annotations
 
 import json
 import re
-import sqlite3
 from collections.abc import Iterator
-from contextlib import closing
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +25,7 @@ from presswatch.errors import NotFound, UsageError
 from presswatch.web.app import create_app
 
 from .conftest import WEB_USERS
+from .postgres import copy_store
 from .test_web_api import assert_error
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
@@ -52,8 +51,7 @@ QUESTIONS = "https://www.vanguardwatch.example/2026/10/03/camp-tolou-search-ques
 def pw(web_db: Path, tmp_path: Path) -> Iterator[Presswatch]:
     """A copy of the pre-filled store, for this test alone."""
     copy = tmp_path / "curated.db"
-    with closing(sqlite3.connect(web_db)) as source, closing(sqlite3.connect(copy)) as target:
-        source.backup(target)
+    copy_store(web_db, copy)  # the file, or on PostgreSQL its schema
     found = Presswatch(db=str(copy))
     yield found
     found.close()

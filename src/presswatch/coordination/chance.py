@@ -110,7 +110,7 @@ def chance_cut(
     a: np.ndarray,
     b: np.ndarray,
     weight: np.ndarray,
-    methods: list[tuple[Activity, int]],
+    methods: list[tuple[Activity, float]],
     window_ms: int,
     tests: int,
     q: float,

@@ -88,6 +88,9 @@ class Candidates:
     pairs: int = 0  # account pairs with any trace in the window: the number of tests for the FDR cut
     activity: dict[str, Activity] = field(default_factory=dict)
     trace_names: dict[int, str] = field(default_factory=dict)
+    # LSH band meetings per pair of posts whose texts met (in any band): how many times the exposure counted
+    # each meeting of two texts. Near-copies with a few words changed share only some of the 16 bands.
+    bands_per_text_pair: float = float(TEXT_BANDS)
 
 
 def use_rows(connection: Connection, method: str, query: Query) -> Iterator[list[Any]]:
@@ -261,7 +264,11 @@ def _aggregate(connection: Connection, spill: Spill, query: Query) -> Candidates
     pieces: list[dict[str, Any]] = []
     evidence: list[np.ndarray] = []
     pairs = 0
+    band_meetings = post_pairs = 0
     for records in spill.partitions():
+        bands, text_pairs = _text_meetings(records)
+        band_meetings += bands
+        post_pairs += text_pairs
         records = _verified_texts(connection, records)
         piece, shown, seen = _edges_of(records, query.min_repeat)
         pieces.append(piece)
@@ -280,7 +287,16 @@ def _aggregate(connection: Connection, spill: Spill, query: Query) -> Candidates
         methods=joined["methods"],
         evidence=evidence,
         pairs=pairs,
+        bands_per_text_pair=band_meetings / post_pairs if post_pairs else float(TEXT_BANDS),
     )
+
+
+def _text_meetings(records: np.ndarray) -> tuple[int, int]:
+    """Co-text records (one per band) and the distinct pairs of posts they join."""
+    texts = records[records["method"] == METHODS.index(CO_TEXT)]
+    if not len(texts):
+        return 0, 0
+    return len(texts), len(np.unique(texts[["post_a", "post_b"]]))
 
 
 def _edges_of(records: np.ndarray, min_repeat: int) -> tuple[dict[str, Any], list[np.ndarray], int]:
@@ -340,7 +356,18 @@ def _verified_texts(connection: Connection, records: np.ndarray) -> np.ndarray:
         ],
         dtype=bool,
     )
-    return np.concatenate([records[~is_text], texts[similar]])
+    return np.concatenate([records[~is_text], _once_per_post(texts[similar])])
+
+
+def _once_per_post(texts: np.ndarray) -> np.ndarray:
+    """At most one co-text record per post of either account: an account that posts one message five times in a
+    burst shares one message, not five, with each other account there."""
+    for side in ("post_a", "post_b"):
+        texts = texts[np.lexsort((texts["post_b" if side == "post_a" else "post_a"], texts[side], texts["pair"]))]
+        first = np.ones(len(texts), dtype=bool)
+        first[1:] = (texts["pair"][1:] != texts["pair"][:-1]) | (texts[side][1:] != texts[side][:-1])
+        texts = texts[first]
+    return texts
 
 
 def _grams_of(connection: Connection, ids: list[int]) -> dict[int, np.ndarray]:

@@ -20,7 +20,7 @@ from .chance import chance_cut
 from .detect import Candidates, OnProgress, Query, chunks, detect, use_rows
 from .groups import Group, communities, describe, summary_json
 from .outlets import load_article_traces
-from .traces import CO_TEXT, METHODS, TEXT_BANDS
+from .traces import CO_TEXT, METHODS
 from .window import SENSITIVITY_SECONDS, estimate_window, half_times, spoken
 
 log = logging.getLogger(__name__)
@@ -101,7 +101,8 @@ def find(
     """Detect, test against chance, and group, for one window."""
     query = _query(options, window_seconds)
     found = detect(connection, query, on_progress)
-    methods = [(activity, TEXT_BANDS if method == CO_TEXT else 1) for method, activity in found.activity.items()]
+    bands = found.bands_per_text_pair  # measured: how often the exposure counted one meeting of two texts
+    methods = [(activity, bands if method == CO_TEXT else 1) for method, activity in found.activity.items()]
     p, kept = chance_cut(found.a, found.b, found.weight, methods, query.window_ms, found.pairs, options.q)
     groups = communities(found.a[kept], found.b[kept], found.weight[kept])
     return Outcome(window_seconds, found, p, kept, groups)

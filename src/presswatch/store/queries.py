@@ -75,6 +75,8 @@ def _upsert(table_: Any, values: dict[str, Any], keys: list[str]) -> Any:
     """PostgreSQL's INSERT .. ON CONFLICT DO NOTHING on a unique key: concurrent writers store a row once."""
     from sqlalchemy.dialects.postgresql import insert as pg_insert
 
+    # PostgreSQL's text holds no NUL (SQLite's does): a hostile header or title keeps the rest of its characters
+    values = {k: v.replace("\x00", "\ufffd") if isinstance(v, str) else v for k, v in values.items()}
     return pg_insert(table_).values(values).on_conflict_do_nothing(index_elements=keys)
 
 

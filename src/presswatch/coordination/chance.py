@@ -1,13 +1,14 @@
 """How many co-occurrences two accounts would have by chance, a p-value per edge, and the false-discovery cut.
 
-Every two uses of one trace at most W apart are a meeting. The null model keeps how many meetings each account
-takes part in (its exposure e_a: an account that joins viral bursts, or posts all day, meets many others) and
-hands out the partners at random, as the configuration model of a network does. Accounts a and b then meet by
+Two accounts meet on a trace when both used it at most W apart; an edge's weight is the distinct traces they
+met on. The null model keeps how much each account meets others (its exposure e_a, the sum of its weights with
+every account it met at all: an account that joins viral bursts, or posts all day, meets many others) and hands
+out the partners at random, as the configuration model of a network does. Accounts a and b then meet by
 chance, on average,
 
     lambda = e_a * e_b / (2 * M)
 
-times (M: all meetings in the period; methods pooled, a text's LSH bands counted once). The observed weight,
+times (M: the sum of the weights of every pair that met; methods pooled). The observed weight,
 the distinct traces a and b met on, is tested against Poisson(lambda): the p-value is P(X >= weight). Times stay
 as they were (bursts stay bursts), so ordinary accounts that meet in the same viral bursts are expected to meet
 now and then: two such bursts are not evidence.
@@ -15,7 +16,10 @@ now and then: two such bursts are not evidence.
 A group that meets mostly among itself would explain itself under that model when it makes most of the
 meetings of the period: its members' exposure is their meetings with each other. So the exposures are fitted to
 the background: the meetings of the edges kept as coordinated (and an edge's own) are taken out of e_a, e_b and
-M, and the test is run again until the kept edges stop changing (at most `FITS` rounds).
+M, and the test is run again until the kept edges stop changing (at most `FITS` rounds). The first round
+starts from the edges that beat the uniform-time null below; ordinary accounts that met in two viral bursts
+may be among them, but their meetings with everyone else in those bursts stay in the background, so the next
+round tests them against their full exposure and lets them go.
 
 Where few others are active, two very active accounts can make most of each other's meetings too. A second
 null guards that case: times drawn evenly over the period, each account's number of uses kept, each trace as
@@ -26,6 +30,7 @@ share of the uses). An edge is kept only when it beats both: lambda is the large
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 from scipy.stats import poisson
@@ -35,23 +40,17 @@ from scipy.stats import poisson
 class Activity:
     """One method's uses and meetings in the period: per account and in total, and how popular its traces are."""
 
-    exposure: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.float64))  # indexed by account id
     uses: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.float64))
-    meetings: int = 0  # pairs of uses of one trace at most W apart
     total: int = 0  # uses
     squares: int = 0  # sum over traces of (uses of the trace)^2
     first_ms: int | None = None
     last_ms: int | None = None
 
-    def add(self, account: np.ndarray, group: np.ndarray, at: np.ndarray, window_ms: int) -> None:
+    def add(self, account: np.ndarray, group: np.ndarray, at: np.ndarray) -> None:
         """Count one chunk of uses (rows sorted by trace, then time; `group` numbers the traces)."""
         if not len(account):
             return
-        later = window_ends(group, at, window_ms) - np.arange(len(at)) - 1
-        earlier = np.arange(len(at)) - window_starts(group, at, window_ms)
-        self.exposure = _added(self.exposure, np.bincount(account, weights=later + earlier))
         self.uses = _added(self.uses, np.bincount(account).astype(np.float64))
-        self.meetings += int(later.sum())
         self.total += len(account)
         sizes = np.bincount(group)
         self.squares += int(np.dot(sizes, sizes))
@@ -96,39 +95,32 @@ def window_ends(group: np.ndarray, at: np.ndarray, window_ms: int) -> np.ndarray
     return ends
 
 
-def window_starts(group: np.ndarray, at: np.ndarray, window_ms: int) -> np.ndarray:
-    """For each use, the index of the first use of its trace at most `window_ms` earlier."""
-    key = _line(group, at, window_ms)
-    starts: np.ndarray = np.searchsorted(key, key - window_ms, side="left")
-    return starts
-
-
 FITS = 4
 
 
 def chance_cut(
-    a: np.ndarray,
-    b: np.ndarray,
-    weight: np.ndarray,
-    methods: list[tuple[Activity, float]],
-    window_ms: int,
-    tests: int,
-    q: float,
+    found: Any, methods: list[tuple[Activity, float]], window_ms: int, q: float
 ) -> tuple[np.ndarray, np.ndarray]:
-    """The p-value of every candidate edge and which pass the false-discovery cut at q (see the module's note)."""
-    size = max([len(activity.exposure) for activity, _ in methods] + [int(a.max()) + 1 if len(a) else 0])
-    size = max(size, int(b.max()) + 1 if len(b) else 0)
+    """The p-value of every candidate edge and which pass the false-discovery cut at q (see the module's note).
+
+    `found` holds the candidates (a, b, weight), the number of pairs tested, and each account's exposure and
+    their total in the units of a weight (distinct traces met, over every pair that met).
+    """
+    a, b, weight = found.a, found.b, found.weight
+    size = max(len(found.exposure), int(a.max()) + 1 if len(a) else 0, int(b.max()) + 1 if len(b) else 0)
     exposure = np.zeros(size, dtype=np.float64)
-    meetings = 0.0
+    exposure[: len(found.exposure)] = found.exposure
+    meetings = float(found.met)
+    tests = found.pairs
     uniform = np.zeros(len(a), dtype=np.float64)
-    for activity, per_use in methods:  # pooled, in posts: a text meets in `per_use` bands at once
-        exposure[: len(activity.exposure)] += activity.exposure / per_use
-        meetings += activity.meetings / per_use
+    for activity, per_use in methods:  # in posts: a text's band keys divided out
         uses = np.zeros(size, dtype=np.float64)
-        uses[: len(activity.uses)] = activity.uses / per_use
+        uses[: len(activity.uses)] = activity.uses[:size] / per_use
         uniform += uses[a] * uses[b] * activity.uniform_rate(window_ms) * per_use
-    kept = np.zeros(len(a), dtype=bool)
-    p = np.ones(len(a), dtype=np.float64)
+    # The first guess at what is coordinated: what beats the uniform-time null alone. Starting from nothing
+    # kept, a group whose meetings are most of the period's would explain itself and never be fitted out.
+    p = p_values(weight, uniform)
+    kept = benjamini_hochberg(p, tests, q)
     for _ in range(FITS):
         background = exposure.copy()
         np.subtract.at(background, a[kept], weight[kept])

@@ -91,6 +91,10 @@ class Candidates:
     # LSH band meetings per pair of posts whose texts met (in any band): how many times the exposure counted
     # each meeting of two texts. Near-copies with a few words changed share only some of the 16 bands.
     bands_per_text_pair: float = float(TEXT_BANDS)
+    # Per account, the distinct traces it met others on, summed over every pair that met (not only candidates),
+    # and their total: the configuration model of the chance test works in the units of an edge's weight.
+    exposure: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.float64))
+    met: float = 0.0
 
 
 def use_rows(connection: Connection, method: str, query: Query) -> Iterator[list[Any]]:
@@ -246,7 +250,7 @@ def detect(connection: Connection, query: Query, on_progress: OnProgress | None 
                     continue
                 activity[method] = Activity()
                 for chunk in chunks(use_rows(connection, method, query)):
-                    activity[method].add(chunk.account, chunk.group, chunk.at, query.window_ms)
+                    activity[method].add(chunk.account, chunk.group, chunk.at)
                     spill.write(chunk_records(chunk, number, trace_base, query), chunk, trace_base)
                     trace_base += len(chunk.names)
                     if on_progress:
@@ -265,12 +269,14 @@ def _aggregate(connection: Connection, spill: Spill, query: Query) -> Candidates
     evidence: list[np.ndarray] = []
     pairs = 0
     band_meetings = post_pairs = 0
+    exposure, met = np.zeros(0, dtype=np.float64), 0.0
     for records in spill.partitions():
         bands, text_pairs = _text_meetings(records)
         band_meetings += bands
         post_pairs += text_pairs
         records = _verified_texts(connection, records)
         piece, shown, seen = _edges_of(records, query.min_repeat)
+        exposure, met = _met(records, exposure, met)
         pieces.append(piece)
         evidence += shown
         pairs += seen
@@ -288,7 +294,22 @@ def _aggregate(connection: Connection, spill: Spill, query: Query) -> Candidates
         evidence=evidence,
         pairs=pairs,
         bands_per_text_pair=band_meetings / post_pairs if post_pairs else float(TEXT_BANDS),
+        exposure=exposure,
+        met=met,
     )
+
+
+def _met(records: np.ndarray, exposure: np.ndarray, met: float) -> tuple[np.ndarray, float]:
+    """Add one partition's pairs to each account's exposure: the distinct traces it met each other account on."""
+    if not len(records):
+        return exposure, met
+    pair, weight = np.unique(records["pair"], return_counts=True)
+    a, b = pair >> 32, pair & 0xFFFFFFFF
+    size = max(len(exposure), int(a.max()) + 1, int(b.max()) + 1)
+    grown = np.zeros(size, dtype=np.float64)
+    grown[: len(exposure)] = exposure
+    grown += np.bincount(a, weights=weight, minlength=size) + np.bincount(b, weights=weight, minlength=size)
+    return grown, met + float(weight.sum())
 
 
 def _text_meetings(records: np.ndarray) -> tuple[int, int]:

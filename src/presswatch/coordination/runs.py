@@ -103,7 +103,7 @@ def find(
     found = detect(connection, query, on_progress)
     bands = found.bands_per_text_pair  # measured: how often the exposure counted one meeting of two texts
     methods = [(activity, bands if method == CO_TEXT else 1) for method, activity in found.activity.items()]
-    p, kept = chance_cut(found.a, found.b, found.weight, methods, query.window_ms, found.pairs, options.q)
+    p, kept = chance_cut(found, methods, query.window_ms, options.q)
     groups = communities(found.a[kept], found.b[kept], found.weight[kept])
     return Outcome(window_seconds, found, p, kept, groups)
 

@@ -151,9 +151,36 @@ def web_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
         app.process()
         for role, password in WEB_USERS.items():
             app.add_user(role, password, role)
+        app.import_posts([str(_ring_posts(folder / "posts.csv"))], fmt="coortweet")
+        app.detect_coordination()
     finally:
         app.close()
     return db
+
+
+def _ring_posts(path: Path) -> Path:
+    """Posts for the shared web store, in March 2026 (before the sample's weeks, so no digest shows them): six
+    accounts re-share ten objects within seconds of each other, forty others share at random."""
+    import csv
+    import random
+
+    rng = random.Random(8)
+    start = 1_772_352_000  # 2026-03-01 08:00 UTC
+    rows = [
+        (f"object-{n}", f"ring{m}", f"ring{m}-{n}", start + 50_000 * n + rng.randint(0, 5))
+        for n in range(10)
+        for m in range(6)
+    ]
+    rows += [
+        (f"organic-{rng.randrange(300)}", f"person{p}", f"person{p}-{k}", start + rng.randrange(600_000))
+        for p in range(40)
+        for k in range(rng.randint(4, 12))
+    ]
+    with path.open("w", newline="", encoding="utf-8") as stream:
+        writer = csv.writer(stream)
+        writer.writerow(["object_id", "account_id", "content_id", "timestamp_share"])
+        writer.writerows(rows)
+    return path
 
 
 @pytest.fixture(scope="module")

@@ -1045,8 +1045,13 @@ class Presswatch:
         """Store a new alert rule; it alerts on what arrives from now on. UsageError for a bad part of it."""
         rule = checked_rule(rule)
         values = {
-            "name": rule.name, "owner": rule.owner, "recipients": rule.recipients, "trigger": rule.trigger,
-            "params": rule.params, "frequency": rule.frequency, "hourly_cap": rule.hourly_cap,
+            "name": rule.name,
+            "owner": rule.owner,
+            "recipients": rule.recipients,
+            "trigger": rule.trigger,
+            "params": rule.params,
+            "frequency": rule.frequency,
+            "hourly_cap": rule.hourly_cap,
             "secret": secrets.token_hex(32),
         }
         with self.store.begin() as conn:
@@ -1112,8 +1117,14 @@ class Presswatch:
             raise UsageError(f"webhook_networks must be public or private, not {s.webhook_networks!r}")
         password = os.environ.get(s.smtp_password_env) if s.smtp_password_env else None
         return Channels(
-            s.smtp_host, s.smtp_port, s.smtp_security == "starttls", s.smtp_user or None, password,
-            s.digest_sender, s.webhook_seconds, s.webhook_networks == "private",
+            s.smtp_host,
+            s.smtp_port,
+            s.smtp_security == "starttls",
+            s.smtp_user or None,
+            password,
+            s.digest_sender,
+            s.webhook_seconds,
+            s.webhook_networks == "private",
         )
 
     def evaluate_alerts(self, now: datetime | None = None, only: str | None = None) -> EvaluationReport:
@@ -1132,8 +1143,12 @@ class Presswatch:
             newest = alerts_store.newest_ids(conn)[0]
             shown = alerts_store.article_rows(conn, [newest]).get(newest, {})
         sample = {
-            "article_id": newest, "title": shown.get("title") or "A sample article", "url": shown.get("url") or "",
-            "source": shown.get("source") or "", "language": shown.get("language") or "", "published": None,
+            "article_id": newest,
+            "title": shown.get("title") or "A sample article",
+            "url": shown.get("url") or "",
+            "source": shown.get("source") or "",
+            "language": shown.get("language") or "",
+            "published": None,
             "why": "a test of this alert's channels (`presswatch alerts test`)",
         }
         return send_alert_sample(self.alert_channels(), row, sample)
@@ -1151,8 +1166,12 @@ class Presswatch:
         if s.fetch_at:
             jobs.append(Job("fetch", lambda: _fetched(self.fetch(allow_private)), cron=s.fetch_at))
         jobs.append(
-            Job("process", lambda: self._process_and_alert(clock), every_minutes=s.process_every_minutes,
-                sooner=self._articles_waiting if s.process_when_waiting else None)
+            Job(
+                "process",
+                lambda: self._process_and_alert(clock),
+                every_minutes=s.process_every_minutes,
+                sooner=self._articles_waiting if s.process_when_waiting else None,
+            )
         )
         jobs.append(Job("send-alerts", lambda: _sent(self.send_alerts(clock())), cron=s.send_at))
         if s.digest_draft_at:
@@ -1191,11 +1210,19 @@ class Presswatch:
         if self.settings.digest_recipients and self.settings.smtp_host:
             channels = self.alert_channels()
             payload = {
-                "rule": f"digest draft {period.label}", "frequency": "weekly",
+                "rule": f"digest draft {period.label}",
+                "frequency": "weekly",
                 "items": [
-                    {"title": item.title, "url": item.url, "source": "", "language": item.language,
-                     "published": None, "why": "in the draft"}
-                    for section in digest.sections for item in section.items
+                    {
+                        "title": item.title,
+                        "url": item.url,
+                        "source": "",
+                        "language": item.language,
+                        "published": None,
+                        "why": "in the draft",
+                    }
+                    for section in digest.sections
+                    for item in section.items
                 ],
             }
             channels.send_mail(list(self.settings.digest_recipients), payload, f"draft-{period.label}")
@@ -1209,8 +1236,15 @@ class Presswatch:
         if not (s.digest_recipients and s.smtp_host):
             return f"published {period.label} v{version}"
         password = os.environ.get(s.smtp_password_env) if s.smtp_password_env else None
-        self.send_digest(period, list(s.digest_recipients), s.smtp_host, s.smtp_port,
-                         starttls=s.smtp_security == "starttls", user=s.smtp_user or None, password=password)
+        self.send_digest(
+            period,
+            list(s.digest_recipients),
+            s.smtp_host,
+            s.smtp_port,
+            starttls=s.smtp_security == "starttls",
+            user=s.smtp_user or None,
+            password=password,
+        )
         return f"published {period.label} v{version} and mailed it to {len(s.digest_recipients)} addresses"
 
 
@@ -1261,10 +1295,18 @@ def _token_hash(token: str) -> str:
 def _alert_dict(row: Any) -> dict[str, Any]:
     """A rule as listings show it (no secret, no token)."""
     return {
-        "id": row.id, "name": row.name, "owner": row.owner, "recipients": json.loads(row.recipients),
-        "trigger": row.trigger, "params": json.loads(row.params), "frequency": row.frequency,
-        "hourly_cap": row.hourly_cap, "paused": row.paused, "feed": row.feed_token_hash is not None,
-        "evaluated_at": row.evaluated_at, "created_at": row.created_at,
+        "id": row.id,
+        "name": row.name,
+        "owner": row.owner,
+        "recipients": json.loads(row.recipients),
+        "trigger": row.trigger,
+        "params": json.loads(row.params),
+        "frequency": row.frequency,
+        "hourly_cap": row.hourly_cap,
+        "paused": row.paused,
+        "feed": row.feed_token_hash is not None,
+        "evaluated_at": row.evaluated_at,
+        "created_at": row.created_at,
     }
 
 

@@ -1914,8 +1914,9 @@ def coordination_export(
 
 # ---- alerts and `presswatch run` ----------------------------------------------------------------------------
 
-alerts_app = typer.Typer(help="Alerts: rules that tell people of new matches, by mail, webhook, feed or chat.",
-                         no_args_is_help=True)
+alerts_app = typer.Typer(
+    help="Alerts: rules that tell people of new matches, by mail, webhook, feed or chat.", no_args_is_help=True
+)
 app.add_typer(alerts_app, name="alerts")
 
 
@@ -1942,8 +1943,14 @@ def alerts_add(
 ) -> None:
     """Add an alert rule; it tells of what arrives from now on."""
     params: dict[str, Any] = {
-        "query": query, "entity": entity, "language": language, "source": source, "article": article,
-        "outlet": outlet, "min_count": min_count, "novel_in": novel_in,
+        "query": query,
+        "entity": entity,
+        "language": language,
+        "source": source,
+        "article": article,
+        "outlet": outlet,
+        "min_count": min_count,
+        "novel_in": novel_in,
         "novel_days": novel_days if novel_in else None,
     }
     with session() as pw:
@@ -1972,8 +1979,14 @@ def alerts_list(as_json: bool = JSON) -> None:
     table = Table("id", "name", "trigger", "frequency", "recipients", "state")
     for rule in found:
         state = "paused" if rule["paused"] else "active"
-        table.add_row(str(rule["id"]), escape(rule["name"]), rule["trigger"], rule["frequency"],
-                      escape(", ".join(rule["recipients"])), state)
+        table.add_row(
+            str(rule["id"]),
+            escape(rule["name"]),
+            rule["trigger"],
+            rule["frequency"],
+            escape(", ".join(rule["recipients"])),
+            state,
+        )
     out.print(table)
 
 
@@ -1986,8 +1999,10 @@ def alerts_show(key: str = typer.Argument(..., help="The rule's id or name."), a
         print_json(found)
         return
     out.print(f"alert {found['id']} {escape(found['name'])}: {found['trigger']} {escape(json.dumps(found['params']))}")
-    out.print(f"{found['frequency']}, at most {found['hourly_cap']} messages an hour; "
-              f"{'paused' if found['paused'] else 'active'}; owner {escape(found['owner'])}")
+    out.print(
+        f"{found['frequency']}, at most {found['hourly_cap']} messages an hour; "
+        f"{'paused' if found['paused'] else 'active'}; owner {escape(found['owner'])}"
+    )
     out.print(f"to: {escape(', '.join(found['recipients']))}; deliveries: {found['deliveries'] or 'none yet'}")
     for match in found["matches"]:
         out.print(f"  #{match['article_id']} {escape(match.get('title') or '')}: {escape(match['why'])}")
@@ -2046,9 +2061,16 @@ def alerts_history(
     table = Table("id", "alert", "channel", "items", "status", "tries", "sent", "error")
     for row in found:
         channel = row["channel"] if row["channel"] == "mail" else row["channel"].split("?")[0]
-        table.add_row(str(row["id"]), escape(row["rule"]), escape(channel), str(row["items"]), row["status"],
-                      str(row["attempts"]), plain(row["sent_at"]) if row["sent_at"] else "",
-                      escape(row["last_error"] or ""))
+        table.add_row(
+            str(row["id"]),
+            escape(row["rule"]),
+            escape(channel),
+            str(row["items"]),
+            row["status"],
+            str(row["attempts"]),
+            plain(row["sent_at"]) if row["sent_at"] else "",
+            escape(row["last_error"] or ""),
+        )
     out.print(table)
 
 
@@ -2072,8 +2094,14 @@ def run_command(
                 return
             table = Table("job", "schedule", "last run", "outcome", "next run", "error")
             for job in shown:
-                table.add_row(job["job"], f"{job['schedule']} ({job['timezone']})", plain(job["last_run"]) or "never",
-                              job["outcome"] or "", plain(job["next_run"]) or "", escape(job["error"] or ""))
+                table.add_row(
+                    job["job"],
+                    f"{job['schedule']} ({job['timezone']})",
+                    plain(job["last_run"]) or "never",
+                    job["outcome"] or "",
+                    plain(job["next_run"]) or "",
+                    escape(job["error"] or ""),
+                )
             out.print(table)
             return
         stopping = threading.Event()
@@ -2088,6 +2116,7 @@ def run_command(
         failed = False
         try:
             with pw.run_lock():
+
                 def report(outcome: Any) -> None:
                     nonlocal failed
                     failed = failed or outcome.outcome == "failed"

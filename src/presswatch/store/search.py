@@ -357,8 +357,8 @@ def _page_query(newest: bool) -> Select[Any]:
     page = (
         select(heads)
         .order_by(*order)
-        .limit(bindparam("page_limit", type_=Integer))
-        .offset(bindparam("page_offset", type_=Integer))
+        .limit(bindparam("page_limit", type_=BigInteger))  # up to MAX_ID: past PostgreSQL's INTEGER
+        .offset(bindparam("page_offset", type_=BigInteger))
         .cte("page")
     )
     copies = (

@@ -52,6 +52,28 @@ def store_backend() -> Iterator[Any]:
         server.stop()
 
 
+@pytest.fixture(scope="session")
+def postgres_server(store_backend: Any) -> Iterator[Any]:
+    """A PostgreSQL server for the tests that compare the backends: `make test-postgres`'s, else one of their
+    own when PostgreSQL is installed (.ci/run installs it: in CI these tests must run)."""
+    if store_backend is not None:
+        yield store_backend
+        return
+    from .postgres import PostgresServer
+
+    server = PostgresServer()
+    try:
+        server.start()
+    except (RuntimeError, OSError) as exc:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"CI=true but no PostgreSQL server could start: {exc}")
+        pytest.skip(f"PostgreSQL is not available here ({exc})")
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
 @pytest.fixture
 def pw(tmp_path: Path) -> Presswatch:
     app = Presswatch(db=str(tmp_path / "test.db"))

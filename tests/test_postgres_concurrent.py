@@ -14,7 +14,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
 from sqlalchemy import func, select
 
 from presswatch import Presswatch
@@ -36,17 +35,13 @@ def _contents(app: Presswatch) -> dict[str, list[tuple[object, ...]]]:
         }
 
 
-def test_two_ingest_runs_at_once_store_the_same_files_once(
-    store_backend: PostgresServer | None, tmp_path: Path
-) -> None:
-    if store_backend is None:
-        pytest.skip("needs the PostgreSQL server of `make test-postgres` (PRESSWATCH_TEST_DB=postgres)")
-    alone = Presswatch(db=store_backend.new_schema("ingest_alone"), workers=1)
+def test_two_ingest_runs_at_once_store_the_same_files_once(postgres_server: PostgresServer, tmp_path: Path) -> None:
+    alone = Presswatch(db=postgres_server.new_schema("ingest_alone"), workers=1)
     assert alone.ingest(sample_parts()).failed == 0
     expected = _contents(alone)
     alone.close()
 
-    url = store_backend.new_schema("ingest_race")  # empty: both runs migrate it at once too
+    url = postgres_server.new_schema("ingest_race")  # empty: both runs migrate it at once too
     command = [sys.executable, "-m", "presswatch", "--db", url, "ingest", *sample_parts(), "--json", "--quiet"]
     env = {**os.environ, "PRESSWATCH_WORKERS": "1"}
     runs = [

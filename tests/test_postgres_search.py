@@ -86,10 +86,8 @@ def _build(app: Presswatch, corners: Path) -> None:
 
 
 @pytest.fixture(scope="module")
-def stores(store_backend: PostgresServer | None, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+def stores(postgres_server: PostgresServer, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
     """The same corpus in SQLite and in PostgreSQL."""
-    if store_backend is None:
-        pytest.skip("needs the PostgreSQL server of `make test-postgres` (PRESSWATCH_TEST_DB=postgres)")
     folder = tmp_path_factory.mktemp("compare")
     corners = folder / "corners.jsonl"
     with corners.open("w", encoding="utf-8") as out:
@@ -104,7 +102,7 @@ def stores(store_backend: PostgresServer | None, tmp_path_factory: pytest.TempPa
             }
             out.write(json.dumps(record, ensure_ascii=False) + "\n")
     sqlite = Presswatch(db=f"sqlite:///{folder / 'compare.db'}")
-    postgres = Presswatch(db=store_backend.new_schema("search_compare"))
+    postgres = Presswatch(db=postgres_server.new_schema("search_compare"))
     try:
         for app in (sqlite, postgres):
             _build(app, corners)

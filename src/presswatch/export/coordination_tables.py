@@ -24,7 +24,7 @@ COORDINATION_EDGE_FIELDS = {
     "account_b": "the other account",
     "method": "the methods that link them, comma-separated: co-share, co-link, co-hashtag, co-text, co-reply",
     "weight": "distinct traces both used within the window",
-    "p_value": "the chance of so many shared traces under the chance model (README: What the p-value tests), before the FDR cut",
+    "p_value": "the chance of so many shared traces under the chance model (README: What the p-value tests)",
     "first_at": "the first shared use, UTC, ISO 8601",
     "last_at": "the last shared use, UTC, ISO 8601",
     "a_first": "traces account_a used first",

@@ -4,8 +4,6 @@ and a phone width, in English and with Persian names and texts. Screenshots go t
 
 from __future__ import annotations
 
-import os
-import shutil
 import socket
 import threading
 import time
@@ -17,19 +15,12 @@ import pytest
 
 from presswatch import Presswatch
 
-from .conftest import PROJECT
+from .browser import SHOTS, WIDTHS, chromium, require_chromium, served
 from .test_coordination_read import OUTLET, coordination_store
 
-CHROMIUM = "/usr/bin/chromium"
-SHOTS = PROJECT / "test-output"
-WIDTHS = {"desktop": 1400, "phone": 390}
+require_chromium()
 
-if not Path(CHROMIUM).exists() or shutil.which("chromium") is None:
-    if os.environ.get("CI") == "true":
-        pytest.fail(f"CI=true but {CHROMIUM} is missing: .ci/run installs it (apt-get install chromium)")
-    pytest.skip(f"{CHROMIUM} is absent: apt-get install chromium to run the browser tests", allow_module_level=True)
-
-from playwright.sync_api import Browser, Page, expect, sync_playwright  # noqa: E402
+from playwright.sync_api import Browser, Page, expect  # noqa: E402
 
 
 @pytest.fixture(scope="module")
@@ -42,35 +33,16 @@ def store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Presswatch
 
 @pytest.fixture(scope="module")
 def server(store: tuple[Presswatch, dict[str, Any]]) -> Iterator[str]:
-    import uvicorn
-
     from presswatch.web.app import create_app
 
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(create_app(store[0], public=True), log_level="warning", lifespan="off"))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        assert time.monotonic() < deadline, "uvicorn did not start"
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
-    sock.close()
+    with served(create_app(store[0], public=True)) as base:
+        yield base
 
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
+    with chromium() as launched:
         yield launched
-        launched.close()
 
 
 def open_page(browser: Browser, server: str, width: int) -> Page:

@@ -297,44 +297,20 @@ def test_cli_posts_import_detect_groups_show_export(tmp_path: Path) -> None:
 
 
 def test_digest_page_in_the_browser(tmp_path_factory: pytest.TempPathFactory) -> None:
-    import socket
-    import threading
-    import time
-
-    import uvicorn
-    from playwright.sync_api import sync_playwright
-
     from presswatch.web.app import create_app
 
-    from .test_coordination_browser import CHROMIUM, SHOTS, WIDTHS  # skips the test where chromium is absent
+    from .browser import SHOTS, WIDTHS, chromium, require_chromium, served
 
+    require_chromium()
     stores = {}
     for language in ("en", "fa"):
         pw = detected_store(tmp_path_factory.mktemp(f"browser-{language}"), language)
         _digest(pw)
         pw.publish_digest(period_of(WEEK))
         stores[language] = pw
-    servers = []
-    try:
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(
-                executable_path=CHROMIUM,
-                args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-            )
-            for language, pw in stores.items():
-                sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-                sock.bind(("127.0.0.1", 0))
-                server = uvicorn.Server(
-                    uvicorn.Config(create_app(pw, public=True), log_level="warning", lifespan="off")
-                )
-                thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-                thread.start()
-                servers.append((server, thread, sock))
-                deadline = time.monotonic() + 20
-                while not server.started:
-                    assert time.monotonic() < deadline, "uvicorn did not start"
-                    time.sleep(0.05)
-                base = f"http://127.0.0.1:{sock.getsockname()[1]}"
+    with chromium() as browser:
+        for language, pw in stores.items():
+            with served(create_app(pw, public=True)) as base:
                 for device, width in WIDTHS.items():
                     context = browser.new_context(base_url=base, viewport={"width": width, "height": 900})
                     page = context.new_page()
@@ -352,11 +328,5 @@ def test_digest_page_in_the_browser(tmp_path_factory: pytest.TempPathFactory) ->
                     page.wait_for_url("**/coordination/groups/1?run=1")
                     assert "ring_01" in page.content()
                     context.close()
-            browser.close()
-    finally:
-        for server, thread, sock in servers:
-            server.should_exit = True
-            thread.join(timeout=10)
-            sock.close()
-        for pw in stores.values():
-            pw.close()
+    for pw in stores.values():
+        pw.close()

@@ -6,14 +6,8 @@ chromium is absent.
 
 from __future__ import annotations
 
-import os
 import re
-import shutil
-import socket
-import threading
-import time
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode, urlparse
 
@@ -21,18 +15,14 @@ import pytest
 
 from presswatch import Presswatch
 
-from .conftest import HOSTILE_URL, PROJECT, WEB_USERS, translation_pair
+from .browser import SHOTS, chromium, require_chromium, served
+from .conftest import HOSTILE_URL, WEB_USERS, translation_pair
 
-CHROMIUM = "/usr/bin/chromium"
-SHOTS = PROJECT / "test-output"
 BROWSER_WEEK = "2026-W43"  # the API tests edit another week of the same store
 
-if not Path(CHROMIUM).exists() or shutil.which("chromium") is None:
-    if os.environ.get("CI") == "true":
-        pytest.fail(f"CI=true but {CHROMIUM} is missing: .ci/run installs it (apt-get install chromium)")
-    pytest.skip(f"{CHROMIUM} is absent: apt-get install chromium to run the browser tests", allow_module_level=True)
+require_chromium()
 
-from playwright.sync_api import Browser, Dialog, Locator, Page, expect, sync_playwright  # noqa: E402
+from playwright.sync_api import Browser, Dialog, Locator, Page, expect  # noqa: E402
 
 
 @pytest.fixture(scope="module")
@@ -44,36 +34,16 @@ def pw(web_pw: Presswatch) -> Presswatch:
 @pytest.fixture(scope="module")
 def server(pw: Presswatch) -> Iterator[str]:
     """uvicorn serving the app on an ephemeral port of 127.0.0.1, in a thread; its base URL."""
-    import uvicorn
-
     from presswatch.web.app import create_app
 
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    config = uvicorn.Config(create_app(pw), log_level="warning", lifespan="off")
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        assert time.monotonic() < deadline, "uvicorn did not start"
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
-    sock.close()
+    with served(create_app(pw)) as base:
+        yield base
 
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
+    with chromium() as launched:
         yield launched
-        launched.close()
 
 
 @pytest.fixture

@@ -518,6 +518,8 @@ def queue_url(
         "status": "pending",
         "queued_at": now(),
     }
+    if conn.dialect.name == "postgresql":  # another ingest run may queue the same URL at once: queued once
+        return conn.execute(_upsert(fetch_queue, values, ["url"])).rowcount == 1
     conn.execute(insert(fetch_queue).values(values))
     return True
 
@@ -621,6 +623,12 @@ def stage_state_of(conn: Connection, stage: str) -> tuple[int, str | None]:
 
 def save_stage_state(conn: Connection, stage: str, watermark: int, fingerprint: str) -> None:
     values = {"watermark": watermark, "fingerprint": fingerprint, "updated_at": now()}
+    if conn.dialect.name == "postgresql":  # two runs may save the same stage at once: the later one wins
+        from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+        statement = pg_insert(stage_state).values(stage=stage, **values)
+        conn.execute(statement.on_conflict_do_update(index_elements=["stage"], set_=values))
+        return
     if conn.execute(update(stage_state).where(stage_state.c.stage == stage).values(**values)).rowcount == 0:
         conn.execute(insert(stage_state).values(stage=stage, **values))
 

@@ -44,6 +44,11 @@ class Settings:
     workers: int = _setting(
         0, "count", "processes that extract pages in parallel; 0 for one per CPU core (small ingests use one)"
     )
+    cluster: str = _setting(
+        "",
+        "",
+        "Dask scheduler (tcp://HOST:8786) that ingest, reextract and process run on; empty for this machine's pool",
+    )
     max_page_bytes: int = _setting(
         10_000_000, "bytes", "pages larger than this (decompressed) are refused; fetching aborts a larger body"
     )

@@ -519,7 +519,7 @@ def queue_url(
         "queued_at": now(),
     }
     if conn.dialect.name == "postgresql":  # another ingest run may queue the same URL at once: queued once
-        return conn.execute(_upsert(fetch_queue, values, ["url"])).rowcount == 1
+        return conn.execute(_upsert(fetch_queue, values, ["url"]).returning(fetch_queue.c.id)).first() is not None
     conn.execute(insert(fetch_queue).values(values))
     return True
 

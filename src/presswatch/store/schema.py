@@ -21,10 +21,15 @@ from sqlalchemy import (
 
 metadata = MetaData()
 
+# Row ids, and what holds one (foreign keys, watermarks, WARC offsets): SQLite's INTEGER is 64-bit already (and
+# an INTEGER PRIMARY KEY is its rowid, which BIGINT would not be); PostgreSQL's is 32-bit, too small for an id
+# path a client sends (2**63 - 1 must be "not found", not a server error) or a WARC file over 2 GiB (0014).
+Id = Integer().with_variant(BigInteger(), "postgresql")
+
 sources = Table(
     "sources",
     metadata,
-    Column("id", Integer, primary_key=True),
+    Column("id", Id, primary_key=True),
     Column("name", String, nullable=False, unique=True),
     Column("domain", String, index=True),
     Column("homepage", String),
@@ -52,7 +57,7 @@ sources = Table(
 raw = Table(
     "raw",
     metadata,
-    Column("id", Integer, primary_key=True),
+    Column("id", Id, primary_key=True),
     Column("url", String, nullable=False),
     Column("kind", String, nullable=False),  # html | warc | feed | jsonl | fetch
     Column("origin", String),  # the file or feed it came from
@@ -64,8 +69,8 @@ raw = Table(
     Column("sha256", String, nullable=False),
     Column("body", LargeBinary),  # zlib- or gzip-compressed payload; NULL when only in a WARC file
     Column("warc_path", String),
-    Column("warc_offset", Integer),
-    Column("warc_length", Integer),
+    Column("warc_offset", Id),
+    Column("warc_length", Id),
     Column("hints", Text),  # JSON: metadata the container gave (feed title, JSONL fields)
     Column("created_at", DateTime, nullable=False),
     UniqueConstraint("url", "sha256", name="uq_raw_url_sha256"),
@@ -75,12 +80,12 @@ raw = Table(
 articles = Table(
     "articles",
     metadata,
-    Column("id", Integer, primary_key=True),
+    Column("id", Id, primary_key=True),
     Column("url", String, nullable=False, index=True),
     Column("version", Integer, nullable=False),
     Column("is_current", Boolean, nullable=False),
-    Column("source_id", Integer, ForeignKey("sources.id"), nullable=False, index=True),
-    Column("raw_id", Integer, ForeignKey("raw.id")),
+    Column("source_id", Id, ForeignKey("sources.id"), nullable=False, index=True),
+    Column("raw_id", Id, ForeignKey("raw.id")),
     Column("title", Text),
     Column("author", Text),
     Column("sitename", Text),
@@ -103,10 +108,10 @@ articles = Table(
 fetch_queue = Table(
     "fetch_queue",
     metadata,
-    Column("id", Integer, primary_key=True),
+    Column("id", Id, primary_key=True),
     Column("url", String, nullable=False, unique=True),
-    Column("source_id", Integer, ForeignKey("sources.id")),
-    Column("found_in", Integer, ForeignKey("raw.id")),
+    Column("source_id", Id, ForeignKey("sources.id")),
+    Column("found_in", Id, ForeignKey("raw.id")),
     Column("title", Text),
     Column("published_at", DateTime),
     Column("status", String, nullable=False, default="pending"),
@@ -145,7 +150,7 @@ topic_entities = Table(
 aliases = Table(
     "aliases",
     metadata,
-    Column("id", Integer, primary_key=True),
+    Column("id", Id, primary_key=True),
     Column("entity_id", String, ForeignKey("entities.id", ondelete="CASCADE"), nullable=False, index=True),
     Column("text", Text, nullable=False),
     Column("lang", String),
@@ -159,7 +164,7 @@ aliases = Table(
 exclusions = Table(
     "exclusions",
     metadata,
-    Column("id", Integer, primary_key=True),
+    Column("id", Id, primary_key=True),
     Column("entity_id", String, ForeignKey("entities.id", ondelete="CASCADE"), nullable=False),
     Column("text", Text, nullable=False),
 )
@@ -167,8 +172,8 @@ exclusions = Table(
 mentions = Table(
     "mentions",
     metadata,
-    Column("id", Integer, primary_key=True),
-    Column("article_id", Integer, ForeignKey("articles.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("id", Id, primary_key=True),
+    Column("article_id", Id, ForeignKey("articles.id", ondelete="CASCADE"), nullable=False, index=True),
     Column("entity_id", String, nullable=False, index=True),
     Column("alias", Text, nullable=False),  # the alias it matched
     Column("surface", Text, nullable=False),  # the text as written
@@ -182,7 +187,7 @@ mentions = Table(
 relevance = Table(
     "relevance",
     metadata,
-    Column("article_id", Integer, ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True),
+    Column("article_id", Id, ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True),
     Column("topic_id", String, primary_key=True),
     Column("score", Float, nullable=False),
     Column("mentions", Integer, nullable=False),
@@ -192,7 +197,7 @@ stage_state = Table(
     "stage_state",
     metadata,
     Column("stage", String, primary_key=True),
-    Column("watermark", Integer, nullable=False, default=0),  # the last article id the stage has seen
+    Column("watermark", Id, nullable=False, default=0),  # the last article id the stage has seen
     Column("fingerprint", String),  # of its inputs (the watchlist): when it changes, the stage starts over
     Column("updated_at", DateTime),
 )
@@ -202,9 +207,9 @@ stage_state = Table(
 links = Table(
     "links",
     metadata,
-    Column("id", Integer, primary_key=True),
-    Column("origin_id", Integer, ForeignKey("articles.id", ondelete="CASCADE"), nullable=False, index=True),
-    Column("copy_id", Integer, ForeignKey("articles.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("id", Id, primary_key=True),
+    Column("origin_id", Id, ForeignKey("articles.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("copy_id", Id, ForeignKey("articles.id", ondelete="CASCADE"), nullable=False, index=True),
     Column("kind", String, nullable=False),  # duplicate | partial | translation
     Column("score", Float, nullable=False),
     Column("method", String, nullable=False),  # exact-hash | minhash+jaccard | passages | anchors
@@ -221,7 +226,7 @@ lsh_buckets = Table(
     metadata,
     Column("band", Integer, nullable=False),
     Column("bucket", BigInteger, nullable=False),
-    Column("article_id", Integer, ForeignKey("articles.id", ondelete="CASCADE"), nullable=False),
+    Column("article_id", Id, ForeignKey("articles.id", ondelete="CASCADE"), nullable=False),
     Index("ix_lsh_band_bucket", "band", "bucket"),
 )
 
@@ -229,8 +234,8 @@ passage_hashes = Table(
     "passage_hashes",
     metadata,
     Column("hash", BigInteger, nullable=False),
-    Column("article_id", Integer, ForeignKey("articles.id", ondelete="CASCADE"), nullable=False),
-    Column("source_id", Integer, nullable=False),
+    Column("article_id", Id, ForeignKey("articles.id", ondelete="CASCADE"), nullable=False),
+    Column("source_id", Id, nullable=False),
     Index("ix_passage_hashes_hash", "hash"),
     Index("ix_passage_hashes_article", "article_id"),
 )
@@ -239,7 +244,7 @@ anchors = Table(
     "anchors",
     metadata,
     Column("key", String, nullable=False),
-    Column("article_id", Integer, ForeignKey("articles.id", ondelete="CASCADE"), nullable=False),
+    Column("article_id", Id, ForeignKey("articles.id", ondelete="CASCADE"), nullable=False),
     Index("ix_anchors_key", "key"),
 )
 
@@ -248,9 +253,9 @@ anchors = Table(
 stories = Table(
     "stories",
     metadata,
-    Column("id", Integer, primary_key=True),
+    Column("id", Id, primary_key=True),
     Column("title", Text),  # the title of its most central article
-    Column("title_article_id", Integer, ForeignKey("articles.id", ondelete="SET NULL")),
+    Column("title_article_id", Id, ForeignKey("articles.id", ondelete="SET NULL")),
     Column("first_seen", DateTime, index=True),
     Column("last_seen", DateTime, index=True),
     Column("articles", Integer, nullable=False, default=0),
@@ -262,8 +267,8 @@ stories = Table(
 story_articles = Table(
     "story_articles",
     metadata,
-    Column("story_id", Integer, ForeignKey("stories.id", ondelete="CASCADE"), primary_key=True),
-    Column("article_id", Integer, ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True),
+    Column("story_id", Id, ForeignKey("stories.id", ondelete="CASCADE"), primary_key=True),
+    Column("article_id", Id, ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True),
     Column("score", Float, nullable=False),  # how well it matched the story when it joined
     Column("joined_by", String, nullable=False),  # provenance | similarity | new
     Index("ix_story_articles_article", "article_id"),  # the primary key leads with story_id
@@ -276,10 +281,10 @@ story_articles = Table(
 story_edits = Table(
     "story_edits",
     metadata,
-    Column("id", Integer, primary_key=True),
+    Column("id", Id, primary_key=True),
     Column("action", String, nullable=False),  # merge | split | move | rename
-    Column("story_id", Integer, nullable=False, index=True),  # the story that gained or was renamed
-    Column("from_story_id", Integer, index=True),  # the story that lost articles (merged away, split, moved from)
+    Column("story_id", Id, nullable=False, index=True),  # the story that gained or was renamed
+    Column("from_story_id", Id, index=True),  # the story that lost articles (merged away, split, moved from)
     Column("articles", Text),  # JSON [article id, ...]: the articles that changed story
     Column("title", Text),  # rename, or a split's new story: the name the editor gave it
     Column("previous_title", Text),
@@ -292,15 +297,15 @@ story_edits = Table(
 story_pins = Table(
     "story_pins",
     metadata,
-    Column("article_id", Integer, ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True),
-    Column("story_id", Integer, nullable=False, index=True),
-    Column("edit_id", Integer, ForeignKey("story_edits.id", ondelete="CASCADE"), nullable=False),
+    Column("article_id", Id, ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True),
+    Column("story_id", Id, nullable=False, index=True),
+    Column("edit_id", Id, ForeignKey("story_edits.id", ondelete="CASCADE"), nullable=False),
 )
 
 digests = Table(
     "digests",
     metadata,
-    Column("id", Integer, primary_key=True),
+    Column("id", Id, primary_key=True),
     Column("period", String, nullable=False),  # ISO week "2026-W42", or "2026-10-01..2026-10-08"
     Column("topic_id", String),
     Column("version", Integer, nullable=False),  # 0 the draft; 1, 2, ... published versions, never changed
@@ -317,9 +322,9 @@ digests = Table(
 digest_items = Table(
     "digest_items",
     metadata,
-    Column("id", Integer, primary_key=True),
-    Column("digest_id", Integer, ForeignKey("digests.id", ondelete="CASCADE"), nullable=False, index=True),
-    Column("story_id", Integer, ForeignKey("stories.id", ondelete="SET NULL")),
+    Column("id", Id, primary_key=True),
+    Column("digest_id", Id, ForeignKey("digests.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("story_id", Id, ForeignKey("stories.id", ondelete="SET NULL")),
     Column("position", Integer, nullable=False),
     Column("included", Boolean, nullable=False, default=True),
     Column("language", String),
@@ -334,7 +339,7 @@ digest_items = Table(
 users = Table(
     "users",
     metadata,
-    Column("id", Integer, primary_key=True),
+    Column("id", Id, primary_key=True),
     Column("name", String, nullable=False, unique=True),
     Column("password_hash", String, nullable=False),  # argon2id
     Column("role", String, nullable=False),  # viewer | editor | admin
@@ -344,9 +349,9 @@ users = Table(
 web_sessions = Table(
     "web_sessions",
     metadata,
-    Column("id", Integer, primary_key=True),
+    Column("id", Id, primary_key=True),
     Column("token_hash", String, nullable=False, unique=True),  # SHA-256 of the cookie's token
-    Column("user_id", Integer, ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    Column("user_id", Id, ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
     Column("created_at", DateTime, nullable=False),
     Column("expires_at", DateTime, nullable=False),
     Column("last_seen_at", DateTime),  # the last request (to a few minutes), for the idle timeout (0008)
@@ -367,8 +372,8 @@ login_throttle = Table(
 saved_searches = Table(
     "saved_searches",
     metadata,
-    Column("id", Integer, primary_key=True),
-    Column("user_id", Integer, ForeignKey("users.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("id", Id, primary_key=True),
+    Column("user_id", Id, ForeignKey("users.id", ondelete="CASCADE"), nullable=False, index=True),
     Column("name", Text, nullable=False),
     Column("query", Text, nullable=False),
     Column("filters", Text),  # JSON {language, source, entity, topic, since, until, sort}
@@ -392,7 +397,7 @@ app_secrets = Table(
 accounts = Table(
     "accounts",
     metadata,
-    Column("id", Integer, primary_key=True),
+    Column("id", Id, primary_key=True),
     Column("platform", String, nullable=False),  # twitter | telegram | web (an outlet, for --include-articles) ...
     Column("account_key", String, nullable=False),  # the account's id exactly as the input spelled it
     Column("name", String),  # display name
@@ -407,10 +412,10 @@ accounts = Table(
 posts = Table(
     "posts",
     metadata,
-    Column("id", Integer, primary_key=True),
+    Column("id", Id, primary_key=True),
     Column("platform", String, nullable=False),
     Column("post_key", String, nullable=False),  # the post's id as the input spelled it (may be a hash)
-    Column("account_id", Integer, ForeignKey("accounts.id"), nullable=False, index=True),
+    Column("account_id", Id, ForeignKey("accounts.id"), nullable=False, index=True),
     Column("posted_ms", BigInteger, nullable=False, index=True),  # UTC, epoch milliseconds
     Column("text", Text),
     Column("language", String),
@@ -431,10 +436,10 @@ posts = Table(
 post_traces = Table(
     "post_traces",
     metadata,
-    Column("post_id", Integer, ForeignKey("posts.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("post_id", Id, ForeignKey("posts.id", ondelete="CASCADE"), nullable=False, index=True),
     Column("method", String, nullable=False),  # co-share | co-link | co-hashtag | co-text | co-reply
     Column("trace", String, nullable=False),  # the shared thing: a post key, a URL, a hashtag, an LSH band key
-    Column("account_id", Integer, nullable=False),
+    Column("account_id", Id, nullable=False),
     Column("at_ms", BigInteger, nullable=False),
     UniqueConstraint("post_id", "method", "trace", name="uq_post_trace"),
     Index("ix_post_traces_method_trace_at", "method", "trace", "at_ms"),
@@ -443,7 +448,7 @@ post_traces = Table(
 coordination_runs = Table(
     "coordination_runs",
     metadata,
-    Column("id", Integer, primary_key=True),
+    Column("id", Id, primary_key=True),
     Column("created_at", DateTime, nullable=False),
     Column("parameters", Text, nullable=False),  # JSON: methods, window, min_repeat, q, since, until, ...
     Column("summary", Text),  # JSON: posts, accounts, candidate edges, removed as chance, edges, groups, seconds
@@ -452,10 +457,10 @@ coordination_runs = Table(
 coordination_edges = Table(
     "coordination_edges",
     metadata,
-    Column("id", Integer, primary_key=True),
-    Column("run_id", Integer, ForeignKey("coordination_runs.id", ondelete="CASCADE"), nullable=False, index=True),
-    Column("account_a", Integer, ForeignKey("accounts.id"), nullable=False),  # account_a < account_b
-    Column("account_b", Integer, ForeignKey("accounts.id"), nullable=False),
+    Column("id", Id, primary_key=True),
+    Column("run_id", Id, ForeignKey("coordination_runs.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("account_a", Id, ForeignKey("accounts.id"), nullable=False),  # account_a < account_b
+    Column("account_b", Id, ForeignKey("accounts.id"), nullable=False),
     Column("methods", String, nullable=False),  # comma-separated, sorted
     Column("weight", Integer, nullable=False),  # distinct traces shared within the window
     Column("p_value", Float),
@@ -471,8 +476,8 @@ coordination_edges = Table(
 coordination_groups = Table(
     "coordination_groups",
     metadata,
-    Column("id", Integer, primary_key=True),
-    Column("run_id", Integer, ForeignKey("coordination_runs.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("id", Id, primary_key=True),
+    Column("run_id", Id, ForeignKey("coordination_runs.id", ondelete="CASCADE"), nullable=False, index=True),
     Column("number", Integer, nullable=False),  # 1.. within the run, largest first
     Column("size", Integer, nullable=False),
     Column("score", Float, nullable=False),
@@ -484,8 +489,8 @@ coordination_groups = Table(
 coordination_members = Table(
     "coordination_members",
     metadata,
-    Column("group_id", Integer, ForeignKey("coordination_groups.id", ondelete="CASCADE"), primary_key=True),
-    Column("account_id", Integer, ForeignKey("accounts.id"), primary_key=True, index=True),
+    Column("group_id", Id, ForeignKey("coordination_groups.id", ondelete="CASCADE"), primary_key=True),
+    Column("account_id", Id, ForeignKey("accounts.id"), primary_key=True, index=True),
 )
 
 # ---- alerts and the scheduler (0012_alerts) ---------------------------------------------------------------
@@ -493,7 +498,7 @@ coordination_members = Table(
 alert_rules = Table(
     "alert_rules",
     metadata,
-    Column("id", Integer, primary_key=True),
+    Column("id", Id, primary_key=True),
     Column("name", String, nullable=False, unique=True),
     Column("owner", String, nullable=False),
     Column("recipients", Text, nullable=False),  # JSON list: mail addresses, webhook URLs, apprise URLs
@@ -504,29 +509,46 @@ alert_rules = Table(
     Column("paused", Boolean, nullable=False),
     Column("secret", String, nullable=False),  # the key of the webhooks' HMAC-SHA256 signature
     Column("feed_token_hash", String, index=True),  # SHA-256 of the Atom feed's secret token
-    Column("seen_article_id", Integer, nullable=False),  # articles up to this id were evaluated
-    Column("seen_link_id", Integer, nullable=False),  # reuse links up to this id were evaluated
+    Column("seen_article_id", Id, nullable=False),  # articles up to this id were evaluated
+    Column("seen_link_id", Id, nullable=False),  # reuse links up to this id were evaluated
     Column("evaluated_at", DateTime),
     Column("created_at", DateTime, nullable=False),
+    # coordination runs up to this id were evaluated (0015_alert_groups)
+    Column("seen_coordination_run_id", Id, nullable=False, server_default="0"),
 )
 
 alert_matches = Table(
     "alert_matches",
     metadata,
-    Column("id", Integer, primary_key=True),
-    Column("rule_id", Integer, ForeignKey("alert_rules.id", ondelete="CASCADE"), nullable=False),
-    Column("article_id", Integer, ForeignKey("articles.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("id", Id, primary_key=True),
+    Column("rule_id", Id, ForeignKey("alert_rules.id", ondelete="CASCADE"), nullable=False),
+    Column("article_id", Id, ForeignKey("articles.id", ondelete="CASCADE"), nullable=False, index=True),
     Column("why", Text, nullable=False),  # the sentence saying why it matched
     Column("matched_at", DateTime, nullable=False),
     UniqueConstraint("rule_id", "article_id", name="uq_alert_matches_rule_article"),
+)
+
+# The coordinated groups a `coordination` rule alerted on, with their accounts (0015_alert_groups).
+alert_group_matches = Table(
+    "alert_group_matches",
+    metadata,
+    Column("id", Id, primary_key=True),
+    Column("rule_id", Id, ForeignKey("alert_rules.id", ondelete="CASCADE"), nullable=False),
+    Column("run_id", Id, ForeignKey("coordination_runs.id", ondelete="CASCADE"), nullable=False),
+    Column("group_number", Integer, nullable=False),
+    Column("accounts", Text, nullable=False),  # JSON list of account ids
+    Column("kind", String, nullable=False),  # new | grown
+    Column("why", Text, nullable=False),
+    Column("matched_at", DateTime, nullable=False),
+    UniqueConstraint("rule_id", "run_id", "group_number", name="uq_alert_group_matches_rule_group"),
 )
 
 # The outbox: written with the matches, in their transaction; the sender marks each row sent or failed.
 alert_deliveries = Table(
     "alert_deliveries",
     metadata,
-    Column("id", Integer, primary_key=True),
-    Column("rule_id", Integer, ForeignKey("alert_rules.id", ondelete="CASCADE"), nullable=False),
+    Column("id", Id, primary_key=True),
+    Column("rule_id", Id, ForeignKey("alert_rules.id", ondelete="CASCADE"), nullable=False),
     Column("channel", String, nullable=False),  # mail, or the webhook or apprise URL
     Column("batch_key", String, nullable=False),  # immediate:<match id> | hourly:<hour> | overflow:<hour> | ...
     Column("payload", Text, nullable=False),  # JSON {rule, why, items[]}

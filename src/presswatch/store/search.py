@@ -23,7 +23,6 @@ from sqlalchemy import (
     Connection,
     DateTime,
     Float,
-    Integer,
     MetaData,
     Select,
     String,
@@ -57,7 +56,7 @@ from .queries import (
     check_query,
     statement_deadline,
 )
-from .schema import articles, entities, links, mentions, sources
+from .schema import Id, articles, entities, links, mentions, sources
 from .search_postgres import text_match
 
 SORTS = ("relevance", "date")  # best match first, or newest first
@@ -202,12 +201,12 @@ def _narrowed(where: ArticleFilter) -> bool:
 _MATCHES = Table(
     "search_matches",
     MetaData(),
-    Column("id", Integer, primary_key=True),
+    Column("id", Id, primary_key=True),
     Column("rank", Float),
     Column("published_at", DateTime),
     Column("published", DateTime),
     Column("language", String),
-    Column("source_id", Integer),
+    Column("source_id", Id),
     Column("linked", Boolean),
     prefixes=["TEMPORARY"],
 )

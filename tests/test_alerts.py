@@ -158,6 +158,21 @@ def test_rules_match_what_is_new_once_and_say_why(tmp_path: Path, receiver: Rece
     assert len(receiver.requests) == 4 and app.send_alerts().sent == 0
 
 
+def test_what_arrives_while_a_rule_is_paused_never_alerts(tmp_path: Path) -> None:
+    app = store(tmp_path)
+    app.add_alert(Rule("zeta", "ana", ["feed"], "entity", {"entity": "zeta"}))
+    app.pause_alert("zeta", True)
+    ingest(app, tmp_path, SECOND, "second")
+    app.process()
+    assert app.evaluate_alerts().total == 0
+    app.pause_alert("zeta", False)
+    assert app.evaluate_alerts().total == 0, "the paused week's Zeta article alerts nobody after resume"
+    again = [record("https://c.example/zeta-2", "Quarry plan, day two", ZETA + " Again.", "Gamma Post", day=9)]
+    ingest(app, tmp_path, again, "third")
+    app.process()
+    assert app.evaluate_alerts().matches == {"zeta": 1}
+
+
 def test_entity_only_where_it_is_new(tmp_path: Path) -> None:
     app = store(tmp_path)
     app.add_alert(

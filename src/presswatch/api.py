@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import hashlib
 import json
 import logging
 import os
 import secrets
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -17,6 +19,7 @@ from typing import IO, Any
 from .alerts import Channels, EvaluationReport, Rule, SendReport, checked_rule, evaluate_rules, render_feed, send_due
 from .alerts import send_sample as send_alert_sample
 from .alerts.sender import Retry
+from .cluster import client_for
 from .config import Settings, load_settings
 from .coordination.runs import Options as CoordinationOptions
 from .coordination.runs import checked_methods, detect_and_store
@@ -96,6 +99,7 @@ from .ingest.posts import (
     import_posts,
 )
 from .process import OnStage, run_stages, stage_names
+from .process.distributed import run_stage_on
 from .reuse.queries import LINK_KINDS, copied_ids, copies_between, copy_network, provenance_of
 from .schedule import Job, JobOutcome, RunLock, Scheduler, run_loop
 from .store import Store
@@ -169,6 +173,7 @@ __all__ = [
     "resolve_period",
     "Rule",
     "sample_dir",
+    "start_local_cluster",
     "week_bounds",
 ]
 
@@ -227,8 +232,19 @@ class Presswatch:
         source: str | None = None,
         on_outcome: OnOutcome | None = None,
         on_file: OnFile | None = None,
+        cluster: str | None = None,
     ) -> IngestReport:
-        return ingest_paths(self.store, paths, self.ingest_options(base_url, source), on_outcome, on_file)
+        """Ingest paths (and, on a cluster, fsspec URLs); `cluster` overrides the setting of that name."""
+        address = self.settings.cluster if cluster is None else cluster
+        options = self.ingest_options(base_url, source)
+        if not address:
+            return ingest_paths(self.store, paths, options, on_outcome, on_file)
+        from .cluster import client_for, require_shared_store
+        from .ingest.distributed import ingest_on_cluster
+
+        require_shared_store(self.settings.db)
+        with client_for(address) as client:
+            return ingest_on_cluster(client, self.store, paths, options, on_outcome, on_file)
 
     def import_posts(
         self,
@@ -255,16 +271,29 @@ class Presswatch:
         with self.store.connect() as conn:
             return post_counts(conn)
 
-    def reextract(self, on_outcome: OnOutcome | None = None) -> IngestReport:
-        return reextract(self.store, self.ingest_options(), on_outcome)
+    def reextract(self, on_outcome: OnOutcome | None = None, cluster: str | None = None) -> IngestReport:
+        """Extract every kept raw record again; `cluster` overrides the setting of that name."""
+        address = self.settings.cluster if cluster is None else cluster
+        if not address:
+            return reextract(self.store, self.ingest_options(), on_outcome)
+        from .cluster import client_for, require_shared_store
+        from .ingest.distributed import reextract_on_cluster
+
+        require_shared_store(self.settings.db)
+        with client_for(address) as client:
+            return reextract_on_cluster(client, self.store, self.ingest_options(), on_outcome)
 
     def raw_count(self) -> int:
         from .ingest import count_raw
 
         return count_raw(self.store)
 
-    def count_inputs(self, paths: list[str]) -> int:
+    def count_inputs(self, paths: list[str], cluster: str | None = None) -> int:
         """How many input files the paths, directories and globs name; UsageError for one that names none."""
+        if self.settings.cluster if cluster is None else cluster:
+            from .ingest.distributed import input_shards  # URLs too: the workers read them
+
+            return len(input_shards(paths))
         return len(expand_paths(paths))
 
     def articles(self, where: ArticleFilter | None = None) -> list[dict[str, Any]]:
@@ -392,12 +421,19 @@ class Presswatch:
         redo: tuple[str, ...] = (),
         only: tuple[str, ...] = (),
         skip: tuple[str, ...] = (),
+        cluster: str | None = None,
     ) -> list[StageReport]:
         """Run the analysis stages (all, `only` these, or all but `skip`) over what they have not seen yet.
 
-        The stages in `redo` start over.
+        The stages in `redo` start over. With a Dask scheduler (`cluster`, else the `cluster` setting) the
+        per-article work runs on its workers and the writes here, so any store will do, SQLite too.
         """
-        return run_stages(self.store, self.settings, on_stage, redo, only, skip)
+        address = self.settings.cluster if cluster is None else cluster
+        if not address:
+            return run_stages(self.store, self.settings, on_stage, redo, only, skip)
+        with contextlib.closing(client_for(address)) as client:
+            on_cluster = functools.partial(run_stage_on, client)
+            return run_stages(self.store, self.settings, on_stage, redo, only, skip, run=on_cluster)
 
     def stages_run(self) -> dict[str, bool]:
         """Which `process` stages have run at least once on this store, in the order they run."""
@@ -1059,8 +1095,10 @@ class Presswatch:
         return self.alert(str(rule_id))
 
     def alerts(self) -> list[dict[str, Any]]:
+        """Every rule, with when a message of it was last sent (`last_sent`, None when never)."""
         with self.store.connect() as conn:
-            return [_alert_dict(row) for row in alerts_store.list_rules(conn)]
+            sent = alerts_store.last_sent(conn)
+            return [{**_alert_dict(row), "last_sent": sent.get(row.id)} for row in alerts_store.list_rules(conn)]
 
     def alert(self, key: str) -> dict[str, Any]:
         """One rule with its webhook signing secret, its deliveries by status and its latest matches."""
@@ -1129,7 +1167,7 @@ class Presswatch:
 
     def evaluate_alerts(self, now: datetime | None = None, only: str | None = None) -> EvaluationReport:
         """Every active rule against what is new since its last evaluation; matches go to the outbox."""
-        return evaluate_rules(self.store, now or q.now(), self.search_limits(), only)
+        return evaluate_rules(self.store, now or q.now(), self.search_limits(), only, self.settings.digest_web_url)
 
     def send_alerts(self, now: datetime | None = None, stop: Callable[[], bool] | None = None) -> SendReport:
         """Send the outbox's due deliveries. Call it from one process at a time (`presswatch run` holds a lock)."""
@@ -1185,6 +1223,10 @@ class Presswatch:
     ) -> None:
         """Run due jobs until `stopping` is set (SIGTERM, Ctrl-C): it is checked between jobs."""
         run_loop(scheduler, q.now, stopping.wait, stopping.is_set, on_outcome)
+
+    def run_status(self) -> list[dict[str, Any]]:
+        """Every job of `presswatch run` from the settings: schedule, last run, outcome, error, next run."""
+        return self.scheduler().status()
 
     def run_due(self, scheduler: Scheduler, stop: Callable[[], bool]) -> list[JobOutcome]:
         """Run the jobs due now, once each (`presswatch run --once`)."""
@@ -1313,3 +1355,15 @@ def _alert_dict(row: Any) -> dict[str, Any]:
 def sample_dir() -> Path:
     """The bundled demo corpus (fictional outlets and events, written for presswatch)."""
     return Path(__file__).parent / "sample"
+
+
+@contextlib.contextmanager
+def start_local_cluster(workers: int, port: int = 8786, host: str = "127.0.0.1") -> Iterator[tuple[str, str | None]]:
+    """A Dask LocalCluster (processes, one thread each) while the block runs: its address and dashboard link."""
+    from .cluster import local_cluster
+
+    cluster = local_cluster(workers, port=port, host=host)
+    try:
+        yield cluster.scheduler_address, cluster.dashboard_link
+    finally:
+        cluster.close()

@@ -50,6 +50,7 @@ from .api import (
     plain,
     render_digest,
     resolve_period,
+    start_local_cluster,
     week_bounds,
 )
 from .config import REGISTRY, format_value, load_settings
@@ -350,11 +351,14 @@ def ingest(
     ),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
     as_json: bool = typer.Option(False, "--json", help="Print the summary as JSON."),
+    cluster: str | None = typer.Option(
+        None, "--cluster", help="Run on this Dask scheduler (tcp://HOST:8786) [default: setting cluster]."
+    ),
 ) -> None:
     """Ingest files offline: every page is kept raw, extracted, language-tagged and stored."""
     stored: Counter[str] = Counter()
     with session() as pw, stops_on_ctrl_c("interrupted", stored, "ingest the same paths again to go on"):
-        total = pw.count_inputs(paths)
+        total = pw.count_inputs(paths, cluster)
         started = time.monotonic()
         with ingest_progress(quiet or as_json, total) as (on_outcome, on_file):
 
@@ -362,7 +366,9 @@ def ingest(
                 stored[outcome.status] += 1
                 on_outcome(outcome)
 
-            report = pw.ingest(paths, base_url=base_url, source=source, on_outcome=counted, on_file=on_file)
+            report = pw.ingest(
+                paths, base_url=base_url, source=source, on_outcome=counted, on_file=on_file, cluster=cluster
+            )
         print_summary(report, time.monotonic() - started, as_json)
     raise typer.Exit(report.exit_code)
 
@@ -398,6 +404,9 @@ def counting(stored: Counter[str], on_event: FetchEvents | None) -> FetchEvents:
 def reextract(
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
     as_json: bool = typer.Option(False, "--json", help="Print the summary as JSON."),
+    cluster: str | None = typer.Option(
+        None, "--cluster", help="Run on this Dask scheduler (tcp://HOST:8786) [default: setting cluster]."
+    ),
 ) -> None:
     """Run extraction again over every kept raw page; changed results become new versions."""
     with session() as pw:
@@ -408,9 +417,35 @@ def reextract(
                 on_outcome(outcome)
                 _on_file(Path(outcome.label))
 
-            report = pw.reextract(on_outcome=advance)
+            report = pw.reextract(on_outcome=advance, cluster=cluster)
         print_summary(report, time.monotonic() - started, as_json)
     raise typer.Exit(report.exit_code)
+
+
+# ---- a local Dask cluster ----------------------------------------------------------------
+
+cluster_app = typer.Typer(help="A Dask cluster for --cluster: start one on this machine.", no_args_is_help=True)
+app.add_typer(cluster_app, name="cluster")
+
+
+@cluster_app.command("local")
+def cluster_local(
+    workers: int = typer.Option(2, "--workers", help="Worker processes (one thread each)."),
+    port: int = typer.Option(8786, "--port", help="The scheduler's port."),
+    host: str = typer.Option("127.0.0.1", "--host", help="The address to listen on (0.0.0.0: every interface)."),
+) -> None:
+    """Start a Dask LocalCluster and keep it up until Ctrl-C; ingest, reextract and process can then run on it."""
+    with start_local_cluster(workers, port, host) as (address, dashboard):
+        out.print(f"scheduler: {address}", soft_wrap=True)
+        if dashboard:
+            out.print(f"dashboard: {dashboard}", soft_wrap=True)
+        out.print(f"try: PRESSWATCH_CLUSTER={address} presswatch --db postgresql://... ingest PATH", soft_wrap=True)
+        out.print("Ctrl-C stops it.")
+        try:
+            while True:
+                time.sleep(3600)
+        except KeyboardInterrupt:
+            err.print("cluster stopped")
 
 
 # ---- social posts ------------------------------------------------------------------------
@@ -802,13 +837,20 @@ def process(
     ),
     only: list[str] = typer.Option([], "--only", help="Run only this stage (repeatable)."),
     skip: list[str] = typer.Option([], "--skip", help="Do not run this stage (repeatable)."),
+    cluster: str | None = typer.Option(
+        None,
+        "--cluster",
+        metavar="ADDRESS",
+        help="Dask scheduler (tcp://HOST:8786) whose workers do the per-article work; this process writes. "
+        "Default: the `cluster` setting (PRESSWATCH_CLUSTER); '' for this machine.",
+    ),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
     as_json: bool = JSON,
 ) -> None:
     """Run the analysis stages (reuse, entities, stories) over the articles they have not seen yet."""
     with session() as pw:
         with stage_progress(quiet or as_json) as on_stage:
-            reports = pw.process(on_stage, tuple(redo), tuple(only), tuple(skip))
+            reports = pw.process(on_stage, tuple(redo), tuple(only), tuple(skip), cluster)
         found = pw.evaluate_alerts()  # alerts are evaluated after each process; `run` sends what they found
     if as_json:
         print_json([asdict(r) for r in reports])
@@ -1923,7 +1965,7 @@ app.add_typer(alerts_app, name="alerts")
 @alerts_app.command("add")
 def alerts_add(
     name: str = typer.Argument(..., help="The rule's name."),
-    trigger: str = typer.Option(..., "--trigger", help="search | entity | copies | spike."),
+    trigger: str | None = typer.Option(None, "--trigger", help="search | entity | copies | spike | coordination."),
     recipient: list[str] = typer.Option(
         ..., "--send-to", help="A mail address, webhook URL, apprise URL (slack://...) or `feed`; repeat."
     ),
@@ -1936,6 +1978,13 @@ def alerts_add(
     article: int | None = typer.Option(None, "--article", help="copies: the watched article's id."),
     outlet: str | None = typer.Option(None, "--outlet", help="copies: any article of this outlet."),
     min_count: int | None = typer.Option(None, "--min-count", help="spike: the fewest articles in a day (5)."),
+    coordination: bool = typer.Option(
+        False, "--coordination", help="A new or grown coordinated group (the same as --trigger coordination)."
+    ),
+    method: str | None = typer.Option(None, "--method", help="coordination: only groups found by this method."),
+    grown_by: int | None = typer.Option(
+        None, "--grown-by", help="coordination: accounts a known group must gain to alert again (3)."
+    ),
     frequency: str = typer.Option("immediate", "--frequency", help="immediate | hourly | daily | weekly."),
     hourly_cap: int = typer.Option(10, "--hourly-cap", help="Messages an hour at most; the rest wait an hour."),
     owner: str = typer.Option(os.environ.get("USER", "presswatch"), "--owner", help="Who the rule belongs to."),
@@ -1952,7 +2001,14 @@ def alerts_add(
         "min_count": min_count,
         "novel_in": novel_in,
         "novel_days": novel_days if novel_in else None,
+        "method": method,
+        "grown_by": grown_by,
     }
+    if coordination and trigger not in (None, "coordination"):
+        raise UsageError(f"--coordination is a trigger of its own; drop --trigger {trigger}")
+    trigger = "coordination" if coordination else trigger
+    if trigger is None:
+        raise UsageError("give --trigger (search, entity, copies, spike, coordination) or --coordination")
     with session() as pw:
         found = pw.add_alert(Rule(name, owner, recipient, trigger, params, frequency, hourly_cap))
         token = pw.new_alert_feed_token(name) if "feed" in recipient else None

@@ -15,6 +15,7 @@ from ..store import Store
 from ..store import alerts as stored
 from ..store.alerts import Batch
 from ..store.queries import SearchLimits
+from .groups import find_groups
 from .rules import channel_of
 from .triggers import Bounds, current_bounds, find
 
@@ -32,8 +33,11 @@ class EvaluationReport:
         return sum(self.matches.values())
 
 
-def evaluate_rules(store: Store, now: datetime, limits: SearchLimits, only: str | None = None) -> EvaluationReport:
-    """Find each active rule's new matches and put them in the outbox; `only`: that rule alone."""
+def evaluate_rules(
+    store: Store, now: datetime, limits: SearchLimits, only: str | None = None, web_url: str = ""
+) -> EvaluationReport:
+    """Find each active rule's new matches and put them in the outbox; `only`: that rule alone; `web_url`: where
+    the web UI is, for the links of coordination alerts to their group pages."""
     report = EvaluationReport()
     with store.connect() as conn:
         rules = [r for r in stored.list_rules(conn, active_only=True) if only in (None, r.name, str(r.id))]
@@ -43,7 +47,10 @@ def evaluate_rules(store: Store, now: datetime, limits: SearchLimits, only: str 
         report.rules += 1
         try:
             with store.begin() as conn:
-                report.matches[rule.name] = _evaluate_one(conn, rule, bounds, limits)
+                if rule.trigger == "coordination":
+                    report.matches[rule.name] = _evaluate_groups(conn, rule, bounds, web_url)
+                else:
+                    report.matches[rule.name] = _evaluate_one(conn, rule, bounds, limits)
         except Exception as exc:  # one bad rule (a query past the time limit) must not silence the others
             log.warning("alert %s: evaluation failed: %s", rule.name, exc)
             report.errors[rule.name] = str(exc)
@@ -63,6 +70,22 @@ def _evaluate_one(conn: Connection, rule: Row[Any], bounds: Bounds, limits: Sear
     stored.save_watermarks(conn, rule.id, seen_article, seen_link, now)
     if new:
         log.info("alert %s: %d new matches", rule.name, len(new))
+    return len(new)
+
+
+def _evaluate_groups(conn: Connection, rule: Row[Any], bounds: Bounds, web_url: str) -> int:
+    """A coordination rule: the new or grown groups of the runs since its last evaluation."""
+    rule = stored.find_rule(conn, rule.id)
+    found = find_groups(conn, rule, json.loads(rule.params), bounds.run, web_url)
+    new: list[int] = []
+    if found:
+        channels = channels_of(rule)
+        batch = batch_for(conn, rule, bounds.now) if channels else Batch("feed", bounds.now)
+        new = stored.record_group_matches(conn, rule, found, channels, batch, bounds.now)
+    seen = max(rule.seen_coordination_run_id, bounds.run)
+    stored.save_watermarks(conn, rule.id, rule.seen_article_id, rule.seen_link_id, bounds.now, seen)
+    if new:
+        log.info("alert %s: %d new or grown coordinated groups", rule.name, len(new))
     return len(new)
 
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..coordination.traces import METHODS as COORDINATION_METHODS
 from ..errors import UsageError
 
-TRIGGERS = ("search", "entity", "copies", "spike")
+TRIGGERS = ("search", "entity", "copies", "spike", "coordination")
 FREQUENCIES = ("immediate", "hourly", "daily", "weekly")
 NOVEL_IN = ("language", "outlet")
 SEARCH_FILTERS = ("language", "source", "entity", "topic")
@@ -77,7 +78,15 @@ def _check_params(trigger: str, params: dict[str, Any]) -> None:
         raise UsageError("a copies alert needs one of --article ID (a watched article) or --outlet NAME")
     if trigger == "spike" and bool(params.get("query")) == bool(params.get("entity")):
         raise UsageError("a spike alert needs one of --query or --entity")
+    if trigger == "coordination" and params.get("method") not in (None, *COORDINATION_METHODS):
+        raise UsageError(f"--method must be one of {', '.join(COORDINATION_METHODS)}")
+    if trigger == "coordination" and int(params.get("grown_by") or 1) < 1:
+        raise UsageError(f"--grown-by must be at least 1, not {params['grown_by']}")
+    if trigger == "coordination" and set(params) - {"method", "grown_by"}:
+        raise UsageError(f"a coordination alert takes only --method and --grown-by, not {sorted(params)}")
     unknown = set(params) - {
+        "method",
+        "grown_by",
         "query",
         "entity",
         "novel_in",

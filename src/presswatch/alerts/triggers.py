@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import Connection, Row, and_, func, or_, select
 from sqlalchemy.orm import aliased
 
-from ..store.alerts import Found, matched_since
+from ..store.alerts import Found, matched_since, newest_run
 from ..store.queries import PUBLISHED, ArticleFilter, SearchLimits, stage_state_of
 from ..store.schema import articles, entities, links, mentions, sources
 from ..store.search import coverage, matching_ids, new_matching_ids
@@ -29,12 +29,13 @@ class Bounds:
     entities_done: int
     link: int
     now: datetime
+    run: int = 0  # coordination runs up to this id
 
 
 def current_bounds(conn: Connection, now: datetime) -> Bounds:
     newest = int(conn.execute(select(func.max(articles.c.id))).scalar() or 0)
     link = int(conn.execute(select(func.max(links.c.id))).scalar() or 0)
-    return Bounds(newest, stage_state_of(conn, "entities")[0], link, now)
+    return Bounds(newest, stage_state_of(conn, "entities")[0], link, now, newest_run(conn))
 
 
 def find(conn: Connection, rule: Row[Any], bounds: Bounds, limits: SearchLimits) -> tuple[list[Found], int, int]:

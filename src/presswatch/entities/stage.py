@@ -38,6 +38,10 @@ LEAD_MIN_CHARS = 300
 RELEVANCE_SCALE = 4
 
 
+# An article's mentions, as (field, match), and its relevance per topic: what `EntitiesStage.compute` makes of it.
+Tagged = tuple[list[tuple[str, Match]], dict[str, tuple[float, int]]]
+
+
 def matcher_for(watchlist: Watchlist, fuzzy_threshold: float) -> Matcher:
     kinds = {e.id: e.kind for e in watchlist.entities}
     every = [Alias(e.id, a.text, kinds[e.id], a.case_sensitive, a.lang) for e in watchlist.entities for a in e.aliases]
@@ -96,14 +100,27 @@ class EntitiesStage:
     def query(self) -> Select[Any]:
         return select(articles.c.id, articles.c.title, articles.c.text)
 
-    def process_batch(self, conn: Connection, rows: Sequence[Any], report: StageReport) -> None:
+    def compute(self, rows: Sequence[Any]) -> list[Tagged]:
+        """Each article's mentions (field, match) and its relevance per topic, in order."""
+        tagged = []
         for row in rows:
-            report.found += _tag(conn, self.matcher, self.members, row)
+            found = [("title", m) for m in self.matcher.find(row.title or "")]
+            found += [("text", m) for m in self.matcher.find(row.text)]
+            tagged.append((found, relevance_of(found, len(row.text), self.members)))
+        return tagged
+
+    def write(self, conn: Connection, rows: Sequence[Any], computed: Sequence[Tagged], report: StageReport) -> None:
+        for row, (found, scores) in zip(rows, computed, strict=True):
+            report.found += _store(conn, row.id, found, scores)
+
+    def process_batch(self, conn: Connection, rows: Sequence[Any], report: StageReport) -> None:
+        self.write(conn, rows, self.compute(rows), report)
 
 
-def _tag(conn: Connection, matcher: Matcher, members: dict[str, set[str]], row: object) -> int:
-    found = [("title", m) for m in matcher.find(row.title or "")] + [("text", m) for m in matcher.find(row.text)]  # type: ignore[attr-defined]
-    article_id = row.id  # type: ignore[attr-defined]
+def _store(
+    conn: Connection, article_id: int, found: list[tuple[str, Match]], scores: dict[str, tuple[float, int]]
+) -> int:
+    """An article's mentions and relevance rows; how many mentions."""
     if found:
         conn.execute(
             insert(mentions),
@@ -122,7 +139,6 @@ def _tag(conn: Connection, matcher: Matcher, members: dict[str, set[str]], row: 
                 for field_name, m in found
             ],
         )
-    scores = relevance_of(found, len(row.text), members)  # type: ignore[attr-defined]
     if scores:
         conn.execute(
             insert(relevance),

@@ -29,6 +29,8 @@ from .stage import Stage, Tick, forget, run_stage
 STAGES: tuple[type[Stage], ...] = (ReuseStage, EntitiesStage, StoriesStage)
 
 OnStage = Callable[[str, int], Tick]
+# How one stage is run: `run_stage` here, `distributed.run_stage_on` with a client on a cluster.
+StageRunner = Callable[[Store, type[Stage], Settings, Tick | None], StageReport]
 
 
 def in_order(stages: Iterable[type[Stage]] = STAGES) -> list[type[Stage]]:
@@ -84,11 +86,12 @@ def run_stages(
     redo: tuple[str, ...] = (),
     only: tuple[str, ...] = (),
     skip: tuple[str, ...] = (),
+    run: StageRunner = run_stage,
 ) -> list[StageReport]:
     """Run the stages (all, `only` these, or all but `skip`) over the articles each has not seen.
 
     `on_stage(name, todo)` gives a per-article tick. The stages in `redo` first
-    forget what they did and run over every article.
+    forget what they did and run over every article. `run` runs each one.
     """
     chosen = _named(only, "--only") or set(stage_names())
     chosen -= _named(skip, "--skip")
@@ -100,5 +103,5 @@ def run_stages(
         if stage.name in again:
             forget(store, stage)
         tick = on_stage(stage.name, pending(store, stage.name)) if on_stage else None
-        reports.append(run_stage(store, stage, settings, tick))
+        reports.append(run(store, stage, settings, tick))
     return reports

@@ -5,6 +5,12 @@ force, says whether it is off (and why), names the inputs that decide its
 output (its fingerprint), and processes batches of the current articles it
 has not seen, oldest first. The loop here keeps its watermark, restarts it
 or warns when its fingerprint changed, ticks the progress bar and times it.
+
+A batch's work comes in two parts: `compute`, what each article needs alone
+(no store, no state of the run: a worker may do it, or do it again), and
+`write`, the rest (candidates looked up in the store, links, clustering) in
+the transaction that moves the watermark. `process_batch` is the two in a row;
+`process.distributed` runs `compute` on a Dask cluster and `write` here.
 """
 
 from __future__ import annotations
@@ -12,6 +18,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any, ClassVar, Protocol
 
 from sqlalchemy import Connection, Select, Table, delete
@@ -55,8 +62,16 @@ class Stage(Protocol):
         """The columns of an article the stage reads; the loop adds which articles and their order."""
         ...
 
+    def compute(self, rows: Sequence[Any]) -> Any:
+        """The batch's work each article needs alone: pure (no store), picklable in and out, as `prepare` left it."""
+        ...
+
+    def write(self, conn: Connection, rows: Sequence[Any], computed: Any, report: StageReport) -> None:
+        """The rest of a batch, given what `compute` made of it, writing in `conn` (which also moves the watermark)."""
+        ...
+
     def process_batch(self, conn: Connection, rows: Sequence[Any], report: StageReport) -> None:
-        """Process a batch of new articles, writing in `conn` (the transaction that also moves the watermark)."""
+        """Process a batch of new articles here: `write(conn, rows, compute(rows), report)`."""
         ...
 
 
@@ -72,8 +87,22 @@ def _clear(conn: Connection, stage: type[Stage]) -> None:
     conn.execute(delete(stage_state).where(stage_state.c.stage == stage.name))
 
 
-def run_stage(store: Store, stage_type: type[Stage], settings: Settings, tick: Tick | None = None) -> StageReport:
-    """Run one stage over the current articles it has not seen; idempotent and incremental."""
+@dataclass
+class StageRun:
+    """A stage made and prepared for one run, and where the run starts from."""
+
+    stage: Stage
+    report: StageReport
+    watermark: int
+    fingerprint: str
+    started: float
+
+
+def start_stage(store: Store, stage_type: type[Stage], settings: Settings) -> StageRun:
+    """Make and prepare a stage, its watermark set back if its inputs changed; not yet resumed.
+
+    The run's report says why when the stage is off.
+    """
     started = time.perf_counter()
     stage = stage_type(settings)
     report = StageReport(stage.name)
@@ -82,19 +111,29 @@ def run_stage(store: Store, stage_type: type[Stage], settings: Settings, tick: T
         watermark, seen = stage_state_of(conn, stage.name)
     if report.off_reason:
         log.info("stage %s is off: %s", stage.name, report.off_reason)
-        return report
+        return StageRun(stage, report, watermark, "", started)
     fingerprint = stage.fingerprint()
     if seen is not None and seen != fingerprint:
         watermark = _on_change(store, stage_type, fingerprint, watermark, report)
+    return StageRun(stage, report, watermark, fingerprint, started)
+
+
+def run_stage(store: Store, stage_type: type[Stage], settings: Settings, tick: Tick | None = None) -> StageReport:
+    """Run one stage over the current articles it has not seen; idempotent and incremental."""
+    run = start_stage(store, stage_type, settings)
+    stage, report = run.stage, run.report
+    if report.off_reason:
+        return report
     with store.connect() as conn:
-        stage.resume(conn, watermark)
-    for conn, rows in unseen_batches(store, stage.name, stage.query(), watermark, fingerprint, stage.batch_size):
+        stage.resume(conn, run.watermark)
+    batches = unseen_batches(store, stage.name, stage.query(), run.watermark, run.fingerprint, stage.batch_size)
+    for conn, rows in batches:
         stage.process_batch(conn, rows, report)
         report.articles += len(rows)
         if tick:
             for _ in rows:
                 tick()
-    report.seconds = time.perf_counter() - started
+    report.seconds = time.perf_counter() - run.started
     return report
 
 

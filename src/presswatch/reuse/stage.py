@@ -80,10 +80,14 @@ class _Article:
 
     row: Any
     known_shingles: np.ndarray | None = None  # made with the rest of its batch
+    known_words: Words | None = None  # made by `ReuseStage.compute`, here or on a worker
+    known_translation: TranslationProfile | None = None
 
     @cached_property
     def words(self) -> Words:
         """Words with their places in the stored text, for aligning passages and storing their offsets."""
+        if self.known_words is not None:
+            return self.known_words
         return words_in(self.row.text)
 
     @cached_property
@@ -101,7 +105,8 @@ class _Article:
         if found is None:
             if len(_PROFILES) >= _PROFILES_KEPT:
                 _PROFILES.clear()
-            found = _PROFILES[key] = profile(self.row.text, self.language or "und", self.row.title)
+            found = self.known_translation or profile(self.row.text, self.language or "und", self.row.title)
+            _PROFILES[key] = found
         return found
 
     @cached_property
@@ -155,6 +160,17 @@ _COLUMNS = (
 )
 
 
+@dataclass(frozen=True)
+class ArticlePrints:
+    """What the stage makes of a new article alone, before it looks at the store (`ReuseStage.compute`)."""
+
+    shingles: np.ndarray  # word 5-shingles, for Jaccard
+    keys: list[int]  # its LSH bucket in each band; none for an empty text (all empty texts would collide)
+    words: Words
+    passages: list[int]  # winnowed passage fingerprints
+    translation: TranslationProfile  # its translation anchors
+
+
 class ReuseStage:
     """Duplicates, partial copies and translations of each new article, with the direction of every link."""
 
@@ -182,21 +198,39 @@ class ReuseStage:
     def query(self) -> Select[Any]:
         return select(*_COLUMNS)
 
-    def process_batch(self, conn: Connection, rows: Sequence[Any], report: StageReport) -> None:
-        # In publication order, so that within a batch an origin is met before its copies.
-        rows = sorted(rows, key=lambda row: (published_time(row), row.id))
+    def compute(self, rows: Sequence[Any]) -> list[ArticlePrints]:
+        """Each article's shingles, bucket keys, words, passage fingerprints and translation anchors, in order."""
         # fingerprinting a whole batch at once costs a fraction of doing it article by article
         shingle_sets = minhash_shingles([row.text for row in rows])
         band_rows = bands_of(minhashes(shingle_sets)).tolist()
+        found = []
         for row, shingle_set, keys in zip(rows, shingle_sets, band_rows, strict=True):
-            # empty texts would all collide
-            found = _process_article(conn, _Article(row, shingle_set), keys if len(shingle_set) else [], self.options)
+            article = _Article(row, shingle_set)
+            fps = passage_fingerprints(article.words)
+            found.append(
+                ArticlePrints(shingle_set, keys if len(shingle_set) else [], article.words, fps, article.translation)
+            )
+        return found
+
+    def write(
+        self, conn: Connection, rows: Sequence[Any], computed: Sequence[ArticlePrints], report: StageReport
+    ) -> None:
+        """Link each article to what it copies or translates, then add its prints to the indexes."""
+        # In publication order, so that within a batch an origin is met before its copies.
+        batch = sorted(zip(rows, computed, strict=True), key=lambda pair: (published_time(pair[0]), pair[0].id))
+        for row, prints in batch:
+            article = _Article(row, prints.shingles, prints.words, prints.translation)
+            found = _process_article(conn, article, prints.keys, prints.passages, self.options)
             report.found += found
             report.details[row.language or "unknown"] = report.details.get(row.language or "unknown", 0) + found
 
+    def process_batch(self, conn: Connection, rows: Sequence[Any], report: StageReport) -> None:
+        self.write(conn, rows, self.compute(rows), report)
 
-def _process_article(conn: Connection, article: _Article, keys: list[int], options: ReuseOptions) -> int:
-    passage_fps = passage_fingerprints(article.words)
+
+def _process_article(
+    conn: Connection, article: _Article, keys: list[int], passage_fps: list[int], options: ReuseOptions
+) -> int:
     made = _link_article(conn, article, keys, passage_fps, options)
     _index(conn, article, keys, passage_fps, article.translation)
     if made:

@@ -17,7 +17,21 @@ from sqlalchemy import Connection, Row, and_, delete, func, insert, select, upda
 
 from ..errors import NotFound, UsageError
 from .queries import PUBLISHED
-from .schema import alert_deliveries, alert_matches, alert_rules, articles, jobs, links, sources
+from .schema import (
+    accounts,
+    alert_deliveries,
+    alert_group_matches,
+    alert_matches,
+    alert_rules,
+    articles,
+    coordination_edges,
+    coordination_groups,
+    coordination_members,
+    coordination_runs,
+    jobs,
+    links,
+    sources,
+)
 
 DELIVERY_STATUSES = ("pending", "sending", "sent", "failed")
 
@@ -28,6 +42,18 @@ class Found:
 
     article_id: int
     why: str
+
+
+@dataclass(frozen=True)
+class GroupFound:
+    """A coordinated group a rule matched (a run's group), its accounts (ids), new or grown, and why."""
+
+    run_id: int
+    number: int
+    accounts: list[int]
+    kind: str
+    why: str
+    item: dict[str, Any]  # what a message shows of it
 
 
 @dataclass(frozen=True)
@@ -54,6 +80,7 @@ def add_rule(conn: Connection, values: dict[str, Any], when: datetime) -> int:
     article, link = newest_ids(conn)
     row = {
         **values,
+        "seen_coordination_run_id": newest_run(conn),
         "recipients": json.dumps(values["recipients"]),
         "params": json.dumps(values["params"], sort_keys=True),
         "paused": False,
@@ -62,6 +89,11 @@ def add_rule(conn: Connection, values: dict[str, Any], when: datetime) -> int:
         "created_at": when,
     }
     return _new_id(conn, insert(alert_rules).values(**row))
+
+
+def newest_run(conn: Connection) -> int:
+    """The newest coordination run's id: a new rule's watermark of runs."""
+    return int(conn.execute(select(func.max(coordination_runs.c.id))).scalar() or 0)
 
 
 def list_rules(conn: Connection, active_only: bool = False) -> list[Row[Any]]:
@@ -84,10 +116,15 @@ def find_rule(conn: Connection, key: str | int) -> Row[Any]:
 
 
 def set_paused(conn: Connection, rule_id: int, paused: bool) -> None:
-    conn.execute(update(alert_rules).where(alert_rules.c.id == rule_id).values(paused=paused))
+    values: dict[str, Any] = {"paused": paused}
+    if not paused:  # what arrived while it was paused never alerts: it starts again from what is there now
+        article, link = newest_ids(conn)
+        values.update(seen_article_id=article, seen_link_id=link, seen_coordination_run_id=newest_run(conn))
+    conn.execute(update(alert_rules).where(alert_rules.c.id == rule_id).values(**values))
 
 
 def remove_rule(conn: Connection, rule_id: int) -> None:
+    conn.execute(delete(alert_group_matches).where(alert_group_matches.c.rule_id == rule_id))
     conn.execute(delete(alert_deliveries).where(alert_deliveries.c.rule_id == rule_id))
     conn.execute(delete(alert_matches).where(alert_matches.c.rule_id == rule_id))
     conn.execute(delete(alert_rules).where(alert_rules.c.id == rule_id))
@@ -243,12 +280,126 @@ def matched_since(conn: Connection, rule_id: int, since: datetime) -> bool:
     return conn.execute(query.limit(1)).first() is not None
 
 
-def save_watermarks(conn: Connection, rule_id: int, article_id: int, link_id: int, when: datetime) -> None:
-    conn.execute(
-        update(alert_rules)
-        .where(alert_rules.c.id == rule_id)
-        .values(seen_article_id=article_id, seen_link_id=link_id, evaluated_at=when)
+def save_watermarks(
+    conn: Connection, rule_id: int, article_id: int, link_id: int, when: datetime, run_id: int | None = None
+) -> None:
+    values: dict[str, Any] = {"seen_article_id": article_id, "seen_link_id": link_id, "evaluated_at": when}
+    if run_id is not None:
+        values["seen_coordination_run_id"] = run_id
+    conn.execute(update(alert_rules).where(alert_rules.c.id == rule_id).values(**values))
+
+
+# ---- coordinated groups ---------------------------------------------------------------------------------
+
+
+def runs_between(conn: Connection, after: int, upper: int) -> list[int]:
+    query = select(coordination_runs.c.id).where(coordination_runs.c.id > after, coordination_runs.c.id <= upper)
+    return list(conn.execute(query.order_by(coordination_runs.c.id)).scalars())
+
+
+def group_sets(conn: Connection, run_ids: list[int]) -> list[dict[str, Any]]:
+    """The groups of these runs, each with its methods and its members' account ids (a frozenset)."""
+    if not run_ids:
+        return []
+    g, m = coordination_groups.c, coordination_members.c
+    rows = list(conn.execute(select(coordination_groups).where(g.run_id.in_(run_ids)).order_by(g.run_id, g.number)))
+    members: dict[int, set[int]] = {}
+    query = select(m.group_id, m.account_id).join(coordination_groups, g.id == m.group_id).where(g.run_id.in_(run_ids))
+    for group_id, account_id in conn.execute(query):
+        members.setdefault(group_id, set()).add(account_id)
+    return [
+        {
+            "id": row.id,
+            "run": row.run_id,
+            "number": row.number,
+            "methods": [x for x in row.methods.split(",") if x],
+            "accounts": frozenset(members.get(row.id, set())),
+        }
+        for row in rows
+    ]
+
+
+def shared_traces(conn: Connection, run_id: int, members: Iterable[int]) -> int:
+    """The traces the group's members share, summed over the edges among them in the run."""
+    ids = sorted(set(members))
+    e = coordination_edges.c
+    query = select(func.coalesce(func.sum(e.weight), 0)).where(
+        e.run_id == run_id, e.account_a.in_(ids), e.account_b.in_(ids)
     )
+    return int(conn.execute(query).scalar() or 0)
+
+
+def account_keys(conn: Connection, ids: Iterable[int]) -> dict[int, str]:
+    wanted = sorted(set(ids))
+    query = select(accounts.c.id, accounts.c.account_key).where(accounts.c.id.in_(wanted))
+    return {row.id: row.account_key for row in conn.execute(query)}
+
+
+def alerted_groups(conn: Connection, rule_id: int) -> list[frozenset[int]]:
+    """The account sets of the groups a rule has alerted on, oldest first."""
+    query = (
+        select(alert_group_matches.c.accounts)
+        .where(alert_group_matches.c.rule_id == rule_id)
+        .order_by(alert_group_matches.c.id)
+    )
+    return [frozenset(json.loads(text)) for text in conn.execute(query).scalars()]
+
+
+def record_group_matches(
+    conn: Connection, rule: Row[Any], found: list[GroupFound], channels: list[str], batch: Batch, when: datetime
+) -> list[int]:
+    """Keep the new group matches (a run's group alerts a rule once) and add them to the batch's delivery on
+    every channel, in the caller's transaction; the ids of the matches that were new."""
+    gm = alert_group_matches.c
+    ids: list[int] = []
+    items: list[dict[str, Any]] = []
+    for item in found:
+        seen = select(gm.id).where(gm.rule_id == rule.id, gm.run_id == item.run_id, gm.group_number == item.number)
+        if conn.execute(seen).first() is not None:
+            continue
+        values = {
+            "rule_id": rule.id,
+            "run_id": item.run_id,
+            "group_number": item.number,
+            "accounts": json.dumps(sorted(item.accounts)),
+            "kind": item.kind,
+            "why": item.why,
+            "matched_at": when,
+        }
+        ids.append(_new_id(conn, insert(alert_group_matches).values(**values)))
+        items.append({**item.item, "why": item.why})
+    if ids:
+        key = batch.key.replace("{first}", f"g{ids[0]}")
+        for channel in channels:
+            _add_to_delivery(conn, rule, channel, key, batch.due, items, when)
+    return ids
+
+
+def recent_group_matches(conn: Connection, rule_id: int, limit: int = 50) -> list[dict[str, Any]]:
+    """A coordination rule's matches, newest first, as a feed entry shows them (a link to the group page)."""
+    gm = alert_group_matches.c
+    query = select(alert_group_matches).where(gm.rule_id == rule_id).order_by(gm.id.desc()).limit(limit)
+    return [
+        {
+            "id": f"group-{row.id}",
+            "article_id": None,
+            "run": row.run_id,
+            "group": row.group_number,
+            "why": row.why,
+            "matched_at": row.matched_at,
+            "title": f"Coordinated group {row.group_number} of run {row.run_id} ({row.kind})",
+            "url": f"/coordination/groups/{row.group_number}?run={row.run_id}",
+            "source": "",
+        }
+        for row in conn.execute(query)
+    ]
+
+
+def last_sent(conn: Connection) -> dict[int, datetime]:
+    """Per rule, when a delivery of it was last sent."""
+    d = alert_deliveries.c
+    query = select(d.rule_id, func.max(d.sent_at)).where(d.sent_at.is_not(None)).group_by(d.rule_id)
+    return {rule_id: when for rule_id, when in conn.execute(query)}
 
 
 def claim_due(conn: Connection, when: datetime, stale_before: datetime, limit: int = 100) -> list[Row[Any]]:
@@ -321,7 +472,9 @@ def recent_matches(conn: Connection, rule_id: int, limit: int = 50) -> list[dict
     )
     rows = [dict(row._mapping) for row in conn.execute(query)]
     shown = article_rows(conn, [r["article_id"] for r in rows])
-    return [{**r, **{k: v for k, v in shown.get(r["article_id"], {}).items() if k != "id"}} for r in rows]
+    found = [{**r, **{k: v for k, v in shown.get(r["article_id"], {}).items() if k != "id"}} for r in rows]
+    found += recent_group_matches(conn, rule_id, limit)  # a coordination rule's, the groups it told of
+    return sorted(found, key=lambda r: r["matched_at"], reverse=True)[:limit]
 
 
 # ---- jobs of `presswatch run` -----------------------------------------------------------------------------

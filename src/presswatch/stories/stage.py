@@ -243,11 +243,12 @@ class _Clusterer:
             values.sort()
         return found
 
-    def run_batch(self, conn: Connection, rows: Sequence[Any]) -> tuple[int, int]:
+    def run_batch(self, conn: Connection, rows: Sequence[Any], words: sparse.csr_matrix) -> tuple[int, int]:
+        """Place a batch of articles (`words`: their word counts, `Model.words`) in stories; (joined, opened)."""
         ids = [r.id for r in rows]
         keys = _anchor_keys(conn, ids)
         ents = _entity_sets(conn, ids)
-        raw = self.model.raw(rows, keys)
+        raw = (words, self.model.anchors(rows, keys))
         fresh = np.flatnonzero([r.id not in self.primed for r in rows])
         if len(fresh):
             self.model.count(self.model.select(raw, fresh))
@@ -507,8 +508,15 @@ class StoriesStage:
     def query(self) -> Select[Any]:
         return _article_query()
 
-    def process_batch(self, conn: Connection, rows: Sequence[Any], report: StageReport) -> None:
-        joined, opened = self.clusterer.run_batch(conn, list(rows))
+    def compute(self, rows: Sequence[Any]) -> sparse.csr_matrix:
+        """The articles' word counts (body and title, hashed), one row each: the anchors come from the store."""
+        return Model.words(rows)
+
+    def write(self, conn: Connection, rows: Sequence[Any], computed: sparse.csr_matrix, report: StageReport) -> None:
+        joined, opened = self.clusterer.run_batch(conn, list(rows), computed)
         report.found += opened
         report.details["joined"] = report.details.get("joined", 0) + joined
         report.details["opened"] = report.details.get("opened", 0) + opened
+
+    def process_batch(self, conn: Connection, rows: Sequence[Any], report: StageReport) -> None:
+        self.write(conn, rows, self.compute(rows), report)

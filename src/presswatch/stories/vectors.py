@@ -160,17 +160,23 @@ class Model:
 
     @staticmethod
     def raw(rows: Sequence[Any], keys: dict[int, list[str]]) -> Matrices:
+        return Model.words(rows), Model.anchors(rows, keys)
+
+    @staticmethod
+    def words(rows: Sequence[Any]) -> sparse.csr_matrix:
+        """The articles' word counts, before IDF: what needs nothing but their title and text."""
         body = _word_counts([(r.text or "")[:TEXT_CHARS] for r in rows])
         body.data = 1.0 + np.log(body.data)
         title = _word_counts([r.title or "" for r in rows])
         title.data[:] = TITLE_WEIGHT
-        words = sparse.csr_matrix(body + title)
+        return _tidy(sparse.csr_matrix(body + title))
+
+    @staticmethod
+    def anchors(rows: Sequence[Any], keys: dict[int, list[str]]) -> sparse.csr_matrix:
+        """The articles' translation anchors (`keys`, by article id), before IDF."""
         anchor = sparse.csr_matrix(_KEYS.transform([["@" + k for k in keys.get(r.id, [])] for r in rows]))
         anchor.data[:] = 1.0
-        for x in (words, anchor):
-            x.sum_duplicates()
-            x.sort_indices()
-        return words, anchor
+        return _tidy(anchor)
 
     def weigh(self, xs: Matrices) -> Matrices:
         idf = np.log((self.docs + 1.0) / (self.df + 1.0)) + 1.0
@@ -188,6 +194,12 @@ class Model:
     @staticmethod
     def select(xs: Matrices, rows: np.ndarray) -> Matrices:
         return xs[0][rows], xs[1][rows]
+
+
+def _tidy(x: sparse.csr_matrix) -> sparse.csr_matrix:
+    x.sum_duplicates()
+    x.sort_indices()
+    return x
 
 
 _WORD = re.compile(r"\w+")

@@ -6,7 +6,7 @@ import json
 import logging
 import zlib
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -126,24 +126,35 @@ _UNREADABLE = (
 )
 
 
-def iter_warc(path: Path, max_bytes: int, scan: WarcScan | None = None) -> Iterator[WarcPage | WarcSkip | ItemError]:
+# A byte range of a file: the records whose start offset lies in [start, end); end None for the file's end.
+Span = tuple[int, int | None]
+Opener = Callable[[Path], IO[bytes]]
+
+
+def iter_warc(
+    path: Path, max_bytes: int, scan: WarcScan | None = None, span: Span = (0, None), opener: Opener | None = None
+) -> Iterator[WarcPage | WarcSkip | ItemError]:
     """Stream the records of a WARC/ARC file; a broken record is one ItemError, and reading goes on after it.
 
     After a record warcio cannot parse, reading starts again at the next
     record: the next gzip member, or the next line that starts "WARC/1.".
+    With a `span`, only the records that start in it are read (a cluster
+    splits big files so); `opener` opens the file (fsspec for a URL).
     """
     scan = scan if scan is not None else WarcScan()
+    first, end = span
     try:
-        with open(path, "rb") as stream:
+        with opener(path) if opener is not None else open(path, "rb") as stream:
             _refuse_unsupported(stream)
             compressed = stream.read(2) == _GZIP_MAGIC
-            start: int | None = 0
-            while start is not None:
+            # A plain record starts after a newline: look from the byte before, to find one starting at `first`.
+            start = _next_record_start(stream, first if compressed else first - 1, compressed) if first > 0 else 0
+            while start is not None and (end is None or start < end):
                 stream.seek(start)
                 records = _archive(stream)
                 read_before, scan.offset = scan.records, start
                 try:
-                    yield from _records(records, max_bytes, scan)
+                    yield from _records(records, max_bytes, scan, end)
                     start = None
                 except _UNREADABLE as exc:
                     # Inside a damaged gzip member warcio's offset can fall behind the record it read last.
@@ -272,11 +283,13 @@ def _refuse_unsupported(stream: IO[bytes]) -> None:
         raise ItemError("the file is empty")
 
 
-def _records(records: ArchiveIterator, max_bytes: int, scan: WarcScan) -> Iterator[WarcPage | WarcSkip | ItemError]:
+def _records(
+    records: ArchiveIterator, max_bytes: int, scan: WarcScan, end: int | None = None
+) -> Iterator[WarcPage | WarcSkip | ItemError]:
     # A page waits until the next page: a feed-entry record that refers to it may come first.
     pending: WarcPage | None = None
     try:
-        for found in _each_record(records, max_bytes, scan):
+        for found in _each_record(records, max_bytes, scan, end):
             if isinstance(found, tuple):
                 refers_to, entry = found
                 if pending is not None and pending.record_id == refers_to:
@@ -296,9 +309,12 @@ def _records(records: ArchiveIterator, max_bytes: int, scan: WarcScan) -> Iterat
 
 
 def _each_record(
-    records: ArchiveIterator, max_bytes: int, scan: WarcScan
+    records: ArchiveIterator, max_bytes: int, scan: WarcScan, end: int | None = None
 ) -> Iterator[WarcPage | WarcSkip | ItemError | tuple[str, dict[str, Any]]]:
     for record in records:
+        # Past the span, only the feed-entry notes about its last page are still read.
+        if end is not None and records.offset >= end and record.rec_type != "metadata":
+            return
         scan.offset = records.offset
         scan.record_types[record.rec_type] += 1
         if record.rec_type == "metadata":
@@ -416,19 +432,28 @@ def _explain(exc: BaseException, resumed: bool = False, offset: int = 0) -> str:
     return f"unreadable WARC data ({type(exc).__name__}: {message[:200]}); {kept}"
 
 
-def warc_items(path: Path, root: Path | None, options: IngestOptions) -> Iterator[Item | Outcome]:
-    origin = str(path.resolve())
-    for found in iter_warc(path, options.max_bytes):
+def warc_items(
+    path: Path,
+    root: Path | None,
+    options: IngestOptions,
+    span: Span = (0, None),
+    origin: str | None = None,
+    opener: Opener | None = None,
+) -> Iterator[Item | Outcome]:
+    """The pages of a WARC/ARC file (or of a span of it); `origin` names a file given by URL."""
+    name = origin or str(path)
+    origin = origin or str(path.resolve())
+    for found in iter_warc(path, options.max_bytes, span=span, opener=opener):
         if isinstance(found, ItemError):
-            yield Outcome(str(path), "failed", str(found))
+            yield Outcome(name, "failed", str(found))
         elif isinstance(found, WarcSkip):
             continue  # requests, images, scripts: not articles, and not worth a line each
         elif isinstance(found, WarcPage):
-            yield _warc_item(path, origin, found, options)
+            yield _warc_item(name, origin, found, options)
 
 
-def _warc_item(path: Path, origin: str, page: WarcPage, options: IngestOptions) -> Item | Outcome:
-    label = f"{path} @{page.offset} ({page.url})"
+def _warc_item(name: str, origin: str, page: WarcPage, options: IngestOptions) -> Item | Outcome:
+    label = f"{name} @{page.offset} ({page.url})"
     if page.status is not None and not 200 <= page.status < 300:
         return Outcome(label, "skipped", f"HTTP status {page.status}")
     if not is_web_url(page.url):

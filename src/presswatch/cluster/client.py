@@ -1,0 +1,72 @@
+"""Connecting to a Dask scheduler, and starting a local one, with errors that say what to do."""
+
+from __future__ import annotations
+
+import logging
+from types import ModuleType
+from typing import TYPE_CHECKING
+
+from ..errors import UsageError
+
+if TYPE_CHECKING:
+    from distributed import Client, LocalCluster
+
+log = logging.getLogger(__name__)
+
+INSTALL_HINT = "pip install 'presswatch[cluster]'"
+# A scheduler answers within a second on a LAN; ten allow for a busy one, and a wrong address still fails soon.
+CONNECT_SECONDS = 10.0
+
+
+def _distributed() -> ModuleType:
+    """The `distributed` package, or a UsageError saying how to install it."""
+    try:
+        import distributed
+    except ImportError:
+        raise UsageError(f"running on a cluster needs Dask distributed: {INSTALL_HINT}") from None
+    return distributed
+
+
+def client_for(address: str, timeout: float = CONNECT_SECONDS) -> Client:
+    """A client of the scheduler at `address` (tcp://HOST:8786); UsageError when it cannot be reached."""
+    distributed = _distributed()
+    if not address.strip():
+        raise UsageError("no cluster given: --cluster tcp://HOST:8786 or PRESSWATCH_CLUSTER")
+    try:
+        client: Client = distributed.Client(address, timeout=timeout, set_as_default=False)
+    except (OSError, TimeoutError, ValueError) as exc:
+        reason = " ".join(str(exc).split())[:200] or type(exc).__name__
+        raise UsageError(
+            f"cannot reach the Dask scheduler at {address} within {timeout:g} s ({reason}); "
+            "start one (`presswatch cluster local --workers N`, or `dask scheduler`) "
+            "or fix --cluster / PRESSWATCH_CLUSTER"
+        ) from None
+    log.info("connected to the Dask scheduler at %s", address)
+    return client
+
+
+def local_cluster(
+    workers: int, threads: int = 1, port: int = 8786, host: str = "127.0.0.1", dashboard: str | None = ":8787"
+) -> LocalCluster:
+    """A LocalCluster of `workers` processes with `threads` threads each (extraction is CPU-bound: one)."""
+    distributed = _distributed()
+    if workers < 1:
+        raise UsageError(f"--workers: {workers} is not a worker count (1 or more)")
+    try:
+        cluster: LocalCluster = distributed.LocalCluster(
+            n_workers=workers,
+            threads_per_worker=threads,
+            processes=True,
+            host=host,
+            scheduler_port=port,
+            dashboard_address=dashboard,
+        )
+    except OSError as exc:
+        raise UsageError(f"cannot start a scheduler on {host}:{port} ({exc}); choose another --port") from None
+    return cluster
+
+
+def require_shared_store(db_url: str) -> None:
+    """Refuse a store the workers cannot share: each would write its own SQLite file, or fight over one."""
+    if "://" not in db_url or db_url.startswith("sqlite"):
+        raise UsageError(f"--cluster needs a store every worker reaches: --db postgresql://... (not {db_url})")

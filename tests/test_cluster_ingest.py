@@ -32,6 +32,7 @@ from warcio.warcwriter import WARCWriter  # noqa: E402
 from presswatch import Presswatch  # noqa: E402
 from presswatch.api import sample_dir  # noqa: E402
 from presswatch.cli import app  # noqa: E402
+from presswatch.cluster import client_for  # noqa: E402
 from presswatch.demo.tour import sample_parts  # noqa: E402
 from presswatch.errors import UsageError  # noqa: E402
 from presswatch.ingest.distributed import ingest_on_cluster, input_shards, plan  # noqa: E402
@@ -244,6 +245,12 @@ def test_an_unreachable_scheduler_is_a_clear_error(postgres_server: PostgresServ
     assert f"cannot reach the Dask scheduler at {address}" in " ".join(done.stderr.split())
 
 
+def test_a_scheduler_without_workers_is_a_clear_error() -> None:
+    with distributed.LocalCluster(n_workers=0, dashboard_address=None, host="127.0.0.1") as empty:
+        with pytest.raises(UsageError, match=f"the Dask scheduler at {empty.scheduler_address} has no workers"):
+            client_for(empty.scheduler_address, timeout=1)
+
+
 def test_a_sqlite_store_is_refused_on_a_cluster(tmp_path: Path, cluster: Any) -> None:
     db = str(tmp_path / "alone.db")
     for command in (["ingest", str(sample_dir() / "feeds")], ["reextract"]):
@@ -281,9 +288,44 @@ def test_input_urls_are_listed_with_fsspec(sample_warc: Path) -> None:
     local = input_shards([str(sample_warc)])
     by_url = input_shards([sample_warc.as_uri()])
     # a file:// URL is a local file: the same origin as its path, so both runs find the same records
-    assert [(s.name, s.size) for s in by_url] == [(s.name, s.size) for s in local] == [
-        (str(sample_warc), sample_warc.stat().st_size)
-    ]
+    assert (
+        [(s.name, s.size) for s in by_url]
+        == [(s.name, s.size) for s in local]
+        == [(str(sample_warc), sample_warc.stat().st_size)]
+    )
     assert json.dumps([s.name for s in input_shards([f"file://{sample_warc.parent}/*.warc.gz"])]) == json.dumps(
         [str(sample_warc)]
     )
+
+
+def test_inputs_by_url_are_read_by_the_workers(postgres_server: PostgresServer, sample_warc: Path) -> None:
+    """fsspec URLs: a WARC file read in ranges in place, an HTML file copied; `raw` names them by URL.
+
+    memory:// is one process's file system: this cluster's worker is a thread of this process, one task at a
+    time (a memory file opened twice is one shared stream).
+    """
+    fsspec = pytest.importorskip("fsspec")
+    memory = fsspec.filesystem("memory")
+    page = sorted(sample_dir().rglob("*.html"))[0]
+    memory.pipe("/crawl/sample.warc.gz", sample_warc.read_bytes())
+    memory.pipe(f"/crawl/{page.name}", page.read_bytes())
+    expected = _local_run(postgres_server, "url_local", [str(sample_warc), str(page)])[0]["ingest"]
+    app = Presswatch(db=postgres_server.new_schema("url_cluster"))
+    try:
+        with (
+            distributed.LocalCluster(
+                n_workers=1, threads_per_worker=1, processes=False, dashboard_address=None
+            ) as local,
+            distributed.Client(local) as threads,
+        ):
+            report = ingest_on_cluster(
+                threads, app.store, ["memory://crawl/*"], app.ingest_options(), range_bytes=RANGE_BYTES
+            )
+        assert report.failed == 0, report.problems
+        got = _contents(app)
+        assert got["articles"] == expected["articles"]
+        assert {row[3] for row in got["raw"]} == {"memory:///crawl/sample.warc.gz", f"memory:///crawl/{page.name}"}
+        assert len(got["raw"]) == len(expected["raw"])
+    finally:
+        memory.rm("/crawl", recursive=True)
+        app.close()

@@ -41,6 +41,15 @@ def client_for(address: str, timeout: float = CONNECT_SECONDS) -> Client:
             "start one (`presswatch cluster local --workers N`, or `dask scheduler`) "
             "or fix --cluster / PRESSWATCH_CLUSTER"
         ) from None
+    try:
+        # Tasks sent to a scheduler without workers wait for ever: say so instead.
+        client.wait_for_workers(1, timeout=timeout)
+    except TimeoutError:
+        client.close()  # type: ignore[no-untyped-call]  # distributed leaves it without hints
+        raise UsageError(
+            f"the Dask scheduler at {address} has no workers (none joined within {timeout:g} s); "
+            f"start some: dask worker {address}"
+        ) from None
     log.info("connected to the Dask scheduler at %s", address)
     return client
 

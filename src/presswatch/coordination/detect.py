@@ -4,13 +4,16 @@ Traces are streamed from `post_traces` sorted by (trace, time), one method at a 
 split a trace. Within a chunk the pairs come from a true sliding window (two pointers, vectorised with
 `searchsorted`): no time buckets, so two uses a second apart are paired wherever they fall. Each use is paired
 with at most `neighbours` following uses in the window, which bounds a viral trace to `neighbours` pairs per
-use instead of n^2. The (pair, trace) records are spilled to disk in partitions by account pair, and each
-partition is then aggregated on its own, so memory holds one chunk or one partition, never all pairs.
+use instead of n^2; a chunk's pairs are made `PAIRS_PER_BATCH` at a time, so one huge trace cannot hold them
+all either. The (pair, trace) records stay in memory while they are few (`HELD_BYTES`); past that they are
+spilled to disk in `PARTITIONS` partitions by account pair, and each partition is then aggregated on its own,
+so memory holds one batch or one partition, never all pairs. The candidates come out in the same order
+however the records were held (by `ORDER_PARTS` partition, then pair), so a run's edges, p-values and groups
+do not depend on the size of the data.
 """
 
 from __future__ import annotations
 
-import json
 import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -26,7 +29,10 @@ from .outlets import article_traces
 from .traces import CO_TEXT, METHODS, TEXT_BANDS, comparable, text_grams
 
 CHUNK_ROWS = 200_000
-PARTITIONS = 16
+PAIRS_PER_BATCH = 4_000_000  # window pairs made at once: about 300 MB of indices and records
+HELD_BYTES = 256 * 2**20  # records held in memory before they are spilled to disk
+PARTITIONS = 256  # on disk: about 60 MB each for the 15 GB of records of 10 M viral co-shares
+ORDER_PARTS = 16  # the candidates' order: by (a + b) % 16, then pair (PARTITIONS is a multiple of it)
 EVIDENCE_CAP = 100  # evidence items stored per edge; the weight counts them all
 # Two texts that share an LSH band are near-identical only if their character 5-grams agree this much: a band
 # collision of different texts is not evidence. 0.6 keeps a 20-word post with a few words changed.
@@ -43,6 +49,8 @@ RECORD = np.dtype(
         ("post_b", np.int64),
     ]
 )
+
+USE = np.dtype([("trace", object), ("account", np.int64), ("at", np.int64), ("post", np.int64)])
 
 OnProgress = Callable[[str, int], None]
 
@@ -112,10 +120,29 @@ def use_rows(connection: Connection, method: str, query: Query) -> Iterator[list
         statement = statement.union_all(_article_rows(method, query)).order_by("trace", "at_ms")
     else:
         statement = statement.order_by(post_traces.c.trace, post_traces.c.at_ms)
-    # options of this statement only: set on the connection they would stream its later INSERTs too (PostgreSQL)
-    result = connection.execute(statement, execution_options={"stream_results": True, "yield_per": CHUNK_ROWS})
-    for part in result.partitions(CHUNK_ROWS):
-        yield [tuple(row) for row in part]
+    return driver_rows(connection, statement, CHUNK_ROWS)
+
+
+def driver_rows(connection: Connection, statement: Any, size: int) -> Iterator[list[Any]]:
+    """The statement's rows in lists of `size` plain tuples, read through the driver's own cursor.
+
+    SQLAlchemy's Row objects cost more than the database's own work here (the columns are plain strings and
+    integers that need no result processing). On PostgreSQL the cursor is a named, server-side one, so a large
+    result streams instead of being loaded whole; SQLite steps through its result as it is fetched anyway.
+    """
+    compiled = statement.compile(dialect=connection.dialect)
+    params: Any = compiled.params
+    if compiled.positiontup is not None:
+        params = tuple(params[name] for name in compiled.positiontup)
+    driver: Any = connection.connection.driver_connection
+    server_side = connection.dialect.name == "postgresql"
+    cursor = driver.cursor(name="presswatch_coordination_uses") if server_side else driver.cursor()
+    try:
+        cursor.execute(str(compiled), params)
+        while part := cursor.fetchmany(size):
+            yield part
+    finally:
+        cursor.close()
 
 
 def _article_rows(method: str, query: Query) -> Any:
@@ -147,38 +174,68 @@ def chunks(parts: Iterator[list[Any]]) -> Iterator[Chunk]:
 
 
 def _chunk(rows: list[Any]) -> Chunk:
-    trace, account, at, post = zip(*rows, strict=True)
-    names = np.array(trace, dtype=object)
+    # One structured array from the tuples: numpy unpacks them in C, several times faster than zip(*rows).
+    table = np.array(rows, dtype=USE)
+    names = table["trace"]
     new = np.ones(len(names), dtype=bool)
     new[1:] = names[1:] != names[:-1]
     return Chunk(
         names=names[new],
         group=np.cumsum(new) - 1,
-        account=np.array(account, dtype=np.int64),
-        at=np.array(at, dtype=np.int64),
-        post=np.array(post, dtype=np.int64),
+        account=np.ascontiguousarray(table["account"]),
+        at=np.ascontiguousarray(table["at"]),
+        post=np.ascontiguousarray(table["post"]),
     )
 
 
 def window_pairs(group: np.ndarray, at: np.ndarray, window_ms: int, neighbours: int) -> tuple[np.ndarray, np.ndarray]:
     """Indices (i, j), i < j, of every two uses of one trace at most `window_ms` apart (rows sorted by group, time)."""
+    count = _partners(group, at, window_ms, neighbours)
+    return _pairs(count, 0, len(count))
+
+
+def _partners(group: np.ndarray, at: np.ndarray, window_ms: int, neighbours: int) -> np.ndarray:
+    """For each use, how many next uses of its trace it pairs with."""
     n = len(at)
     if n < 2:
-        empty = np.empty(0, dtype=np.int64)
-        return empty, empty
-    ends = window_ends(group, at, window_ms)
-    count = ends - np.arange(n) - 1
+        return np.zeros(n, dtype=np.int64)
+    count = window_ends(group, at, window_ms) - np.arange(n) - 1
     if neighbours:
         count = np.minimum(count, neighbours)
+    return count
+
+
+def _pairs(count: np.ndarray, start: int, stop: int) -> tuple[np.ndarray, np.ndarray]:
+    """The pairs (i, i + 1 + k), k < count[i], of the uses start <= i < stop."""
+    count = count[start:stop]
     total = int(count.sum())
-    first = np.repeat(np.arange(n, dtype=np.int64), count)
+    first = np.repeat(np.arange(start, stop, dtype=np.int64), count)
     step = np.arange(total, dtype=np.int64) - np.repeat(np.cumsum(count) - count, count)
     return first, first + 1 + step
 
 
-def chunk_records(chunk: Chunk, method: int, trace_base: int, query: Query) -> np.ndarray:
-    """The (pair, trace) records of one chunk: different accounts only, one per pair and trace (co-text: all)."""
-    i, j = window_pairs(chunk.group, chunk.at, query.window_ms, query.neighbours)
+def _batches(count: np.ndarray) -> Iterator[tuple[int, int]]:
+    """Runs of uses whose pairs number about PAIRS_PER_BATCH (a single use is never split)."""
+    ends = np.cumsum(count)
+    start = 0
+    while start < len(count):
+        done = int(ends[start - 1]) if start else 0
+        stop = max(int(np.searchsorted(ends, done + PAIRS_PER_BATCH, side="right")), start + 1)
+        yield start, stop
+        start = stop
+
+
+def chunk_records(chunk: Chunk, method: int, trace_base: int, query: Query) -> Iterator[tuple[np.ndarray, bool]]:
+    """The (pair, trace) records of one chunk, a batch at a time: different accounts only, one per pair and trace
+    in a batch (co-text: all), and whether the batch starts inside a trace the previous batch had begun."""
+    count = _partners(chunk.group, chunk.at, query.window_ms, query.neighbours)
+    for start, stop in _batches(count):
+        i, j = _pairs(count, start, stop)
+        split = start > 0 and chunk.group[start] == chunk.group[start - 1]
+        yield _records(chunk, i, j, method, trace_base), split
+
+
+def _records(chunk: Chunk, i: np.ndarray, j: np.ndarray, method: int, trace_base: int) -> np.ndarray:
     acc_i, acc_j = chunk.account[i], chunk.account[j]
     other = acc_i != acc_j
     i, j, acc_i, acc_j = i[other], j[other], acc_i[other], acc_j[other]
@@ -192,50 +249,86 @@ def chunk_records(chunk: Chunk, method: int, trace_base: int, query: Query) -> n
     records["post_a"], records["post_b"] = chunk.post[lo], chunk.post[hi]
     if METHODS[method] == CO_TEXT:
         return records
-    # The first meeting of a pair on a trace stands for the trace: the weight counts distinct traces.
-    order = np.lexsort((records["trace"], records["pair"]))
+    return _first_per_trace(records)
+
+
+def _first_per_trace(records: np.ndarray) -> np.ndarray:
+    """The first meeting of a pair on a trace stands for the trace: the weight counts distinct traces."""
+    # Records come by trace (their rows are sorted by trace): a stable sort by pair alone orders them by (pair,
+    # trace) and keeps each trace's meetings in the order made, as a sort on both keys would, in half the time.
+    order = np.argsort(records["pair"], kind="stable")
     records = records[order]
     first = np.ones(len(records), dtype=bool)
     first[1:] = (records["pair"][1:] != records["pair"][:-1]) | (records["trace"][1:] != records["trace"][:-1])
     return records[first]
 
 
+def _part(pair: np.ndarray, parts: int) -> np.ndarray:
+    part: np.ndarray = ((pair >> 32) + (pair & 0xFFFFFFFF)) % parts
+    return part
+
+
 class Spill:
-    """Records on disk, in partitions by account pair, and the names of the traces they point to."""
+    """Records, in memory while they are few, else on disk in partitions by account pair, and the names of the
+    traces they point to."""
 
     def __init__(self, folder: Path) -> None:
-        self.paths = [folder / f"part-{n}.bin" for n in range(PARTITIONS)]
-        self.files: list[IO[bytes]] = [path.open("wb") for path in self.paths]
-        self.names_path = folder / "traces.jsonl"
-        self.names = self.names_path.open("w", encoding="utf-8")
+        self.folder = folder
+        self.held: list[np.ndarray] = []
+        self.held_bytes = 0
+        self.paths: list[Path] = []
+        self.files: list[IO[bytes]] = []
+        self.numbers: list[np.ndarray] = []
+        self.names: list[np.ndarray] = []
+        # A trace whose pairs came in two batches may have a pair's first meeting in each: the partitions are then
+        # kept to the first one, as one batch would have kept it.
+        self.split = False
 
     def write(self, records: np.ndarray, chunk: Chunk, trace_base: int) -> None:
         if not len(records):
             return
-        part = (records["pair"] >> 32) + (records["pair"] & 0xFFFFFFFF)
-        part %= PARTITIONS
+        numbers = np.unique(records["trace"])
+        self.numbers.append(numbers)
+        self.names.append(chunk.names[numbers - trace_base])
+        if not self.files and self.held_bytes + records.nbytes <= HELD_BYTES:
+            self.held.append(records)
+            self.held_bytes += records.nbytes
+            return
+        if not self.files:
+            self.paths = [self.folder / f"part-{n}.bin" for n in range(PARTITIONS)]
+            self.files = [path.open("wb") for path in self.paths]
+            for held in self.held:
+                self._to_disk(held)
+            self.held = []
+        self._to_disk(records)
+
+    def _to_disk(self, records: np.ndarray) -> None:
+        part = _part(records["pair"], PARTITIONS).astype(np.uint16)  # small integers: a stable sort is a radix sort
+        order = np.argsort(part, kind="stable")
+        bounds = np.searchsorted(part[order], np.arange(PARTITIONS + 1))
+        ordered = records[order]
         for n, handle in enumerate(self.files):
-            records[part == n].tofile(handle)
-        for number in np.unique(records["trace"]).tolist():
-            self.names.write(json.dumps([number, chunk.names[number - trace_base]]) + "\n")
+            if bounds[n + 1] > bounds[n]:
+                ordered[bounds[n] : bounds[n + 1]].tofile(handle)
 
     def close(self) -> None:
         for handle in self.files:
             handle.close()
-        self.names.close()
 
     def partitions(self) -> Iterator[np.ndarray]:
+        """All records at once when they were held, else one partition at a time, each in the order written."""
+        if not self.paths:
+            yield np.concatenate(self.held) if self.held else np.empty(0, dtype=RECORD)
+            return
         for path in self.paths:
             yield np.fromfile(path, dtype=RECORD)
 
     def trace_names(self, wanted: set[int]) -> dict[int, str]:
-        found: dict[int, str] = {}
-        with self.names_path.open(encoding="utf-8") as lines:
-            for line in lines:
-                number, name = json.loads(line)
-                if number in wanted:
-                    found[number] = name
-        return found
+        if not self.numbers or not wanted:
+            return {}
+        numbers, names = np.concatenate(self.numbers), np.concatenate(self.names)
+        keep = np.isin(numbers, np.fromiter(wanted, dtype=np.int64, count=len(wanted)))
+        return dict(zip(numbers[keep].tolist(), names[keep].tolist(), strict=True))
 
 
 def detect(connection: Connection, query: Query, on_progress: OnProgress | None = None) -> Candidates:
@@ -251,7 +344,9 @@ def detect(connection: Connection, query: Query, on_progress: OnProgress | None 
                 activity[method] = Activity()
                 for chunk in chunks(use_rows(connection, method, query)):
                     activity[method].add(chunk.account, chunk.group, chunk.at)
-                    spill.write(chunk_records(chunk, number, trace_base, query), chunk, trace_base)
+                    for records, split in chunk_records(chunk, number, trace_base, query):
+                        spill.split |= split
+                        spill.write(records, chunk, trace_base)
                     trace_base += len(chunk.names)
                     if on_progress:
                         on_progress(method, len(chunk.at))
@@ -271,6 +366,8 @@ def _aggregate(connection: Connection, spill: Spill, query: Query) -> Candidates
     band_meetings = post_pairs = 0
     exposure, met = np.zeros(0, dtype=np.float64), 0.0
     for records in spill.partitions():
+        if spill.split:
+            records = _once_per_trace(records)
         bands, text_pairs = _text_meetings(records)
         band_meetings += bands
         post_pairs += text_pairs
@@ -282,21 +379,34 @@ def _aggregate(connection: Connection, spill: Spill, query: Query) -> Candidates
         pairs += seen
     names = ("a", "b", "weight", "first_ms", "last_ms", "a_first", "b_first", "methods")
     joined = {name: np.concatenate([p[name] for p in pieces] or [np.empty(0, np.int64)]) for name in names}
+    order = np.lexsort((joined["a"] << 32 | joined["b"], _part(joined["a"] << 32 | joined["b"], ORDER_PARTS)))
     return Candidates(
-        a=joined["a"],
-        b=joined["b"],
-        weight=joined["weight"],
-        first_ms=joined["first_ms"],
-        last_ms=joined["last_ms"],
-        a_first=joined["a_first"],
-        b_first=joined["b_first"],
-        methods=joined["methods"],
-        evidence=evidence,
+        a=joined["a"][order],
+        b=joined["b"][order],
+        weight=joined["weight"][order],
+        first_ms=joined["first_ms"][order],
+        last_ms=joined["last_ms"][order],
+        a_first=joined["a_first"][order],
+        b_first=joined["b_first"][order],
+        methods=joined["methods"][order],
+        evidence=[evidence[i] for i in order.tolist()],
         pairs=pairs,
         bands_per_text_pair=band_meetings / post_pairs if post_pairs else float(TEXT_BANDS),
         exposure=exposure,
         met=met,
     )
+
+
+def _once_per_trace(records: np.ndarray) -> np.ndarray:
+    """One record per pair and trace (co-text: all), the first written: as if no trace had been split in batches.
+    Stable, so each pair's records keep the order they were written in."""
+    is_text = records["method"] == METHODS.index(CO_TEXT)
+    rest = records[~is_text]
+    order = np.lexsort((rest["trace"], rest["pair"]))
+    rest = rest[order]
+    first = np.ones(len(rest), dtype=bool)
+    first[1:] = (rest["pair"][1:] != rest["pair"][:-1]) | (rest["trace"][1:] != rest["trace"][:-1])
+    return np.concatenate([rest[first], records[is_text]])
 
 
 def _met(records: np.ndarray, exposure: np.ndarray, met: float) -> tuple[np.ndarray, float]:
@@ -350,8 +460,18 @@ def _edges_of(records: np.ndarray, min_repeat: int) -> tuple[dict[str, Any], lis
         "b_first": np.add.reduceat(b_led, starts)[keep],
         "methods": np.bitwise_or.reduceat(mask, starts)[keep],
     }
-    shown = [records[start : start + min(size, EVIDENCE_CAP)] for start, size in zip(kept, weight[keep], strict=True)]
-    return piece, shown, len(starts)
+    return piece, _evidence(records, kept, weight[keep]), len(starts)
+
+
+def _evidence(records: np.ndarray, kept: np.ndarray, weight: np.ndarray) -> list[np.ndarray]:
+    """Each kept pair's first EVIDENCE_CAP records, copied out together: views into the partition would keep
+    all of it (every record of every pair) in memory until the run is stored."""
+    if not len(kept):
+        return []
+    sizes = np.minimum(weight, EVIDENCE_CAP)
+    offsets = np.cumsum(sizes) - sizes
+    rows = np.repeat(kept, sizes) + np.arange(int(sizes.sum())) - np.repeat(offsets, sizes)
+    return np.split(records[rows], offsets[1:])
 
 
 def _verified_texts(connection: Connection, records: np.ndarray) -> np.ndarray:

@@ -228,9 +228,10 @@ def _store(connection: Connection, options: Options, outcome: Outcome, summary: 
         .returning(coordination_runs.c.id)
     ).scalar_one()
     edges, evidence = outcome.edges(), outcome.evidence()
-    names = outcome.candidates.trace_names
-    p = outcome.p_value[outcome.kept]
-    rows = [_edge_row(run, edges, i, float(p[i]), evidence[i], names) for i in range(len(p))]
+    quoted = _QuotedNames(outcome.candidates.trace_names)
+    p = outcome.p_value[outcome.kept].tolist()
+    columns = {name: values.tolist() for name, values in edges.items()}
+    rows = [_edge_row(run, columns, i, p[i], evidence[i], quoted) for i in range(len(p))]
     for start in range(0, len(rows), BATCH):
         connection.execute(insert(coordination_edges), rows[start : start + BATCH])
     for number, group in enumerate(outcome.groups, start=1):
@@ -252,33 +253,46 @@ def _store(connection: Connection, options: Options, outcome: Outcome, summary: 
     return int(run)
 
 
+class _QuotedNames(dict[int, str]):
+    """Trace numbers to their names as JSON strings, each quoted once however many edges show it."""
+
+    def __init__(self, names: dict[int, str]) -> None:
+        super().__init__()
+        self.names = names
+
+    def __missing__(self, number: int) -> str:
+        self[number] = quoted = json.dumps(self.names.get(number, ""), ensure_ascii=False)
+        return quoted
+
+
+_METHOD_JSON = [json.dumps(method) for method in METHODS]
+
+
+def _evidence_json(evidence: np.ndarray, quoted: _QuotedNames) -> str:
+    """The evidence as json.dumps(..., ensure_ascii=False) writes the list of its dicts, byte for byte, without
+    building the dicts: the numbers are plain integers, only the trace names need quoting."""
+    items = [
+        f'{{"trace": {quoted[trace]}, "method": {_METHOD_JSON[method]}, "post_a": {post_a}, "post_b": {post_b},'
+        f' "time_a": {time_a}, "time_b": {time_b}}}'
+        for _, trace, method, time_a, time_b, post_a, post_b in evidence.tolist()
+    ]
+    return "[" + ", ".join(items) + "]"
+
+
 def _edge_row(
-    run: int, edges: dict[str, np.ndarray], i: int, p: float, evidence: np.ndarray, names: dict[int, str]
+    run: int, edges: dict[str, list[Any]], i: int, p: float, evidence: np.ndarray, quoted: _QuotedNames
 ) -> dict[str, Any]:
-    mask = int(edges["methods"][i])
+    mask = edges["methods"][i]
     return {
         "run_id": run,
-        "account_a": int(edges["a"][i]),
-        "account_b": int(edges["b"][i]),
+        "account_a": edges["a"][i],
+        "account_b": edges["b"][i],
         "methods": ",".join(sorted(m for n, m in enumerate(METHODS) if mask >> n & 1)),
-        "weight": int(edges["weight"][i]),
+        "weight": edges["weight"][i],
         "p_value": p,
-        "first_ms": int(edges["first_ms"][i]),
-        "last_ms": int(edges["last_ms"][i]),
-        "a_first": int(edges["a_first"][i]),
-        "b_first": int(edges["b_first"][i]),
-        "evidence": json.dumps(
-            [
-                {
-                    "trace": names.get(int(row["trace"]), ""),
-                    "method": METHODS[int(row["method"])],
-                    "post_a": int(row["post_a"]),
-                    "post_b": int(row["post_b"]),
-                    "time_a": int(row["time_a"]),
-                    "time_b": int(row["time_b"]),
-                }
-                for row in evidence
-            ],
-            ensure_ascii=False,
-        ),
+        "first_ms": edges["first_ms"][i],
+        "last_ms": edges["last_ms"][i],
+        "a_first": edges["a_first"][i],
+        "b_first": edges["b_first"][i],
+        "evidence": _evidence_json(evidence, quoted),
     }

@@ -140,8 +140,9 @@ def input_shards(arguments: Sequence[str]) -> list[Shard]:
             shards.extend(_remote_shards(argument))
             continue
         local = argument.removeprefix("file://")
-        root = local if Path(local).is_dir() else None
-        shards.extend(Shard(str(path), root, size=path.stat().st_size) for path in expand_paths([local]))
+        # Absolute: a worker's working folder is not this process's.
+        root = str(Path(local).absolute()) if Path(local).is_dir() else None
+        shards.extend(Shard(str(path.absolute()), root, size=path.stat().st_size) for path in expand_paths([local]))
     return list({shard.name: shard for shard in shards}.values())
 
 
@@ -149,7 +150,9 @@ def _remote_shards(argument: str) -> list[Shard]:
     fsspec = _fsspec()
     try:
         fs, path = fsspec.core.url_to_fs(argument)
-        if fs.protocol in ("http", "https") or "http" in fs.protocol:
+        if "file" in fs.protocol:  # local:// is a local path, read as one (and named as one in `raw`)
+            return input_shards([fs._strip_protocol(argument)])
+        if "http" in fs.protocol or "https" in fs.protocol:
             return [Shard(argument, size=_size(fs, path))]  # a web server lists nothing: one file
         if any(ch in path for ch in "*?["):
             found = sorted(fs.glob(path))
@@ -282,6 +285,12 @@ def _store_in_turn(store: Store, results: list[tuple[Item, Any]], report: Ingest
     order, as in a local run. Extraction, the costly part, is not held up, only the writes (a few ms a page)."""
     if not _wait_for_turn(turn):
         return  # the run was stopped (Ctrl-C): nothing more is stored
+    if _dask().Event(turn.done(turn.index)).is_set():
+        # Run again after its worker died between storing and reporting: storing once more could put an
+        # older capture over the newer one a later task has stored since.
+        for item, _result in results:
+            report.add(Outcome(item.label, "unchanged"))
+        return
     writer = ResultWriter(store)
     for item, result in results:
         for outcome in writer.add(item, result):

@@ -33,6 +33,8 @@ def expand_paths(arguments: Iterable[str]) -> list[Path]:
             if not matches:
                 raise UsageError(f"no file matches {argument!r}")
             found.extend(matches)
+        elif "://" in argument:
+            raise UsageError(f"{argument}: inputs by URL are read on a cluster only (--cluster); else download it")
         else:
             raise UsageError(f"no such file or directory: {argument}")
     return list(dict.fromkeys(found))

@@ -251,7 +251,18 @@ def main() -> int:
     small, large = results
     print(f"store x{large['store'] / small['store']:.0f}: evaluation time x{large['seconds'] / small['seconds']:.2f}")
     print_latency(seconds)
+    print_spikes()
     return 0
+
+
+def print_spikes() -> None:
+    """The spike detector's precision and recall on eval/spikes.py's simulated series (its default seeds)."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "eval"))
+    import spikes  # eval/spikes.py: the simulation and its scoring live there, once
+
+    method = spikes.SpikeMethod()
+    for name, seeds in (("dev", "0-19"), ("held-out", "2000-2019")):
+        print(spikes.line(f"spike detector, {name}", seeds, spikes.score(spikes.seed_range(seeds), method)))
 
 
 if __name__ == "__main__":

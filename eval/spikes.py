@@ -42,6 +42,7 @@ import random
 import sys
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import Any
 
 from presswatch.alerts import SpikeMethod, is_spike
 
@@ -148,7 +149,7 @@ def series(rng: random.Random) -> Series:
     return made
 
 
-def score(seeds: list[int], method: SpikeMethod) -> dict[str, float]:
+def score(seeds: list[int], method: SpikeMethod) -> dict[str, Any]:
     """Precision and recall of the detector over the seeds' series, and where its false firings fell."""
     tp = unclear_firings = 0
     false: Counter[str] = Counter()
@@ -192,8 +193,8 @@ def seed_range(text: str) -> list[int]:
     return list(range(int(first), int(last or first) + 1))
 
 
-def line(name: str, seeds: str, found: dict[str, float]) -> str:
-    false = ", ".join(f"{n} {kind}" for kind, n in sorted(found["false_by_kind"].items()))  # type: ignore[attr-defined]
+def line(name: str, seeds: str, found: dict[str, Any]) -> str:
+    false = ", ".join(f"{n} {kind}" for kind, n in sorted(found["false_by_kind"].items()))
     return (
         f"{name} seeds {seeds} ({found['series']} series): precision {found['precision']:.3f}  "
         f"recall {found['recall']:.3f}  ({found['found']} of {found['spikes']} spikes found; "

@@ -323,13 +323,19 @@ def test_bad_rules_are_refused_with_what_to_do(tmp_path: Path) -> None:
 
 
 def test_spike_method() -> None:
-    busy = [5, 7, 6, 4, 5, 6, 7, 5, 4, 6, 5, 7, 6, 5]
-    assert not is_spike(7, [0] * 14), "under the minimum count"
-    assert is_spike(9, [0] * 14)
-    assert not is_spike(14, busy), "under 2.8 times the median"
+    busy = [5, 7, 6, 4, 5, 6, 7, 5, 4, 6, 5, 7, 6, 5] * 4
+    assert not is_spike(8, [0] * 56), "under the minimum count"
+    assert is_spike(9, [0] * 56)
+    assert not is_spike(14, busy), "within the spread of a busy topic"
     assert is_spike(20, busy)
     assert not is_spike(22, [*busy, 20]), "the same spike going on"
-    assert is_spike(45, [*busy, 20]), "unless it doubles again"
+    assert not is_spike(45, [*busy, 20]), "however much it grows"
+    assert not is_spike(19, [*busy, 20, 11]), "a flare below the spike of two days ago"
+    assert is_spike(30, [*busy, 20, 11]), "a new high is a new spike"
+    # weekends at a third of the weekdays: a weekend day is judged against the weekends before it
+    weeks = [9, 10, 8, 9, 10, 3, 3] * 8  # Monday to Sunday
+    assert is_spike(12, weeks[:-2]), "a weekday's count on a Saturday"
+    assert not is_spike(12, weeks), "a Monday"
 
 
 def test_spike_rule_on_a_real_store(tmp_path: Path, receiver: Receiver) -> None:
@@ -345,7 +351,7 @@ def test_spike_rule_on_a_real_store(tmp_path: Path, receiver: Receiver) -> None:
     assert app.evaluate_alerts(datetime(2026, 10, 15, 18)).total == 1
     assert app.evaluate_alerts(datetime(2026, 10, 15, 19)).total == 0, "one spike alert a day"
     [match] = app.alert("harbour spike")["matches"]
-    assert match["why"].startswith("coverage spike: 12 articles today for the search 'harbour', against a median of 1")
+    assert match["why"].startswith("coverage spike: 12 articles today for the search 'harbour', against a median of 0")
 
 
 CHILD = """

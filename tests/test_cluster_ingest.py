@@ -46,9 +46,15 @@ RANGE_BYTES = 16_000
 
 @pytest.fixture(scope="module")
 def cluster() -> Iterator[Any]:
-    with distributed.LocalCluster(
-        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None, host="127.0.0.1"
-    ) as local:
+    import dask
+
+    # as `presswatch cluster local` starts them: workers that may start processes, where the item budget holds
+    with (
+        dask.config.set({"distributed.worker.daemon": False}),
+        distributed.LocalCluster(
+            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None, host="127.0.0.1"
+        ) as local,
+    ):
         yield local
 
 
@@ -328,4 +334,22 @@ def test_inputs_by_url_are_read_by_the_workers(postgres_server: PostgresServer, 
         assert len(got["raw"]) == len(expected["raw"])
     finally:
         memory.rm("/crawl", recursive=True)
+        app.close()
+
+
+def test_an_endless_page_fails_alone_on_the_cluster_as_too_slow(
+    postgres_server: PostgresServer, cluster: Any, tmp_path: Path
+) -> None:
+    endless = tmp_path / "endless.html"
+    body = "<p>a b</p>" * 400_000  # 4 MB: under the size cap, and seconds of work for the extractor
+    endless.write_text(f"<html><head><title>Endless</title></head><body>{body}</body></html>", "utf-8")
+    good = sorted(Path(sample_parts()[0]).rglob("*.html"))[:2]
+    app = Presswatch(db=postgres_server.new_schema("cluster_slow"), cluster=cluster.scheduler_address, item_seconds=1)
+    try:
+        report = app.ingest([str(endless), *map(str, good)])
+        failures = {problem.label: problem.message for problem in report.problems}
+        assert list(failures) == [str(endless)], failures
+        assert "took longer than 1 s, the budget per item" in failures[str(endless)]
+        assert report.ok == len(good)  # the other inputs of the run are stored
+    finally:
         app.close()

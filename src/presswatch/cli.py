@@ -1977,7 +1977,7 @@ def alerts_add(
     novel_days: int = typer.Option(30, "--novel-days", help="entity: ... not mentioned there in this many days."),
     article: int | None = typer.Option(None, "--article", help="copies: the watched article's id."),
     outlet: str | None = typer.Option(None, "--outlet", help="copies: any article of this outlet."),
-    min_count: int | None = typer.Option(None, "--min-count", help="spike: the fewest articles in a day (5)."),
+    min_count: int | None = typer.Option(None, "--min-count", help="spike: the fewest articles in a day (9)."),
     coordination: bool = typer.Option(
         False, "--coordination", help="A new or grown coordinated group (the same as --trigger coordination)."
     ),

@@ -15,7 +15,7 @@ from ..store.alerts import Found, matched_since, newest_run
 from ..store.queries import PUBLISHED, ArticleFilter, SearchLimits, stage_state_of
 from ..store.schema import articles, entities, links, mentions, sources
 from ..store.search import coverage, matching_ids, new_matching_ids
-from .spikes import SpikeMethod, is_spike, threshold
+from .spikes import SpikeMethod, expected, is_spike, threshold
 
 LINK_WORDS = {"duplicate": "a copy", "partial": "a partial copy", "translation": "a translation"}
 
@@ -179,11 +179,11 @@ def _spike(conn: Connection, rule_id: int, params: dict[str, Any], now: datetime
     newest = _newest_today(conn, params, today, limits)
     if newest is None:
         return []
-    median = sorted(baseline)[len(baseline) // 2]
+    usual = expected(baseline, method)
     what = f"the search {params['query']!r}" if params.get("query") else f"mentions of {params['entity']}"
     why = (
-        f"coverage spike: {count} articles today for {what}, against a median of {median} a day over the previous "
-        f"{method.days} days (threshold {threshold(baseline, method):.1f}: {method.describe()})"
+        f"coverage spike: {count} articles today for {what}, against a median of {usual:g} on this weekday over "
+        f"the previous {method.days} days (threshold {threshold(baseline, method):.1f}: {method.describe()})"
     )
     return [Found(newest, why)]
 

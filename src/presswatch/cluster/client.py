@@ -61,6 +61,11 @@ def local_cluster(
     distributed = _distributed()
     if workers < 1:
         raise UsageError(f"--workers: {workers} is not a worker count (1 or more)")
+    # Workers that may start processes: ingest extracts in one of its own per task, where the per-item time
+    # and memory budget holds (a Dask worker is a daemon process by default, which may not)
+    import dask
+
+    dask.config.set({"distributed.worker.daemon": False})
     try:
         cluster: LocalCluster = distributed.LocalCluster(
             n_workers=workers,

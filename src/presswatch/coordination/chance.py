@@ -33,7 +33,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-from scipy.special import pdtrc
 
 
 @dataclass
@@ -143,6 +142,8 @@ def p_values(weight: np.ndarray, expected: np.ndarray) -> np.ndarray:
     The regularised incomplete gamma function that scipy.stats.poisson.sf evaluates, called directly: the same
     numbers without the distribution machinery (scipy.stats alone takes about a second to import).
     """
+    from scipy.special import pdtrc  # here: every CLI command loads this module, only detection needs scipy
+
     below = np.asarray(weight, dtype=np.float64) - 1.0
     sf = pdtrc(np.maximum(below, 0.0), np.maximum(expected, 1e-300))
     return np.asarray(np.where(below < 0, 1.0, sf), dtype=np.float64)

@@ -14,8 +14,6 @@ from dataclasses import dataclass
 from statistics import median
 from typing import Any
 
-import igraph
-import leidenalg
 import numpy as np
 from sqlalchemy import Connection, select
 
@@ -40,6 +38,10 @@ def communities(a: np.ndarray, b: np.ndarray, weight: np.ndarray) -> list[Group]
     """Leiden communities (modularity, weighted by edge weight) of 2+ accounts, largest first."""
     if not len(a):
         return []
+    # Imported here: every CLI command loads this module through the API, only detection needs them (~0.3 s).
+    import igraph
+    import leidenalg
+
     nodes, index = np.unique(np.r_[a, b], return_inverse=True)
     graph = igraph.Graph(n=len(nodes), edges=list(zip(index[: len(a)].tolist(), index[len(a) :].tolist(), strict=True)))
     graph.es["weight"] = weight.astype(float).tolist()

@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import re
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -19,7 +20,7 @@ from urllib.parse import urlsplit
 
 from htmldate import find_date
 from lxml.html import HtmlElement
-from trafilatura.htmlprocessing import delete_element, prune_unwanted_nodes
+from trafilatura.htmlprocessing import prune_unwanted_nodes
 from trafilatura.json_metadata import normalize_authors
 from trafilatura.metadata import (
     examine_meta,
@@ -30,6 +31,7 @@ from trafilatura.metadata import (
     extract_url,
 )
 from trafilatura.utils import trim
+from trafilatura.xml import delete_element
 from trafilatura.xpaths import AUTHOR_DISCARD_XPATHS, AUTHOR_XPATHS
 
 log = logging.getLogger(__name__)
@@ -222,10 +224,8 @@ def _author_in_one_pass(tree: HtmlElement) -> str | None:
 
 def _in_page(element: HtmlElement, root: HtmlElement) -> bool:
     """Whether `element` is still in the page under `root`, not in a subtree the pruning took out."""
-    top = element
-    for top in element.iterancestors():
-        pass
-    return top is root
+    top = deque(element.iterancestors(), maxlen=1)  # the last ancestor: the page's root, or a pruned subtree's
+    return (top[0] if top else element) is root
 
 
 def _sitename(name: str | None, url: str | None) -> str | None:
@@ -242,4 +242,3 @@ def _without_www(host: str) -> str:
     first, _, rest = host.partition(".")
     is_www = first == "www" or (first[:1] == "w" and first[1:].isdigit())
     return rest if is_www and rest else host
-

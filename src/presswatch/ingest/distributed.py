@@ -22,14 +22,16 @@ thread; Dask runs tasks in threads, so on a cluster an item is guarded
 
 from __future__ import annotations
 
+import functools
 import importlib
 import logging
+import multiprocessing
 import shutil
 import tempfile
 import threading
 import uuid
 from collections import Counter
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import partial
@@ -57,7 +59,7 @@ from .pipeline import (
 from .readers import items_of
 from .readers.warc import Span, warc_items
 from .records import IngestOptions, Item, Outcome
-from .workers import ItemBudget, timed
+from .workers import ItemBudget, OrderedPool, timed
 
 if TYPE_CHECKING:
     from distributed import Client, Future
@@ -247,8 +249,7 @@ def ingest_task(shards: tuple[Shard, ...], db: str, options: IngestOptions, turn
     """Read and extract some shards on a worker, then store them in turn; the summary of their items."""
     store = _store_for(db)
     report = IngestReport()
-    extract = _extractor(options)
-    results: list[tuple[Item, Any]] = []
+    todo: list[Item] = []
     for shard in shards:
         for found in _shard_items(shard, options):
             if isinstance(found, Outcome):
@@ -259,8 +260,8 @@ def ingest_task(shards: tuple[Shard, ...], db: str, options: IngestOptions, turn
                 report.add(checked)
                 continue
             found.sha256 = checked
-            results.append((found, extract(found)))
-    _store_in_turn(store, results, report, turn)
+            todo.append(found)
+    _store_in_turn(store, list(_extracted(todo, options)), report, turn)
     return TaskSummary.of(report)
 
 
@@ -268,15 +269,14 @@ def reextract_task(raw_ids: tuple[int, ...], db: str, options: IngestOptions, tu
     """Extract some kept raw records again on a worker, then store them in turn; changes become new versions."""
     store = _store_for(db)
     report = IngestReport()
-    extract = _extractor(options)
-    results: list[tuple[Item, Any]] = []
+    todo: list[Item] = []
     for raw_id in raw_ids:
         item = _item_of_raw(store, raw_id)
         if isinstance(item, Outcome):
             report.add(item)
         else:
-            results.append((item, extract(_dated(item, options))))
-    _store_in_turn(store, results, report, turn)
+            todo.append(_dated(item, options))
+    _store_in_turn(store, list(_extracted(todo, options)), report, turn)
     return TaskSummary.of(report)
 
 
@@ -316,9 +316,37 @@ def _wait_for_turn(turn: Turn) -> bool:
         dask.rejoin()
 
 
-def _extractor(options: IngestOptions) -> Callable[[Item], Any]:
+def _extracted(items: list[Item], options: IngestOptions) -> Iterator[tuple[Item, Any]]:
+    """Each item with its extraction, in order, held to the time and memory budget of a local run.
+
+    The budget holds only in a process of our own: Dask runs a task in a thread of its worker, where no timer
+    signal reaches and no memory limit can be set for one item. So the items go to one extraction process
+    per task, as a local run's pool does, when the worker may start processes (`cluster local` lets it;
+    `dask worker` needs DASK_DISTRIBUTED__WORKER__DAEMON=False); else they run in the thread, unbudgeted.
+    """
+    task = partial(extract_item, options=options)
     budget = ItemBudget(options.item_seconds, options.item_memory_bytes)
-    return partial(timed, partial(extract_item, options=options), budget=budget)
+    if multiprocessing.current_process().daemon:
+        _warn_unbudgeted()
+        for item in items:
+            yield item, timed(task, item, budget)
+        return
+    with OrderedPool(task, 1, budget, heavy=_every) as pool:
+        for item in items:
+            yield from pool.submit(item)
+        yield from pool.drain()
+
+
+def _every(_item: Item) -> bool:
+    return True
+
+
+@functools.cache
+def _warn_unbudgeted() -> None:
+    log.warning(
+        "this Dask worker may not start processes, so item_seconds and item_memory_bytes do not hold on it: "
+        "start workers with DASK_DISTRIBUTED__WORKER__DAEMON=False (presswatch cluster local does)"
+    )
 
 
 def _shard_items(shard: Shard, options: IngestOptions) -> Iterator[Item | Outcome]:

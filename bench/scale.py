@@ -2,7 +2,7 @@
 
 Method
 * The WARC file: the AEB article pages (`../shared/data/extraction/aeb/html/*.html.gz`, 181 real pages),
-  repeated until there are `--pages` response records, each copy at its own URL (the page's URL + `/copy-N`)
+  repeated until there are `--pages` response records, each copy at its own URL (`/copy-N` after the page's path)
   and with a comment naming the copy, so no two records are the same bytes. Written once, gzipped per record,
   to a temporary folder.
 * Four sides per round, each into a fresh store, the order reversed every other round (the machine is shared):
@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import argparse
 import gzip
+import importlib.metadata
 import io
 import json
 import math
@@ -49,6 +50,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -89,6 +91,12 @@ def aeb_pages(folder: Path) -> list[tuple[str, bytes]]:
     return pages
 
 
+def copy_url(url: str, number: int) -> str:
+    """The page's URL with `/copy-N` at the end of its path (its fragment dropped: a URL is stored without it)."""
+    parts = urlsplit(url)
+    return urlunsplit(parts._replace(path=parts.path.rstrip("/") + f"/copy-{number}", fragment=""))
+
+
 def write_warc(pages: list[tuple[str, bytes]], count: int, path: Path) -> Path:
     """A gzipped WARC file of `count` response records: the pages over and over, each copy at its own URL."""
     with open(path, "wb") as stream:
@@ -98,7 +106,7 @@ def write_warc(pages: list[tuple[str, bytes]], count: int, path: Path) -> Path:
             body += f"\n<!-- presswatch bench copy {number} -->\n".encode()
             head = f"HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\nContent-Length: {len(body)}\r\n\r\n"
             record = writer.create_warc_record(
-                f"{url.rstrip('/')}/copy-{number}",
+                copy_url(url, number),
                 "response",
                 payload=io.BytesIO(head.encode() + body),
                 warc_headers_dict={"WARC-Date": "2026-03-02T10:00:00Z"},
@@ -264,9 +272,14 @@ def store_rounds(args: argparse.Namespace, server: PostgresServer, folder: Path)
     for name, db in dbs.items():
         figures[name]["search"] = search_times(db, queries, args.repeat)
         print(f"  {name}: searched", file=sys.stderr, flush=True)
-    same = figures["sqlite"]["search"].pop("matches") == figures["postgres"]["search"].pop("matches")
+    pairs = zip(figures["sqlite"]["search"].pop("matches"), figures["postgres"]["search"].pop("matches"), strict=True)
+    differ = [
+        f"{label}: {query!r} sqlite {a}, postgres {b}"
+        for (label, query, _), (a, b) in zip(queries, pairs, strict=True)
+        if a != b
+    ]
     figures["queries"] = len(queries)
-    figures["same_match_counts"] = same
+    figures["match_counts_differ"] = differ
     return figures
 
 
@@ -286,8 +299,8 @@ def machine(server: PostgresServer) -> dict[str, Any]:
         "cores": os.cpu_count(),
         "python": platform.python_version(),
         "presswatch": presswatch.__version__ if hasattr(presswatch, "__version__") else "?",
-        "dask": distributed.__version__,
-        "distributed": distributed.__version__,
+        "dask": importlib.metadata.version("dask"),
+        "distributed": importlib.metadata.version("distributed"),
         "postgresql": row[0] if row else "?",
         "psycopg": psycopg.__version__,
         "sqlite": sqlite3.sqlite_version,
@@ -382,7 +395,10 @@ def show(figures: dict[str, Any]) -> None:
             f"p95 {cold['wall_p95']:7.1f} ms, timeouts {side['search']['timeouts']}"
         )
     print(f"  postgres / sqlite: {stores['postgres_over_sqlite']} (ingest: rate ratio; search: time ratio)")
-    print(f"  same match counts on both: {stores['same_match_counts']}")
+    differ = stores["match_counts_differ"]
+    print(f"  queries whose match counts differ between the stores: {len(differ)} of {stores['queries']}")
+    for line in differ[:10]:
+        print(f"    {line}")
 
 
 def main() -> int:
@@ -407,9 +423,9 @@ def main() -> int:
         with tempfile.TemporaryDirectory(prefix="presswatch-scale-") as temp:
             folder = Path(temp)
             ingest = None
-            if args.skip_ingest or not (args.data / "html").is_dir():
+            if not args.skip_ingest and not (args.data / "html").is_dir():
                 print(f"no pages at {args.data}: the ingest sides are skipped", file=sys.stderr)
-            else:
+            elif not args.skip_ingest:
                 warc = write_warc(aeb_pages(args.data), args.pages, folder / "pages.warc.gz")
                 ingest = ingest_rounds(args, server, folder, warc)
             stores = store_rounds(args, server, folder)

@@ -78,7 +78,8 @@ def _author(tree: HtmlElement) -> str | None:
     The copy was a third of the author's cost, and the author is looked for on
     the page in about half of the pages (those whose meta tags name nobody).
     """
-    if _MIRRORS_TRAFILATURA:
+    # A fragment's tree hangs under the parser's html and body: its XPaths would look there too, the walk would not.
+    if _MIRRORS_TRAFILATURA and tree.getroottree().getroot() is tree:
         author = _author_in_one_pass(tree)
     else:
         author = extract_metainfo(prune_unwanted_nodes(tree, AUTHOR_DISCARD_XPATHS), AUTHOR_XPATHS, len_limit=120)
@@ -185,7 +186,10 @@ def _author_third(at: Attributes) -> bool:
 
 
 def _author_in_one_pass(tree: HtmlElement) -> str | None:
-    """What `extract_metainfo(prune_unwanted_nodes(tree, AUTHOR_DISCARD_XPATHS), AUTHOR_XPATHS, 120)` finds."""
+    """What `extract_metainfo(prune_unwanted_nodes(tree, AUTHOR_DISCARD_XPATHS), AUTHOR_XPATHS, 120)` finds.
+
+    `tree` is the root of its document, as the XPaths' `//` start from there.
+    """
     # `rel='me'` in the first XPath (no @) tests for a child element <rel> whose text is "me".
     rel_me = {rel.getparent() for rel in tree.iter("rel") if rel.text_content() == "me"}
     discarded: tuple[list[HtmlElement], list[HtmlElement]] = ([], [])

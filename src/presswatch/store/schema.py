@@ -432,7 +432,7 @@ posts = Table(
 )
 
 # What two accounts can share, one row per (post, method, trace), written when a post is imported: detection
-# streams one method's rows sorted by (trace, time) from this index and never builds a table of all pairs.
+# streams one method's rows sorted by (trace, time) from its index alone and never builds a table of all pairs.
 post_traces = Table(
     "post_traces",
     metadata,
@@ -442,7 +442,7 @@ post_traces = Table(
     Column("account_id", Id, nullable=False),
     Column("at_ms", BigInteger, nullable=False),
     UniqueConstraint("post_id", "method", "trace", name="uq_post_trace"),
-    Index("ix_post_traces_method_trace_at", "method", "trace", "at_ms"),
+    Index("ix_post_traces_detection", "method", "trace", "at_ms", "account_id", "post_id"),  # covering (0016)
 )
 
 coordination_runs = Table(

@@ -24,7 +24,8 @@ test: install
 	$(BIN)/python -m pytest
 
 # The store-touching tests on a throwaway PostgreSQL server that the tests start (Debian's `postgresql` package
-# must be installed); tests marked sqlite_only are skipped.
+# must be installed); tests marked sqlite_only are skipped, modules that would test nothing new are left out
+# (NOT_RERUN_ON_POSTGRES in tests/conftest.py). .ci/run calls it after `make test`.
 test-postgres: install
 	PRESSWATCH_TEST_DB=postgres $(BIN)/python -m pytest $(PYTEST_ARGS)
 

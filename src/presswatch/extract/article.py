@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import codecs
-import hashlib
-import inspect
 import logging
 import re
 from dataclasses import dataclass, field, fields, replace
@@ -16,7 +14,6 @@ import charset_normalizer
 import courlan
 import lxml.html
 import trafilatura
-import trafilatura.utils
 from lxml import etree
 
 from ..config import Settings
@@ -194,7 +191,7 @@ def extract_html(
     # gives the same text as extract() in its plain-text form, without the fingerprint
     # and serialisation extract() adds on top; then the metadata, which may prune the
     # tree as it ends (a page without an article costs no metadata).
-    tree = load_page(_keep_zwnj(html))
+    tree = trafilatura.load_html(_keep_zwnj(html))
     found: Any = None
     if tree is not None:
         found = trafilatura.bare_extraction(tree, url=hints.url or default_url, include_comments=False)
@@ -222,56 +219,6 @@ def extract_html(
     # A syndicated copy fetched at its own URL often names its origin as canonical: evidence of who was first.
     declared = canonical_url(own_url)
     return replace(article, declared_url=declared) if declared and declared != article.url else article
-
-
-# trafilatura's `load_html` as this module mirrors it (see `load_page`): another version's runs itself.
-_LOAD_HTML_MIRRORED = "b0374a1b"
-
-
-def _mirrors_load_html() -> bool:
-    try:
-        source = "".join(
-            inspect.getsource(f) for f in (trafilatura.utils.load_html, trafilatura.utils.repair_faulty_html)
-        )
-    except (OSError, TypeError):  # installed without its sources: no telling, so trafilatura's own runs
-        return False
-    return hashlib.sha256(source.encode()).hexdigest()[:8] == _LOAD_HTML_MIRRORED
-
-
-_MIRRORS_LOAD_HTML = _mirrors_load_html()
-
-
-def load_page(html: str) -> lxml.html.HtmlElement | None:
-    """trafilatura's `load_html` for a page `clean_text` has been through (every page extract_html gets).
-
-    `load_html` first deletes the characters XML cannot hold, a regex over the
-    whole page that costs half as much as parsing it. `clean_text` leaves none
-    of them but U+FFFE and U+FFFF, so a page without these two is parsed as
-    `load_html` would parse it after the deletion; any other goes through `load_html`.
-    """
-    if not _MIRRORS_LOAD_HTML or "\ufffe" in html or "\uffff" in html:
-        return trafilatura.load_html(html)
-    utils = trafilatura.utils
-    beginning = html[:50].lower()
-    if "doctype" in beginning:  # the rest of `repair_faulty_html`, unchanged
-        first_line, _, rest = html.partition("\n")
-        html = utils.DOCTYPE_TAG.sub("", first_line, count=1) + "\n" + rest
-    for line in html[:4096].splitlines()[:4]:
-        if "<html" in line and line.endswith("/>"):
-            html = utils.FAULTY_HTML.sub(r"\1>", html, count=1)
-            break
-    tree, parsed_bytes = None, False
-    try:
-        tree = lxml.html.fromstring(html, parser=utils.HTML_PARSER)
-    except ValueError:  # a string with an encoding declaration
-        tree, parsed_bytes = utils.fromstring_bytes(html), True
-    except Exception:  # noqa: BLE001 - as load_html: lxml's failure means no tree
-        log.debug("lxml could not parse the page", exc_info=True)
-    if (tree is None or len(tree) < 1) and not parsed_bytes:
-        tree = utils.fromstring_bytes(html)
-    if tree is not None and utils.is_dubious_html(beginning) and len(tree) < 2:
-        return None
-    return tree
 
 
 # trafilatura drops every non-printable character, the zero-width non-joiner

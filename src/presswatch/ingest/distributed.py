@@ -306,14 +306,14 @@ def _wait_for_turn(turn: Turn) -> bool:
         return True
     dask = _dask()
     before, stopped = dask.Event(turn.done(turn.index - 1)), dask.Event(turn.stopped)
-    dask.secede()  # a waiting task gives its thread to another: the one it waits for may not have started yet
-    try:
-        while not before.wait(timeout=TURN_POLL_SECONDS):
-            if stopped.is_set():
-                return False
-        return True
-    finally:
-        dask.rejoin()
+    # A waiting task gives its thread to another: the one it waits for may not have started yet. It does not
+    # take a thread back for its writes (a few ms a page): waiting for one would hold them, and every task
+    # after them, until the worker's next extraction ends, and two workers would go no faster than one.
+    dask.secede()
+    while not before.wait(timeout=TURN_POLL_SECONDS):
+        if stopped.is_set():
+            return False
+    return True
 
 
 def _extracted(items: list[Item], options: IngestOptions) -> Iterator[tuple[Item, Any]]:

@@ -666,7 +666,6 @@ EXAMPLES: dict[str, Way] = {
 # Not run here: they build the venv and run every test (this one included) or the demo, which CI covers.
 COVERED_ELSEWHERE = {
     "make test": ".ci/run (CI) runs it, after `make lint`",
-    "make test-postgres": ".ci/run (CI) runs it, after `make test`",
     "make demo": "the `presswatch demo` it runs is run by tests/test_demo.py, and from the wheel by test_packaging.py",
 }
 

@@ -7,7 +7,6 @@ from __future__ import annotations
 import html
 import json
 import re
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -20,6 +19,7 @@ from presswatch import Presswatch
 from presswatch.web.app import create_app
 
 from .conftest import ENGLISH, HOSTILE_URL, WEB_USERS
+from .postgres import copy_store
 from .test_alerts import Receiver
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
@@ -29,7 +29,7 @@ pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 def pw(web_db: Path, tmp_path: Path) -> Iterator[Presswatch]:
     """A copy of the shared web store (these tests add rules and articles), its webhooks let reach 127.0.0.1."""
     db = tmp_path / "alerts-web.db"
-    shutil.copy(web_db, db)
+    copy_store(web_db, db)  # the file, or on PostgreSQL its schema
     found = Presswatch(db=str(db), webhook_networks="private")
     yield found
     found.close()

@@ -63,6 +63,7 @@ QUERIES = [
     "214,000",
     "بندر",
     "zebra*",
+    '"vote residents"',  # the title's last word and the text's first: not a phrase on either backend
     "harb* NOT camp",
     "tirana",
     "AND camp OR",

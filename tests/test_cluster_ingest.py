@@ -114,6 +114,13 @@ def sample_warc(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
+def _events_left(cluster: Any) -> list[str]:
+    """The presswatch events the scheduler still holds."""
+    with distributed.Client(cluster.scheduler_address) as connected:
+        names = connected.run_on_scheduler(lambda dask_scheduler: list(dask_scheduler.extensions["events"]._events))
+    return [name for name in names if str(name).startswith("presswatch-")]
+
+
 def _local_run(
     postgres_server: PostgresServer, schema: str, paths: list[str], reextract: bool = False
 ) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -147,6 +154,7 @@ def test_the_sample_corpus_on_a_cluster_stores_what_a_local_run_stores(
         assert len(files) == app.count_inputs(sample_parts())
         assert dict(report.counts) == counts["ingest"]
         assert _contents(app) == expected["ingest"]
+        assert _events_left(cluster) == [], "a finished run leaves nothing on the scheduler"
 
         # reextract on the cluster: the same new versions as a local reextract, in the same order
         again = app.reextract()

@@ -480,11 +480,22 @@ def _finished(client: Client, futures: dict[Future[Any], Task], run: str) -> Ite
                 # The tasks after it wait for its turn to pass: pass it for them.
                 dask.Event(Turn(run, 0).done(order[future]), client=client).set()
             yield task, summary
+        _forget_turns(client, run, len(futures))
     except KeyboardInterrupt:
         # What the running tasks stored stays stored: ingesting again finds it "unchanged".
         dask.Event(Turn(run, 0).stopped, client=client).set()
         dask.Client.cancel(client, list(futures))
         raise
+
+
+def _forget_turns(client: Client, run: str, tasks: int) -> None:
+    """Remove a finished run's events from the scheduler (an event cleared with no one waiting is deleted).
+
+    Only once every task has ended: a task still waiting for its turn would wait for ever on a removed one.
+    """
+    dask = _dask()
+    for name in [Turn(run, 0).done(index) for index in range(tasks)] + [Turn(run, 0).stopped]:
+        dask.Event(name, client=client).clear()
 
 
 def _lost(task: Task, exc: BaseException) -> TaskSummary:

@@ -21,10 +21,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import distributed  # a test dependency (the `cluster` extra): the cluster tests run in CI
 import pytest
-
-distributed = pytest.importorskip("distributed")
-
 from sqlalchemy import func, select  # noqa: E402
 from typer.testing import CliRunner  # noqa: E402
 from warcio.warcwriter import WARCWriter  # noqa: E402
@@ -318,7 +316,8 @@ def test_inputs_by_url_are_read_by_the_workers(postgres_server: PostgresServer, 
     memory:// is one process's file system: this cluster's worker is a thread of this process, one task at a
     time (a memory file opened twice is one shared stream).
     """
-    fsspec = pytest.importorskip("fsspec")
+    import fsspec
+
     memory = fsspec.filesystem("memory")
     page = sorted(sample_dir().rglob("*.html"))[0]
     memory.pipe("/crawl/sample.warc.gz", sample_warc.read_bytes())

@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+import distributed  # a test dependency (the `cluster` extra): the cluster tests run in CI
 import numpy as np
 import pytest
 from scipy import sparse
@@ -41,8 +42,6 @@ from presswatch.store.schema import (
     stories,
     story_articles,
 )
-
-distributed = pytest.importorskip("distributed", reason="the cluster tests need the `cluster` extra")
 
 # Smaller batches than the stages' own (100, 200, 1000), so that the sample's 51 articles make several
 # batches each and the cluster run has batches computing ahead while it writes; both runs use them.

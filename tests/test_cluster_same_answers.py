@@ -13,12 +13,11 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import distributed  # a test dependency (the `cluster` extra): the cluster tests run in CI
 import pytest
 
 from presswatch import Presswatch, sample_dir
 from presswatch.demo.tour import sample_parts
-
-distributed = pytest.importorskip("distributed", reason="the cluster tests need the `cluster` extra")
 
 TABLES = ("articles", "links", "mentions", "relevance", "stories")
 STORE_IDS = ("id", "article_id", "origin_id", "copy_id")  # ids of this store: the URL beside each says the same

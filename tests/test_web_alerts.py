@@ -18,9 +18,10 @@ from fastapi.testclient import TestClient
 from presswatch import Presswatch
 from presswatch.web.app import create_app
 
-from .conftest import ENGLISH, HOSTILE_URL, WEB_USERS
+from .conftest import ENGLISH, HOSTILE_URL
 from .postgres import copy_store
 from .test_alerts import Receiver
+from .test_web_api import login
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
@@ -40,19 +41,6 @@ def receiver() -> Iterator[Receiver]:
     found = Receiver()
     yield found
     found.close()
-
-
-def csrf_of(client: TestClient, path: str = "/login") -> str:
-    found = re.search(r'name="csrf_token" value="([0-9a-f]+)"', client.get(path).text)
-    assert found, f"no CSRF token on {path}"
-    return found.group(1)
-
-
-def login(client: TestClient, role: str) -> str:
-    token = csrf_of(client)
-    response = client.post("/login", data={"name": role, "password": WEB_USERS[role], "csrf_token": token})
-    assert response.status_code == 303, response.text
-    return token
 
 
 def alert_me_fields(body: str) -> dict[str, str]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import random
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -14,6 +15,7 @@ from typer.testing import CliRunner
 
 from presswatch import Presswatch
 from presswatch.cli import app
+from presswatch.coordination import detect
 from presswatch.coordination.detect import window_pairs
 from presswatch.coordination.traces import PostFacts, traces_of
 from presswatch.coordination.window import estimate_window, parse_window
@@ -126,6 +128,39 @@ def test_chance_removes_the_decoys_edges(pw: Presswatch) -> None:
     for edge in stored_edges(pw, found["run"]):
         assert "decoy" not in key[edge["account_a"]] + key[edge["account_b"]]
     assert summary["candidate_edges"] == summary["edges"] + summary["removed_as_chance"]
+
+
+def test_spilled_to_disk_and_split_in_batches_the_run_is_the_same(pw: Presswatch, monkeypatch: Any) -> None:
+    """Past HELD_BYTES the records go to partition files, and past PAIRS_PER_BATCH a trace's pairs come in several
+    batches: the edges, their evidence, p-values and the groups must not depend on either."""
+    troll_factory(pw)
+
+    def run() -> tuple[list[tuple[Any, ...]], dict[str, Any]]:
+        found = pw.detect_coordination(window="15m", q=1.0)
+        edges = sorted(
+            (e["account_a"], e["account_b"], e["weight"], e["evidence"], round(e["p_value"], 12), e["a_first"])
+            for e in stored_edges(pw, found["run"])
+        )
+        summary = {k: v for k, v in found["summary"].items() if k != "seconds"}
+        return edges, summary
+
+    held = run()
+    monkeypatch.setattr(detect, "HELD_BYTES", 4096)  # a few dozen records, then the rest to disk
+    monkeypatch.setattr(detect, "PAIRS_PER_BATCH", 97)  # the viral post's pairs come in many batches
+    made: list[str] = []
+    real = detect.tempfile.TemporaryDirectory
+
+    def recorded(*args: Any, **kwargs: Any) -> Any:
+        folder = real(*args, **kwargs)
+        made.append(folder.name)
+        return folder
+
+    monkeypatch.setattr(detect.tempfile, "TemporaryDirectory", recorded)
+    spilled = run()
+    assert made, "the records were not spilled"
+    assert not any(Path(folder).exists() for folder in made), "the partition files were left behind"
+    assert spilled == held
+    assert held[1]["edges"] > 0
 
 
 def test_sliding_window_pairs_across_a_bucket_edge() -> None:

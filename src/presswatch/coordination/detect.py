@@ -270,10 +270,11 @@ def _part(pair: np.ndarray, parts: int) -> np.ndarray:
 
 class Spill:
     """Records, in memory while they are few, else on disk in partitions by account pair, and the names of the
-    traces they point to."""
+    traces they point to. The folder on disk is made only when records are spilled: most runs fit in memory, and
+    making and removing a folder costs more than detecting on a few hundred posts."""
 
-    def __init__(self, folder: Path) -> None:
-        self.folder = folder
+    def __init__(self) -> None:
+        self.folder: tempfile.TemporaryDirectory[str] | None = None
         self.held: list[np.ndarray] = []
         self.held_bytes = 0
         self.paths: list[Path] = []
@@ -295,7 +296,8 @@ class Spill:
             self.held_bytes += records.nbytes
             return
         if not self.files:
-            self.paths = [self.folder / f"part-{n}.bin" for n in range(PARTITIONS)]
+            self.folder = tempfile.TemporaryDirectory(prefix="presswatch-coordination-")
+            self.paths = [Path(self.folder.name) / f"part-{n}.bin" for n in range(PARTITIONS)]
             self.files = [path.open("wb") for path in self.paths]
             for held in self.held:
                 self._to_disk(held)
@@ -315,6 +317,12 @@ class Spill:
         for handle in self.files:
             handle.close()
 
+    def remove(self) -> None:
+        """The spilled partitions, once read."""
+        self.close()
+        if self.folder is not None:
+            self.folder.cleanup()
+
     def partitions(self) -> Iterator[np.ndarray]:
         """All records at once when they were held, else one partition at a time, each in the order written."""
         if not self.paths:
@@ -333,8 +341,8 @@ class Spill:
 
 def detect(connection: Connection, query: Query, on_progress: OnProgress | None = None) -> Candidates:
     """Candidate edges of the period: pairs with `min_repeat` distinct traces in the window, with evidence."""
-    with tempfile.TemporaryDirectory(prefix="presswatch-coordination-") as folder:
-        spill = Spill(Path(folder))
+    spill = Spill()
+    try:
         activity: dict[str, Activity] = {}
         trace_base = 0
         try:
@@ -356,6 +364,8 @@ def detect(connection: Connection, query: Query, on_progress: OnProgress | None 
         found.activity = activity
         wanted = {int(t) for rows in found.evidence for t in rows["trace"].tolist()}
         found.trace_names = spill.trace_names(wanted)
+    finally:
+        spill.remove()
     return found
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from functools import lru_cache
 
 import ftfy
 from anyascii import anyascii
@@ -225,6 +226,7 @@ J_IS_Y = frozenset(
 )
 
 
+@lru_cache(maxsize=100_000)  # called for every word of every article; words repeat (Zipf)
 def skeleton(word: str, language: str | None = None) -> str:
     """The consonant skeleton of a word in any script, e.g. "Kanye", "Kanje" (sq) and "کانیه" → "kn"."""
     folded = anyascii(word).lower()

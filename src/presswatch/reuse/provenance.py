@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 from urllib.parse import urlsplit
 
 from anyascii import anyascii
@@ -175,6 +176,7 @@ def names_outlet(text: str, outlet: str | None) -> bool:
     return f" {name} " in words or f" {joined} " in words
 
 
+@lru_cache(maxsize=256)  # an article's text is folded once for all the links it is part of
 def _folded_words(text: str) -> str:
     return " ".join(re.findall(r"[a-z0-9]+", anyascii(text).lower()))
 

@@ -41,6 +41,7 @@ from bisect import bisect_left
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from anyascii import anyascii
 
@@ -102,6 +103,9 @@ _MONTH_NAMES = {
     "fa": "ژانویه فوریه مارس آوریل - ژوئن ژوئیه اوت سپتامبر اکتبر نوامبر دسامبر",
     "ar": "يناير فبراير مارس أبريل مايو يونيو يوليو أغسطس سبتمبر أكتوبر نوفمبر ديسمبر",
 }
+
+
+WORD_MEMO = 100_000  # distinct (word, language) pairs remembered by the per-word functions
 
 
 def _ascii_word(word: str) -> str:
@@ -247,6 +251,8 @@ def _number_key(raw: str) -> str | None:
     return "n:" + value
 
 
+# Called for every word of every article: words repeat (Zipf), so a bounded memo saves most of the folding.
+@lru_cache(maxsize=WORD_MEMO)
 def _month(word: str, language: str) -> int | None:
     """The month a word names in its language, allowing inflected endings (сентября, shtatorit, mayısta)."""
     folded = _ascii_word(word)

@@ -93,7 +93,7 @@ class Candidates:
     b_first: np.ndarray
     methods: np.ndarray  # bit mask over METHODS
     evidence: list[np.ndarray]  # RECORD rows, by time, at most EVIDENCE_CAP per pair
-    pairs: int = 0  # account pairs with any trace in the window: the number of tests for the FDR cut
+    pairs: int = 0  # account pairs with any trace in the window (the FDR cut counts every pair of active accounts)
     activity: dict[str, Activity] = field(default_factory=dict)
     trace_names: dict[int, str] = field(default_factory=dict)
     # LSH band meetings per pair of posts whose texts met (in any band): how many times the exposure counted

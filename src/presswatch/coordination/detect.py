@@ -241,26 +241,30 @@ def _records(chunk: Chunk, i: np.ndarray, j: np.ndarray, method: int, trace_base
     i, j, acc_i, acc_j = i[other], j[other], acc_i[other], acc_j[other]
     swap = acc_i > acc_j
     lo, hi = np.where(swap, j, i), np.where(swap, i, j)
+    pair = (np.minimum(acc_i, acc_j) << 32) | np.maximum(acc_i, acc_j)
+    if METHODS[method] != CO_TEXT:
+        # only the kept meetings become records: they are 49 bytes each, most meetings repeat a pair's trace
+        kept = _first_per_trace(pair, chunk.group[i])
+        i, lo, hi, pair = i[kept], lo[kept], hi[kept], pair[kept]
     records = np.empty(len(i), dtype=RECORD)
-    records["pair"] = (chunk.account[lo] << 32) | chunk.account[hi]
+    records["pair"] = pair
     records["trace"] = chunk.group[i] + trace_base
     records["method"] = method
     records["time_a"], records["time_b"] = chunk.at[lo], chunk.at[hi]
     records["post_a"], records["post_b"] = chunk.post[lo], chunk.post[hi]
-    if METHODS[method] == CO_TEXT:
-        return records
-    return _first_per_trace(records)
+    return records
 
 
-def _first_per_trace(records: np.ndarray) -> np.ndarray:
-    """The first meeting of a pair on a trace stands for the trace: the weight counts distinct traces."""
-    # Records come by trace (their rows are sorted by trace): a stable sort by pair alone orders them by (pair,
+def _first_per_trace(pair: np.ndarray, trace: np.ndarray) -> np.ndarray:
+    """Where each pair first meets on each trace, in (pair, trace) order: the weight counts distinct traces."""
+    # Meetings come by trace (their rows are sorted by trace): a stable sort by pair alone orders them by (pair,
     # trace) and keeps each trace's meetings in the order made, as a sort on both keys would, in half the time.
-    order = np.argsort(records["pair"], kind="stable")
-    pair, trace = records["pair"][order], records["trace"][order]
+    order = np.argsort(pair, kind="stable")
+    pair, trace = pair[order], trace[order]
     first = np.ones(len(order), dtype=bool)
     first[1:] = (pair[1:] != pair[:-1]) | (trace[1:] != trace[:-1])
-    return records[order[first]]  # only the kept records are gathered: they are 49 bytes each
+    kept: np.ndarray = order[first]
+    return kept
 
 
 def _part(pair: np.ndarray, parts: int) -> np.ndarray:
@@ -376,6 +380,9 @@ def _aggregate(connection: Connection, spill: Spill, query: Query) -> Candidates
     band_meetings = post_pairs = 0
     exposure, met = np.zeros(0, dtype=np.float64), 0.0
     for records in spill.partitions():
+        records, once = _met_once(records, query.min_repeat)
+        exposure, met = _met(once, exposure, met)
+        pairs += len(once)
         if spill.split:
             records = _once_per_trace(records)
         bands, text_pairs = _text_meetings(records)
@@ -405,6 +412,26 @@ def _aggregate(connection: Connection, spill: Spill, query: Query) -> Candidates
         exposure=exposure,
         met=met,
     )
+
+
+def _met_once(records: np.ndarray, min_repeat: int) -> tuple[np.ndarray, np.ndarray]:
+    """(the rest, the pairs that met once): the records of pairs with a single record, not co-text, set aside.
+
+    Most pairs meet once, by chance in a busy trace; they count in the exposures and the tests but can never be
+    an edge, so the sorts that make edges (by pair and trace, by pair and time) need not carry them. A co-text
+    record stays: its texts are compared first, and it may not count at all.
+    """
+    if min_repeat <= 1 or len(records) < 2:
+        return records, records[:0]
+    pair = records["pair"]
+    order = np.argsort(pair, kind="stable")
+    ordered = pair[order]
+    starts = np.flatnonzero(np.r_[True, ordered[1:] != ordered[:-1]])
+    counts = np.diff(np.r_[starts, len(ordered)])
+    alone = np.zeros(len(records), dtype=bool)
+    alone[order[starts[counts == 1]]] = True
+    alone &= records["method"] != METHODS.index(CO_TEXT)
+    return records[~alone], records[alone]
 
 
 def _once_per_trace(records: np.ndarray) -> np.ndarray:

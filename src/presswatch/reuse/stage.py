@@ -385,7 +385,7 @@ def _duplicates(
             select(articles.c.id).where(articles.c.content_hash == article.row.content_hash, articles.c.is_current)
         ).scalars()
     )
-    # One (band = ? AND bucket = ?) per band: SQLite reads each through ix_lsh_band_bucket, where a
+    # One (band = ? AND bucket = ?) per band: SQLite reads each through ix_lsh_band_bucket_article, where a
     # (band, bucket) IN (VALUES ...) scans the whole table, a cost that grows with the store (issue 16, item 4).
     same_bucket = [and_(lsh_buckets.c.band == band, lsh_buckets.c.bucket == bucket) for band, bucket in enumerate(keys)]
     bucketed = set(conn.execute(select(lsh_buckets.c.article_id).where(or_(*same_bucket))).scalars()) if keys else set()

@@ -227,7 +227,7 @@ lsh_buckets = Table(
     Column("band", Integer, nullable=False),
     Column("bucket", BigInteger, nullable=False),
     Column("article_id", Id, ForeignKey("articles.id", ondelete="CASCADE"), nullable=False),
-    Index("ix_lsh_band_bucket", "band", "bucket"),
+    Index("ix_lsh_band_bucket_article", "band", "bucket", "article_id"),  # covering (0018)
 )
 
 passage_hashes = Table(
@@ -236,7 +236,7 @@ passage_hashes = Table(
     Column("hash", BigInteger, nullable=False),
     Column("article_id", Id, ForeignKey("articles.id", ondelete="CASCADE"), nullable=False),
     Column("source_id", Id, nullable=False),
-    Index("ix_passage_hashes_hash", "hash"),
+    Index("ix_passage_hashes_hash_article", "hash", "article_id"),  # covering (0018)
     Index("ix_passage_hashes_article", "article_id"),
 )
 
@@ -245,7 +245,7 @@ anchors = Table(
     metadata,
     Column("key", String, nullable=False),
     Column("article_id", Id, ForeignKey("articles.id", ondelete="CASCADE"), nullable=False),
-    Index("ix_anchors_key", "key"),
+    Index("ix_anchors_key_article", "key", "article_id"),  # covering (0018)
 )
 
 # ---- stories and digests (0004_stories) ---------------------------------------------------------

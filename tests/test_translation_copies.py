@@ -208,3 +208,22 @@ def test_seed_pairs_linked_as_translations(monkeypatch: pytest.MonkeyPatch) -> N
         link = row["link"]
         assert row["directed_right"] or not link["directed"], row
     assert result["pairs_directed_right"] >= 2
+
+
+def test_older_articles_sharing_the_names_do_not_crowd_out_the_translation(tmp_path: Path, monkeypatch: Any) -> None:
+    """Months-old articles that share the story's names and numbers (a topic's recurring ones) come first among the
+    candidates when more of them were stored later; outside the translation window they can never be linked, so
+    they must not take the places of the translation among the candidates scored."""
+    from presswatch.reuse import stage
+
+    monkeypatch.setattr(stage, "MAX_TRANSLATION_CANDIDATES", 2)
+    records = [_record(SQ, ALBANIAN_TITLE, ALBANIAN, "Lajme Lumëzi", "2024-10-08T09:00:00Z")]
+    for n in range(3):  # stored after the original, so they come first among equals; a year older
+        extra = f"\nNjoftimi nr. {n + 1} i arkivës së bashkisë."
+        url = f"https://arkiva-lumezi.example/{n}"
+        records.append(_record(url, ALBANIAN_TITLE, ALBANIAN + extra, "Arkiva Lumëzi", f"2023-10-0{n + 1}T09:00:00Z"))
+    records.append(_record(EN, ENGLISH_TITLE, ENGLISH, "Valley News", "2024-10-09T15:00:00Z"))
+    found, url_of = _ingest_and_process(tmp_path, records)
+    pair = _pairs(found, url_of, "translation").get(frozenset((SQ, EN)))
+    assert pair is not None, f"the translation was crowded out; links: {found}"
+    assert pair["origin"] == SQ

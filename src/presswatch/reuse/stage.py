@@ -503,6 +503,7 @@ def _translations(
             select(anchors.c.article_id)
             .join(articles, articles.c.id == anchors.c.article_id)
             .where(anchors.c.key.in_(rare), articles.c.is_current, _may_be_in_another_language(language))
+            .where(*_dated_near(article))
             .group_by(anchors.c.article_id)
             .having(func.count() >= MIN_SHARED_ANCHORS)
             .order_by(func.count().desc(), anchors.c.article_id.desc())
@@ -519,6 +520,17 @@ def _translations(
         if score >= TRANSLATION_THRESHOLD:
             found.append((other, round(score, 4)))
     return found
+
+
+def _dated_near(article: _Article) -> list[Any]:
+    """For a dated article, candidates dated within TRANSLATION_WINDOW of it, or undated (`_within_window`
+    decides those): an article of months ago that shares the recurring names of a topic must not take the
+    place of the translation among the MAX_TRANSLATION_CANDIDATES, as it would more often the larger the store."""
+    published = article.row.published_at
+    if published is None:
+        return []
+    near = articles.c.published_at.between(published - TRANSLATION_WINDOW, published + TRANSLATION_WINDOW)
+    return [or_(articles.c.published_at.is_(None), near)]
 
 
 def _may_be_in_another_language(language: str) -> Any:

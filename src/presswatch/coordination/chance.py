@@ -105,7 +105,7 @@ def chance_cut(
 ) -> tuple[np.ndarray, np.ndarray]:
     """The p-value of every candidate edge and which pass the false-discovery cut at q (see the module's note).
 
-    `found` holds the candidates (a, b, weight), the number of pairs tested, and each account's exposure and
+    `found` holds the candidates (a, b, weight), the number of pairs that met, and each account's exposure and
     their total in the units of a weight (distinct traces met, over every pair that met).
     """
     a, b, weight = found.a, found.b, found.weight

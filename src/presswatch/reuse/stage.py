@@ -22,6 +22,7 @@ import numpy as np
 from sqlalchemy import Connection, Select, Table, and_, delete, func, insert, or_, select
 
 from ..config import Settings
+from ..extract.dates import shifted
 from ..store.queries import StageReport, now, published_time
 from ..store.schema import anchors, articles, links, lsh_buckets, passage_hashes, sources
 from .fingerprints import (
@@ -529,7 +530,9 @@ def _dated_near(article: _Article) -> list[Any]:
     published = article.row.published_at
     if published is None:
         return []
-    near = articles.c.published_at.between(published - TRANSLATION_WINDOW, published + TRANSLATION_WINDOW)
+    near = articles.c.published_at.between(
+        shifted(published, -TRANSLATION_WINDOW), shifted(published, TRANSLATION_WINDOW)
+    )
     return [or_(articles.c.published_at.is_(None), near)]
 
 
@@ -551,7 +554,7 @@ def _within_window(a: _Article, b: _Article) -> bool:
     if first is None and second is None:
         return True
     undated, dated = (a, b) if first is None else (b, a)
-    return bool(undated.row.created_at >= dated.row.published_at - TRANSLATION_WINDOW)
+    return bool(undated.row.created_at >= shifted(dated.row.published_at, -TRANSLATION_WINDOW))
 
 
 # ---- links and indexes -----------------------------------------------------------------------

@@ -182,7 +182,8 @@ def ingest_rounds(args: argparse.Namespace, server: PostgresServer, folder: Path
     embedded(str(folder / "warm.db"), warm)  # imports and the first pool start, not timed
     with local_cluster(2, not args.unbudgeted) as (_, two), local_cluster(1, not args.unbudgeted) as (_, one):
         for name, client in (("cluster-2", two), ("cluster-1", one)):
-            on_cluster(client, server.new_schema(f"warm_{name[-1]}"), warm, range_bytes)
+            # several tasks, so that every worker warms up (a standing cluster's workers all have)
+            on_cluster(client, server.new_schema(f"warm_{name[-1]}"), warm, math.ceil(warm.stat().st_size / 8))
         sides: list[tuple[str, Callable[[int], tuple[float, dict[str, int]]]]] = [
             ("embedded-sqlite", lambda r: embedded(str(folder / f"embedded-{r}.db"), warc)),
             ("embedded-postgres", lambda r: embedded(server.new_schema(f"embedded_{r}"), warc)),

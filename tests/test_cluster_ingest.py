@@ -192,6 +192,42 @@ def test_a_big_warc_file_is_read_in_ranges_every_record_once(
         app.close()
 
 
+def _kept_extraction_processes() -> list[int]:
+    """On a worker: the process ids of the extraction processes its idle pools keep."""
+    from presswatch.ingest import distributed as on_worker
+
+    return sorted(
+        crew.process.pid
+        for pools in on_worker._pools.values()
+        for pool in pools
+        for crew in pool.crew
+        if crew.process is not None and crew.process.is_alive()
+    )
+
+
+def test_a_worker_keeps_its_extraction_process_from_task_to_task(
+    postgres_server: PostgresServer, client: Any, sample_warc: Path
+) -> None:
+    # A process started per task starts cold: it cost a two-worker cluster about a fifth of its speed.
+    kept = []
+    for run in range(2):
+        app = Presswatch(db=postgres_server.new_schema(f"kept_{run}"))
+        try:
+            report = ingest_on_cluster(
+                client, app.store, [str(sample_warc)], app.ingest_options(), range_bytes=RANGE_BYTES
+            )
+            assert report.failed == 0, report.problems
+        finally:
+            app.close()
+        kept.append(client.run(_kept_extraction_processes))
+    assert len(plan(input_shards([str(sample_warc)]), RANGE_BYTES)) >= 5, "several tasks per worker"
+    for worker, processes in kept[1].items():
+        assert len(processes) <= 1, f"{worker} keeps one extraction process per thread, not one per task"
+        if kept[0].get(worker):
+            assert processes == kept[0][worker], f"{worker} started a new extraction process for the second run"
+    assert any(kept[1].values())
+
+
 def test_a_worker_killed_mid_run_loses_nothing_and_doubles_nothing(
     postgres_server: PostgresServer, client: Any, sample_warc: Path
 ) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 from types import ModuleType
 from typing import TYPE_CHECKING
 
@@ -61,11 +62,17 @@ def local_cluster(
     distributed = _distributed()
     if workers < 1:
         raise UsageError(f"--workers: {workers} is not a worker count (1 or more)")
-    # Workers that may start processes: ingest extracts in one of its own per task, where the per-item time
-    # and memory budget holds (a Dask worker is a daemon process by default, which may not)
+    # Workers that may start processes: ingest extracts in a process of its own (kept from task to task), where
+    # the per-item time and memory budget holds (a Dask worker is a daemon process by default, which may not).
+    # Dask's statistical profiler (a thread walking the task threads' stacks every 10 ms, for the dashboard's
+    # profile page) is off: it cost a worker about a twentieth of its CPU in bench/scale.py. A user who wants
+    # it sets DASK_DISTRIBUTED__WORKER__PROFILE__ENABLED=True.
     import dask
 
-    dask.config.set({"distributed.worker.daemon": False})
+    settings: dict[str, object] = {"distributed.worker.daemon": False}
+    if "DASK_DISTRIBUTED__WORKER__PROFILE__ENABLED" not in os.environ:
+        settings["distributed.worker.profile.enabled"] = False
+    dask.config.set(settings)
     try:
         cluster: LocalCluster = distributed.LocalCluster(
             n_workers=workers,

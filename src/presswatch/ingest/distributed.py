@@ -26,7 +26,9 @@ import functools
 import importlib
 import logging
 import multiprocessing
+import pickle
 import shutil
+import sys
 import tempfile
 import threading
 import uuid
@@ -320,9 +322,9 @@ def _extracted(items: list[Item], options: IngestOptions) -> Iterator[tuple[Item
     """Each item with its extraction, in order, held to the time and memory budget of a local run.
 
     The budget holds only in a process of our own: Dask runs a task in a thread of its worker, where no timer
-    signal reaches and no memory limit can be set for one item. So the items go to one extraction process
-    per task, as a local run's pool does, when the worker may start processes (`cluster local` lets it;
-    `dask worker` needs DASK_DISTRIBUTED__WORKER__DAEMON=False); else they run in the thread, unbudgeted.
+    signal reaches and no memory limit can be set for one item. So the items go to an extraction process, as a
+    local run's pool does, when the worker may start processes (`cluster local` lets it; `dask worker` needs
+    DASK_DISTRIBUTED__WORKER__DAEMON=False); else they run in the thread, unbudgeted.
     """
     task = partial(extract_item, options=options)
     budget = ItemBudget(options.item_seconds, options.item_memory_bytes)
@@ -331,10 +333,42 @@ def _extracted(items: list[Item], options: IngestOptions) -> Iterator[tuple[Item
         for item in items:
             yield item, timed(task, item, budget)
         return
-    with OrderedPool(task, 1, budget, heavy=_every) as pool:
+    with _extraction_pool(options) as pool:
         for item in items:
             yield from pool.submit(item)
         yield from pool.drain()
+
+
+# A worker keeps its extraction processes from task to task (one pool per task that extracts at once, and per
+# options): a process started for each task would start cold, its caches empty, and the starts and cold pages
+# cost a cluster of two workers about a fifth of its speed against a local run (bench/scale.py).
+_pools: dict[bytes, list[OrderedPool[Item, Any]]] = {}
+_pools_lock = threading.Lock()
+KEPT_OPTIONS = 2  # the options of this many runs keep their pools; older ones are closed
+
+
+@contextmanager
+def _extraction_pool(options: IngestOptions) -> Iterator[OrderedPool[Item, Any]]:
+    """An idle pool of this worker for these options, or a new one; back to the idle ones after a clean use."""
+    key = pickle.dumps(options)
+    with _pools_lock:
+        idle = _pools.pop(key, [])
+        pool = idle.pop() if idle else None
+        _pools[key] = idle  # the most recent options last
+        retired = [p for k in list(_pools)[:-KEPT_OPTIONS] for p in _pools.pop(k)]
+    for old in retired:
+        old.__exit__(None, None, None)
+    if pool is None:
+        budget = ItemBudget(options.item_seconds, options.item_memory_bytes)
+        pool = OrderedPool(partial(extract_item, options=options), 1, budget, heavy=_every).__enter__()
+    try:
+        yield pool
+    except BaseException:
+        # stopped half-way (Ctrl-C, the task cancelled): its items may still be on their way, so it is not reused
+        pool.__exit__(*sys.exc_info())
+        raise
+    with _pools_lock:
+        _pools.setdefault(key, []).append(pool)
 
 
 def _every(_item: Item) -> bool:

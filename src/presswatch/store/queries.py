@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import functools
 import json
 import re
 import time
@@ -66,18 +67,27 @@ def _add_source(conn: Connection, name: str, domain: str | None) -> int:
     homepage = f"https://{domain}/" if domain else None
     row = {"name": name, "domain": domain, "homepage": homepage, "created_at": now(), "error_streak": 0, "status": "ok"}
     if conn.dialect.name == "postgresql":  # another writer may add the same source at once: theirs is ours
-        added = conn.execute(_upsert(sources, row, ["name"]).returning(sources.c.id)).scalar()
+        added = _upsert_id(conn, sources, row, ("name",))
         return int(added or conn.execute(select(sources.c.id).where(sources.c.name == name)).scalar_one())
     return _inserted_id(conn, insert(sources).values(row))
 
 
-def _upsert(table_: Any, values: dict[str, Any], keys: list[str]) -> Any:
-    """PostgreSQL's INSERT .. ON CONFLICT DO NOTHING on a unique key: concurrent writers store a row once."""
-    from sqlalchemy.dialects.postgresql import insert as pg_insert
-
+def _upsert_id(conn: Connection, table_: Any, values: dict[str, Any], keys: tuple[str, ...]) -> int | None:
+    """PostgreSQL's INSERT .. ON CONFLICT DO NOTHING on a unique key, so that concurrent writers store a row
+    once: the new row's id, None when a row with that key was there."""
     # PostgreSQL's text holds no NUL (SQLite's does): a hostile header or title keeps the rest of its characters
     values = {k: v.replace("\x00", "\ufffd") if isinstance(v, str) else v for k, v in values.items()}
-    return pg_insert(table_).values(values).on_conflict_do_nothing(index_elements=keys)
+    added = conn.execute(_upsert_statement(table_, keys), values).scalar()
+    return None if added is None else int(added)
+
+
+@functools.cache
+def _upsert_statement(table_: Any, keys: tuple[str, ...]) -> Any:
+    # Built once per table: building the statement with its values cost more than running it (ingest writes
+    # two a page).
+    from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+    return pg_insert(table_).on_conflict_do_nothing(index_elements=list(keys)).returning(table_.c.id)
 
 
 def list_sources(conn: Connection) -> list[dict[str, Any]]:
@@ -162,7 +172,7 @@ def insert_raw(conn: Connection, record: RawRecord) -> int:
         "created_at": now(),
     }
     if conn.dialect.name == "postgresql":  # the same record stored by a concurrent writer: keep theirs
-        added = conn.execute(_upsert(raw, values, ["url", "sha256"]).returning(raw.c.id)).scalar()
+        added = _upsert_id(conn, raw, values, ("url", "sha256"))
         return int(added or find_raw(conn, record.url, record.sha256) or 0)
     return _inserted_id(conn, _INSERT_RAW, values)
 
@@ -281,7 +291,7 @@ def save_article(
         "created_at": now(),
     }
     if conn.dialect.name == "postgresql":  # a concurrent writer stored this version first: read it again
-        added = conn.execute(_upsert(articles, values, ["url", "version"]).returning(articles.c.id)).scalar()
+        added = _upsert_id(conn, articles, values, ("url", "version"))
         if added is None:
             return save_article(conn, extracted, source_id, raw_id, fetched_at)
         return ("new" if version == 1 else "version"), int(added)
@@ -519,7 +529,7 @@ def queue_url(
         "queued_at": now(),
     }
     if conn.dialect.name == "postgresql":  # another ingest run may queue the same URL at once: queued once
-        return conn.execute(_upsert(fetch_queue, values, ["url"]).returning(fetch_queue.c.id)).first() is not None
+        return _upsert_id(conn, fetch_queue, values, ("url",)) is not None
     conn.execute(insert(fetch_queue).values(values))
     return True
 

@@ -208,7 +208,7 @@ def _kept_extraction_processes() -> list[int]:
 def test_a_worker_keeps_its_extraction_process_from_task_to_task(
     postgres_server: PostgresServer, client: Any, sample_warc: Path
 ) -> None:
-    # A process started per task starts cold: it cost a two-worker cluster about a fifth of its speed.
+    # A process started per task starts cold: it cost a two-worker cluster about a sixth of its CPU.
     kept = []
     for run in range(2):
         app = Presswatch(db=postgres_server.new_schema(f"kept_{run}"))

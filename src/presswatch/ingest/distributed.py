@@ -341,7 +341,7 @@ def _extracted(items: list[Item], options: IngestOptions) -> Iterator[tuple[Item
 
 # A worker keeps its extraction processes from task to task (one pool per task that extracts at once, and per
 # options): a process started for each task would start cold, its caches empty, and the starts and cold pages
-# cost a cluster of two workers about a fifth of its speed against a local run (bench/scale.py).
+# cost a cluster of two workers about a sixth of its CPU (500 pages: 39 -> 33 CPU s, bench/scale.py's WARC).
 _pools: dict[bytes, list[OrderedPool[Item, Any]]] = {}
 _pools_lock = threading.Lock()
 KEPT_OPTIONS = 2  # the options of this many runs keep their pools; older ones are closed

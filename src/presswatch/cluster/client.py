@@ -65,8 +65,8 @@ def local_cluster(
     # Workers that may start processes: ingest extracts in a process of its own (kept from task to task), where
     # the per-item time and memory budget holds (a Dask worker is a daemon process by default, which may not).
     # Dask's statistical profiler (a thread walking the task threads' stacks every 10 ms, for the dashboard's
-    # profile page) is off: it cost a worker about a twentieth of its CPU in bench/scale.py. A user who wants
-    # it sets DASK_DISTRIBUTED__WORKER__PROFILE__ENABLED=True.
+    # profile page) is off: it cost a two-worker cluster about 1 CPU s of 34 in bench/scale.py (500 pages). A
+    # user who wants it sets DASK_DISTRIBUTED__WORKER__PROFILE__ENABLED=True.
     import dask
 
     settings: dict[str, object] = {"distributed.worker.daemon": False}

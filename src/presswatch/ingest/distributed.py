@@ -326,10 +326,10 @@ def _extracted(items: list[Item], options: IngestOptions) -> Iterator[tuple[Item
     local run's pool does, when the worker may start processes (`cluster local` lets it; `dask worker` needs
     DASK_DISTRIBUTED__WORKER__DAEMON=False); else they run in the thread, unbudgeted.
     """
-    task = partial(extract_item, options=options)
-    budget = ItemBudget(options.item_seconds, options.item_memory_bytes)
     if multiprocessing.current_process().daemon:
         _warn_unbudgeted()
+        task = partial(extract_item, options=options)
+        budget = ItemBudget(options.item_seconds, options.item_memory_bytes)
         for item in items:
             yield item, timed(task, item, budget)
         return
